@@ -1,0 +1,98 @@
+"""clientcore: the client registry of accounting, tax and audit firms.
+
+The names a user needs first live here; the subpackages hold the rest:
+:mod:`clientcore.model` (parties, identifiers, field catalogue, rows),
+:mod:`clientcore.ports` and :mod:`clientcore.adapters` (storage),
+:mod:`clientcore.testing` (the contract suite for a host's repository).
+
+>>> import clientcore as cc
+>>> p = cc.Party(kind=cc.PartyKind.CLIENT_PERSON, name="Jan Peeters")
+>>> p.status
+<ClientStatus.SUSPECT: 'suspect'>
+"""
+
+from clientcore._errors import (
+    ClientCoreError,
+    ConflictError,
+    FilterError,
+    Issue,
+    NotFound,
+    PermissionDenied,
+    TransitionDenied,
+    UnknownField,
+    ValidationError,
+)
+from clientcore.adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from clientcore.model import (
+    Acceptance,
+    Actor,
+    Address,
+    AmlProfile,
+    Billing,
+    ChecklistItem,
+    ClientStatus,
+    ContactPerson,
+    CustomField,
+    DebtorCard,
+    EidCard,
+    GeneralCorrespondence,
+    Link,
+    LinkKind,
+    Location,
+    Party,
+    PartyKind,
+    Portal,
+    Schema,
+    StaffRoles,
+    Task,
+    TaskPreset,
+    default_schema,
+    from_row,
+    read_csv,
+    to_row,
+    validate_party,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Acceptance",
+    "Actor",
+    "Address",
+    "AmlProfile",
+    "Billing",
+    "ChecklistItem",
+    "ClientCoreError",
+    "ClientStatus",
+    "ConflictError",
+    "ContactPerson",
+    "CustomField",
+    "DebtorCard",
+    "EidCard",
+    "FilterError",
+    "GeneralCorrespondence",
+    "InMemoryStore",
+    "InMemoryUnitOfWork",
+    "Issue",
+    "Link",
+    "LinkKind",
+    "Location",
+    "NotFound",
+    "Party",
+    "PartyKind",
+    "PermissionDenied",
+    "Portal",
+    "Schema",
+    "StaffRoles",
+    "Task",
+    "TaskPreset",
+    "TransitionDenied",
+    "UnknownField",
+    "ValidationError",
+    "__version__",
+    "default_schema",
+    "from_row",
+    "read_csv",
+    "to_row",
+    "validate_party",
+]

@@ -1,0 +1,208 @@
+"""Issues and the one error hierarchy of clientcore.
+
+Errors carry data: ``.issues`` (every fault, not the first), ``.path``, ``.reasons``.
+Each :class:`Issue` renders in English, Dutch and French::
+
+    ClientCoreError
+    ├── ValidationError      bad input; .issues lists every fault
+    │   └── UnknownField     a field path the catalogue does not know (suggests the nearest)
+    ├── FilterError          a filter that cannot be decoded or checked; .path is a JSON path
+    ├── PermissionDenied     the actor may not do this; .reasons
+    ├── TransitionDenied     a status transition is refused; .reasons
+    ├── ConflictError        stale version, duplicate id or saved filter; .party_ids
+    └── NotFound             no such party, link or saved filter
+
+>>> err = ValidationError([Issue("party.name.blank", "name")])
+>>> err.issues[0].message("fr")
+'Le nom est obligatoire.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from clientcore._messages import define, render
+
+define(
+    {
+        "party.name.blank": (
+            "The name is required.",
+            "De naam is verplicht.",
+            "Le nom est obligatoire.",
+        ),
+        "field.unknown": (
+            "Unknown field '{path}'{hint}.",
+            "Onbekend veld '{path}'{hint}.",
+            "Champ inconnu '{path}'{hint}.",
+        ),
+        "conflict.stale_version": (
+            "Party {party_id} was changed by someone else (version {expected} expected, "
+            "{actual} found).",
+            "Partij {party_id} werd intussen door iemand anders gewijzigd (versie {expected} "
+            "verwacht, {actual} gevonden).",
+            "La partie {party_id} a été modifiée par quelqu'un d'autre (version {expected} "
+            "attendue, {actual} trouvée).",
+        ),
+        "conflict.duplicate_id": (
+            "A party with id {party_id} already exists.",
+            "Er bestaat al een partij met id {party_id}.",
+            "Une partie avec l'id {party_id} existe déjà.",
+        ),
+        "not_found": (
+            "No {what} with id {id}.",
+            "Geen {what} met id {id}.",
+            "Aucun(e) {what} avec l'id {id}.",
+        ),
+    }
+)
+
+
+def _params(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    return dict(value) if value else {}
+
+
+@attrs.frozen
+class Issue:
+    """One fault: a stable ``code``, the field ``path`` it concerns and ``params``.
+
+    ``message(lang)`` renders it in ``en``, ``nl`` or ``fr``.
+    """
+
+    code: str
+    path: str = ""
+    params: dict[str, Any] = attrs.field(factory=dict, converter=_params, hash=False)
+
+    def message(self, lang: str = "en") -> str:
+        """The human-readable message in ``lang``."""
+        return render(self.code, {"path": self.path, **self.params}, lang)
+
+    def at(self, prefix: str) -> Issue:
+        """The same issue with ``prefix`` put in front of its path."""
+        path = f"{prefix}.{self.path}" if self.path else prefix
+        return attrs.evolve(self, path=path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping (code, path, params, message)."""
+        return {
+            "code": self.code,
+            "path": self.path,
+            "params": {k: _jsonable(v) for k, v in self.params.items()},
+            "message": self.message(),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+class ClientCoreError(Exception):
+    """The root of every error clientcore raises on purpose."""
+
+
+class ValidationError(ClientCoreError, ValueError):
+    """Input that breaks one or more rules; ``issues`` holds every one of them."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if not self.issues:
+            return "invalid input"
+        shown = "; ".join(f"{i.path or '$'}: {i.message()}" for i in self.issues[:5])
+        more = len(self.issues) - 5
+        return shown + (f" (+{more} more)" if more > 0 else "")
+
+    def messages(self, lang: str = "en") -> list[str]:
+        """Every issue's message in ``lang``."""
+        return [i.message(lang) for i in self.issues]
+
+
+class UnknownField(ValidationError, KeyError):
+    """A field path the catalogue does not know; ``suggestion`` is the nearest known path."""
+
+    def __init__(self, path: str, suggestion: str | None = None) -> None:
+        self.path = path
+        self.suggestion = suggestion
+        hint = {"hint": f" (did you mean '{suggestion}'?)" if suggestion else ""}
+        super().__init__([Issue("field.unknown", path, {**hint, "suggestion": suggestion or ""})])
+
+    def __str__(self) -> str:
+        return self._summary()
+
+
+class FilterError(ClientCoreError, ValueError):
+    """A filter that cannot be decoded, checked or translated.
+
+    ``path`` is the JSON path of the fault (``$.where.and[2].value``), ``issues``
+    lists every fault found.
+    """
+
+    def __init__(self, message: str, path: str = "$", issues: Sequence[Issue] = ()) -> None:
+        self.path = path
+        self.issues: tuple[Issue, ...] = tuple(issues) or (
+            Issue("filter.invalid", path, {"reason": message}),
+        )
+        super().__init__(f"{message} @ {path}")
+
+
+define(
+    {
+        "filter.invalid": (
+            "Invalid filter at {path}: {reason}",
+            "Ongeldige filter op {path}: {reason}",
+            "Filtre invalide à {path} : {reason}",
+        ),
+    }
+)
+
+
+class PermissionDenied(ClientCoreError):
+    """The actor may not do this; ``reasons`` say why."""
+
+    def __init__(self, message: str, reasons: Sequence[Any] = ()) -> None:
+        self.reasons: tuple[Any, ...] = tuple(reasons)
+        super().__init__(message)
+
+
+class TransitionDenied(ClientCoreError):
+    """A status transition was refused; ``reasons`` lists every failing reason."""
+
+    def __init__(self, reasons: Sequence[Any], transition: str = "") -> None:
+        self.reasons: tuple[Any, ...] = tuple(reasons)
+        self.transition = transition
+        shown = "; ".join(getattr(r, "code", str(r)) for r in self.reasons)
+        super().__init__(f"transition {transition!r} denied: {shown}")
+
+
+class ConflictError(ClientCoreError):
+    """A write that would lose someone else's change, or duplicate what exists.
+
+    ``party_ids`` names the parties concerned; ``issues`` says what happened to each.
+    """
+
+    def __init__(self, issues: Sequence[Issue], party_ids: Sequence[str] = ()) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        ids = list(party_ids) or [str(i.params.get("party_id", "")) for i in self.issues]
+        self.party_ids: tuple[str, ...] = tuple(dict.fromkeys(x for x in ids if x))
+        super().__init__("; ".join(i.message() for i in self.issues) or "conflict")
+
+
+class NotFound(ClientCoreError, KeyError):
+    """No such party, link or saved filter."""
+
+    def __init__(self, what: str, id: str) -> None:
+        self.what = what
+        self.id = id
+        self.issue = Issue("not_found", "", {"what": what, "id": id})
+        super().__init__(self.issue.message())
+
+    def __str__(self) -> str:
+        return self.issue.message()

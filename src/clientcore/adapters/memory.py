@@ -1,0 +1,280 @@
+"""The embedded store: a unit of work over dictionaries, with real transactions.
+
+It behaves like a database would: reads inside a transaction see its own writes,
+nothing is visible elsewhere before commit, and a commit checks every touched
+party's version against the store so that two transactions never lose an update.
+
+>>> from clientcore import InMemoryUnitOfWork, Party
+>>> uow = InMemoryUnitOfWork()
+>>> with uow:
+...     stored = uow.parties.add(Party(id="p1", kind="client_company", name="Peeters BV"))
+...     uow.commit()
+>>> with uow:
+...     uow.parties.get("p1").version
+1
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+
+from clientcore._errors import ClientCoreError, ConflictError, Issue, NotFound, ValidationError
+from clientcore.model import Link, LinkKind, Party, check_structure, link_issues
+
+
+class InMemoryStore:
+    """Committed state shared by every unit of work opened on it."""
+
+    def __init__(self, parties: Iterable[Party] = ()) -> None:
+        self.parties: dict[str, Party] = {}
+        self.links: dict[str, Link] = {}
+        self.events: list[Any] = []
+        self.lock = threading.Lock()
+        for party in parties:
+            stored = party if party.version > 0 else attrs.evolve(party, version=1)
+            self.parties[party.id] = stored
+
+
+_ABSENT = object()
+
+
+class _Transaction:
+    def __init__(self) -> None:
+        self.parties: dict[str, Party | None] = {}  # None marks a removal
+        self.party_base: dict[str, int | None] = {}  # committed version when first touched
+        self.links: dict[str, Link | None] = {}
+        self.link_base: dict[str, bool] = {}  # whether the link existed when first touched
+        self.events: list[Any] = []
+
+
+class _Parties:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _tx(self) -> _Transaction:
+        return self._uow._transaction()
+
+    def _visible(self, party_id: str) -> Party | None:
+        tx = self._tx()
+        if party_id in tx.parties:
+            return tx.parties[party_id]
+        return self._uow.store.parties.get(party_id)
+
+    def _touch(self, tx: _Transaction, party_id: str) -> None:
+        if party_id not in tx.party_base:
+            current = self._uow.store.parties.get(party_id)
+            tx.party_base[party_id] = current.version if current is not None else None
+
+    def add(self, party: Party) -> Party:
+        tx = self._tx()
+        if self._visible(party.id) is not None:
+            raise ConflictError([Issue("conflict.duplicate_id", "id", {"party_id": party.id})])
+        self._touch(tx, party.id)
+        stored = attrs.evolve(party, version=1)
+        tx.parties[party.id] = stored
+        return stored
+
+    def save(self, party: Party) -> Party:
+        tx = self._tx()
+        current = self._visible(party.id)
+        if current is None:
+            raise NotFound("party", party.id)
+        if current.version != party.version:
+            raise ConflictError(
+                [
+                    Issue(
+                        "conflict.stale_version",
+                        "version",
+                        {
+                            "party_id": party.id,
+                            "expected": party.version,
+                            "actual": current.version,
+                        },
+                    )
+                ]
+            )
+        self._touch(tx, party.id)
+        stored = attrs.evolve(party, version=party.version + 1)
+        tx.parties[party.id] = stored
+        return stored
+
+    def get(self, party_id: str) -> Party:
+        found = self._visible(party_id)
+        if found is None:
+            raise NotFound("party", party_id)
+        return found
+
+    def get_many(self, party_ids: Iterable[str]) -> builtins.list[Party]:
+        return [self.get(i) for i in party_ids]
+
+    def list(self) -> builtins.list[Party]:
+        tx = self._tx()
+        committed = self._uow.store.parties
+        if not tx.parties:
+            return list(committed.values())
+        out = [tx.parties.get(k, p) if k in tx.parties else p for k, p in committed.items()]
+        out.extend(p for k, p in tx.parties.items() if k not in committed)
+        return [p for p in out if p is not None]
+
+    def find(self, predicate: Callable[[Party], bool]) -> builtins.list[Party]:
+        return [p for p in self.list() if predicate(p)]
+
+    def remove(self, party_id: str) -> None:
+        tx = self._tx()
+        if self._visible(party_id) is None:
+            raise NotFound("party", party_id)
+        self._touch(tx, party_id)
+        tx.parties[party_id] = None
+
+
+class _Links:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _visible(self, link_id: str) -> Link | None:
+        tx = self._uow._transaction()
+        if link_id in tx.links:
+            return tx.links[link_id]
+        return self._uow.store.links.get(link_id)
+
+    def _touch(self, tx: _Transaction, link_id: str) -> None:
+        if link_id not in tx.link_base:
+            tx.link_base[link_id] = link_id in self._uow.store.links
+
+    def add(self, link: Link) -> Link:
+        tx = self._uow._transaction()
+        if self._visible(link.id) is not None:
+            raise ConflictError([Issue("conflict.duplicate_id", "id", {"party_id": link.id})])
+        parties = self._uow.parties
+        source, target = parties.get(link.from_id), parties.get(link.to_id)
+        issues = link_issues(link, source, target)
+        if issues:
+            raise ValidationError(issues)
+        if link.kind is LinkKind.PARENT_SUBSIDIARY:
+            check_structure([*self.list(), link])
+        self._touch(tx, link.id)
+        tx.links[link.id] = link
+        return link
+
+    def get(self, link_id: str) -> Link:
+        found = self._visible(link_id)
+        if found is None:
+            raise NotFound("link", link_id)
+        return found
+
+    def list(self) -> builtins.list[Link]:
+        tx = self._uow._transaction()
+        merged: dict[str, Link | None] = {**self._uow.store.links, **tx.links}
+        return [link for link in merged.values() if link is not None]
+
+    def for_party(self, party_id: str) -> builtins.list[Link]:
+        return [k for k in self.list() if party_id in (k.from_id, k.to_id)]
+
+    def remove(self, link_id: str) -> None:
+        tx = self._uow._transaction()
+        if self._visible(link_id) is None:
+            raise NotFound("link", link_id)
+        self._touch(tx, link_id)
+        tx.links[link_id] = None
+
+
+class InMemoryUnitOfWork:
+    """A unit of work on an :class:`InMemoryStore` (a new empty one by default).
+
+    Several units of work may share one store, as several connections share a
+    database; each ``with`` block is one transaction.
+    """
+
+    def __init__(self, store: InMemoryStore | None = None) -> None:
+        self.store = store if store is not None else InMemoryStore()
+        self.parties = _Parties(self)
+        self.links = _Links(self)
+        self._tx: _Transaction | None = None
+        self._events: list[Any] = []
+
+    def _transaction(self) -> _Transaction:
+        if self._tx is None:
+            raise ClientCoreError(
+                "the unit of work is not open: use it as 'with uow: ...' before reading or writing"
+            )
+        return self._tx
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a ``with`` block is open."""
+        return self._tx is not None
+
+    def __enter__(self) -> Self:
+        if self._tx is not None:
+            raise ClientCoreError(
+                "the unit of work is already open; nested 'with' is not supported"
+            )
+        self._tx = _Transaction()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        self._tx = None
+
+    def commit(self) -> None:
+        tx = self._transaction()
+        store = self.store
+        with store.lock:
+            stale: list[Issue] = []
+            for party_id, base in tx.party_base.items():
+                current = store.parties.get(party_id)
+                now = current.version if current is not None else None
+                if now != base:
+                    stale.append(
+                        Issue(
+                            "conflict.stale_version",
+                            "version",
+                            {"party_id": party_id, "expected": base, "actual": now},
+                        )
+                    )
+            for link_id, existed in tx.link_base.items():
+                if (link_id in store.links) != existed:
+                    stale.append(Issue("conflict.duplicate_id", "id", {"party_id": link_id}))
+            if stale:
+                self._tx = _Transaction()
+                raise ConflictError(stale)
+            for party_id, party in tx.parties.items():
+                if party is None:
+                    store.parties.pop(party_id, None)
+                else:
+                    store.parties[party_id] = party
+            for link_id, link in tx.links.items():
+                if link is None:
+                    store.links.pop(link_id, None)
+                else:
+                    store.links[link_id] = link
+            store.events.extend(tx.events)
+        self._events.extend(tx.events)
+        self._tx = _Transaction()
+
+    def rollback(self) -> None:
+        if self._tx is not None:
+            self._tx = _Transaction()
+
+    def record(self, *events: Any) -> None:
+        self._transaction().events.extend(events)
+
+    @property
+    def events(self) -> Sequence[Any]:
+        return tuple(self._events)
+
+    @property
+    def pending_events(self) -> Sequence[Any]:
+        """Events recorded in the open transaction, not yet committed."""
+        return tuple(self._tx.events) if self._tx is not None else ()

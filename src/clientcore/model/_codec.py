@@ -1,0 +1,569 @@
+"""Parties to and from flat rows (CSV, XLSX, DataFrame rows) and JSON.
+
+Row keys are field paths. ``labels`` is ``;``-separated, owned collections are a JSON
+array in one cell, dates are ISO, booleans ``true``/``false``; an empty cell is absent;
+a row without ``id`` gets a fresh one. Valid identifiers are stored in compact form.
+
+>>> p = from_row({"id": "p1", "kind": "client_company", "name": "Peeters BV",
+...               "enterprise_number": "BE 0403.170.701", "labels": "vip; audit",
+...               "tasks": '[{"code": "vat", "period": "quarterly"}]'})
+>>> p.enterprise_number, sorted(p.labels), p.tasks[0].period
+('0403170701', ['audit', 'vip'], 'quarterly')
+>>> to_row(p)["labels"]
+'audit;vip'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Iterator, Mapping
+from typing import IO, Any, Final
+
+import attrs
+import cattrs
+
+from clientcore._errors import Issue, ValidationError
+from clientcore._messages import define
+from clientcore.model._identifiers import IDENTIFIERS
+from clientcore.model._party import (
+    Acceptance,
+    AmlProfile,
+    Billing,
+    ChecklistItem,
+    ClientStatus,
+    ContactPerson,
+    DebtorCard,
+    EidCard,
+    GeneralCorrespondence,
+    Location,
+    Party,
+    PartyKind,
+    Portal,
+    StaffRoles,
+    Task,
+    TaskPreset,
+    new_id,
+)
+from clientcore.model._schema import CustomField, Field, FieldType, Schema, default_schema
+
+define(
+    {
+        "row.unknown_column": (
+            "Unknown column '{path}'{hint}.",
+            "Onbekende kolom '{path}'{hint}.",
+            "Colonne inconnue '{path}'{hint}.",
+        ),
+        "row.invalid_number": (
+            "'{value}' is not a number.",
+            "'{value}' is geen getal.",
+            "'{value}' n'est pas un nombre.",
+        ),
+        "row.invalid_bool": (
+            "'{value}' is not true or false.",
+            "'{value}' is niet true of false.",
+            "'{value}' n'est ni true ni false.",
+        ),
+        "row.invalid_json": (
+            "The cell is not a valid JSON list of {what}: {reason}.",
+            "De cel is geen geldige JSON-lijst van {what}: {reason}.",
+            "La cellule n'est pas une liste JSON valide de {what} : {reason}.",
+        ),
+        "row.invalid_cell": (
+            "The cell is not text ({value}).",
+            "De cel is geen tekst ({value}).",
+            "La cellule n'est pas du texte ({value}).",
+        ),
+        "json.invalid": (
+            "Invalid party JSON at {path}: {reason}.",
+            "Ongeldige partij-JSON op {path}: {reason}.",
+            "JSON de partie invalide à {path} : {reason}.",
+        ),
+        "csv.invalid": (
+            "The file cannot be read as CSV: {reason}.",
+            "Het bestand kan niet als CSV gelezen worden: {reason}.",
+            "Le fichier ne peut pas être lu comme CSV : {reason}.",
+        ),
+    }
+)
+
+# Owned collections stored as one JSON cell each, with their item type.
+COLLECTIONS: Final[Mapping[str, type[Any]]] = {
+    "tasks": Task,
+    "task_presets": TaskPreset,
+    "contacts": ContactPerson,
+    "correspondence": GeneralCorrespondence,
+    "locations": Location,
+    "debtor_cards": DebtorCard,
+    "checklist": ChecklistItem,
+}
+_NESTED: Final[Mapping[str, type[Any]]] = {
+    "address": dict,
+    "correspondence_address": dict,
+    "eid": EidCard,
+    "aml": AmlProfile,
+    "billing": Billing,
+    "portal": Portal,
+    "staff": StaffRoles,
+}
+_EXTRA_COLUMNS: Final = ("acceptance",)
+
+# --- the library's own cattrs converter (never the global one) ---
+
+converter: Final = cattrs.Converter(forbid_extra_keys=True)
+converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+converter.register_structure_hook(dt.date, lambda v, _: _struct_date(v))
+converter.register_unstructure_hook(dt.datetime, lambda d: d.isoformat())
+converter.register_structure_hook(dt.datetime, lambda v, _: _struct_datetime(v))
+converter.register_unstructure_hook_func(
+    lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset,
+    lambda s: sorted(s),
+)
+
+
+def _struct_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO date, got {type(value).__name__}")
+    return dt.date.fromisoformat(value)
+
+
+def _struct_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO date-time, got {type(value).__name__}")
+    return dt.datetime.fromisoformat(value)
+
+
+def party_to_json(party: Party) -> dict[str, Any]:
+    """The party as JSON-ready data (dates ISO, labels a sorted list)."""
+    data: dict[str, Any] = converter.unstructure(party)
+    return data
+
+
+def party_from_json(data: Any) -> Party:
+    """A party from :func:`party_to_json` output; strict: unknown keys are refused.
+
+    Any fault raises :class:`~clientcore.ValidationError` with the JSON path.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationError(
+            [
+                Issue(
+                    "json.invalid",
+                    "$",
+                    {"reason": f"expected an object, got {type(data).__name__}"},
+                )
+            ]
+        )
+    try:
+        return converter.structure(data, Party)
+    except ValidationError:
+        raise
+    except Exception as exc:  # cattrs groups and converter errors alike become issues
+        raise ValidationError(_cattrs_issues(exc)) from None
+
+
+def _cattrs_issues(exc: BaseException) -> list[Issue]:
+    if isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+        messages = cattrs.transform_error(exc, path="$")
+        return [
+            Issue("json.invalid", m.rsplit(" @ ", 1)[-1], {"reason": m.rsplit(" @ ", 1)[0]})
+            for m in messages
+        ]
+    if isinstance(exc, ValidationError):
+        return list(exc.issues)
+    return [Issue("json.invalid", "$", {"reason": str(exc) or type(exc).__name__})]
+
+
+# --- rows ---
+
+
+def row_columns(schema: Schema | None = None) -> tuple[str, ...]:
+    """The columns :func:`to_row` writes, in order (custom fields last)."""
+    catalogue = schema or default_schema()
+    out: list[str] = []
+    for field in catalogue.top_level():
+        if field.custom:
+            continue
+        out.append(field.path)
+    out.extend(c for c in COLLECTIONS if c not in out)
+    out.extend(_EXTRA_COLUMNS)
+    out.extend(f.path for f in catalogue.custom_fields())
+    return tuple(out)
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, float) and value != value:  # NaN: an empty DataFrame cell
+        return None
+    return str(value)
+
+
+def _parse_bool(text: str) -> bool | None:
+    low = text.lower()
+    if low in ("true", "yes", "1", "ja", "oui", "y"):
+        return True
+    if low in ("false", "no", "0", "nee", "non", "n"):
+        return False
+    return None
+
+
+def _parse_number(text: str) -> int | float | None:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = (
+            float(text.replace(",", "."))
+            if text.count(",") == 1 and "." not in text
+            else (float(text))
+        )
+    except ValueError:
+        return None
+    return number if number == number and number not in (float("inf"), float("-inf")) else None
+
+
+def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
+    kind = field.type
+    if kind is FieldType.BOOL:
+        flag = _parse_bool(text)
+        if flag is None:
+            issues.append(Issue("row.invalid_bool", field.path, {"value": text[:40]}))
+        return flag
+    if kind is FieldType.NUMBER:
+        number = _parse_number(text)
+        if number is None:
+            issues.append(Issue("row.invalid_number", field.path, {"value": text[:40]}))
+        return number
+    if kind is FieldType.DATE:
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            issues.append(Issue("value.invalid_date", field.path, {"value": text[:40]}))
+            return None
+    if kind is FieldType.LABELS:
+        return frozenset(s for s in (p.strip() for p in text.split(";")) if s)
+    if kind is FieldType.CHOICE and field.choices is not None and text not in field.choices:
+        issues.append(
+            Issue(
+                "value.invalid_choice",
+                field.path,
+                {"value": text[:40], "choices": list(field.choices)},
+            )
+        )
+        return None
+    return text
+
+
+def _normalise_identifier(path: str, text: str, country: str | None) -> str:
+    ident = IDENTIFIERS.get(path)
+    if ident is None:
+        return text
+    try:
+        return ident.validate(text, country)
+    except ValidationError:
+        return text  # kept as given; validation reports it
+
+
+def normalize_identifiers(party: Party) -> Party:
+    """The party with every valid identifier in compact form (what rows store)."""
+    country = party.address.country if party.address is not None else None
+    changes: dict[str, Any] = {}
+    for name in (
+        "national_number",
+        "bsn",
+        "enterprise_number",
+        "kvk_number",
+        "vat_number",
+        "iban",
+        "email",
+        "phone",
+    ):
+        value = getattr(party, name)
+        if isinstance(value, str):
+            compact = _normalise_identifier(name, value, country)
+            if compact != value:
+                changes[name] = compact
+    if not changes:
+        return party
+    return attrs.evolve(party, **changes)
+
+
+def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
+    """Build a :class:`Party` from one flat row; every bad cell is reported at once."""
+    catalogue = schema or default_schema()
+    issues: list[Issue] = []
+    kwargs: dict[str, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    custom: dict[str, dict[str, Any]] = {}
+    external: dict[str, str] = {}
+    country = _cell_text(row.get("address.country"))
+    for key, raw in row.items():
+        column = str(key).strip()
+        if raw is not None and not isinstance(raw, (str, int, float, bool, dt.date)):
+            issues.append(Issue("row.invalid_cell", column, {"value": type(raw).__name__}))
+            continue
+        text = _cell_text(raw)
+        if column.startswith("external."):
+            if text is not None:
+                external[column[len("external.") :]] = text
+            continue
+        if column in COLLECTIONS or column in _EXTRA_COLUMNS:
+            if text is not None:
+                value = _parse_json_cell(column, text, issues)
+                if value is not None:
+                    kwargs[column] = value
+            continue
+        field = catalogue.get(column)
+        if field is None and schema is None and _is_custom_column(column):
+            # without a host catalogue, custom cells are kept as text
+            _, category, name = column.split(".", 2)
+            field = CustomField(category, name).to_field()
+        if field is None or field.item_of is not None or field.type is FieldType.COLLECTION:
+            suggestion = catalogue.suggest(column)
+            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+            issues.append(Issue("row.unknown_column", column, {"hint": hint}))
+            continue
+        if text is None:
+            continue
+        if field.identifier is not None:
+            where = country
+            if column.startswith("correspondence_address."):
+                where = _cell_text(row.get("correspondence_address.country"))
+            value = _normalise_identifier(column, text, where)
+        elif column in ("kind", "status"):
+            value = text  # the Party converters name the fault
+        else:
+            value = _parse_typed(field, text, issues)
+        if value is None:
+            continue
+        if field.custom:
+            _, category, name = column.split(".", 2)
+            custom.setdefault(category, {})[name] = value
+        elif "." in column:
+            head, tail = column.split(".", 1)
+            nested.setdefault(head, {})[tail] = value
+        else:
+            kwargs[column] = value
+    for head, values in nested.items():
+        kwargs[head] = values
+    if custom:
+        kwargs["custom"] = custom
+    if external:
+        kwargs["external_keys"] = external
+    kwargs.setdefault("id", new_id())
+    if "kind" not in kwargs:
+        issues.append(
+            Issue("value.invalid_choice", "kind", {"value": "", "choices": list(PartyKind)})
+        )
+    if issues:
+        raise ValidationError(issues)
+    try:
+        return Party(**kwargs)
+    except ValidationError as exc:
+        raise ValidationError([i if i.path else i.at("$") for i in exc.issues]) from None
+    except (TypeError, ValueError) as exc:
+        raise ValidationError([Issue("json.invalid", "$", {"reason": str(exc)})]) from None
+
+
+def _is_custom_column(column: str) -> bool:
+    parts = column.split(".")
+    return len(parts) == 3 and parts[0] == "custom" and all(parts[1:])
+
+
+def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        issues.append(Issue("row.invalid_json", column, {"what": column, "reason": str(exc)[:80]}))
+        return None
+    target: Any = Acceptance if column == "acceptance" else tuple[COLLECTIONS[column], ...]  # type: ignore[valid-type]
+    if column != "acceptance" and not isinstance(data, list):
+        issues.append(
+            Issue("row.invalid_json", column, {"what": column, "reason": "not a JSON array"})
+        )
+        return None
+    try:
+        return converter.structure(data, target)
+    except Exception as exc:  # any structuring fault is a bad cell
+        for issue in _cattrs_issues(exc):
+            reason = issue.params.get("reason", "")
+            issues.append(
+                Issue(
+                    "row.invalid_json",
+                    column,
+                    {"what": column, "reason": f"{reason} @ {issue.path}"},
+                )
+            )
+        return None
+
+
+def _format_cell(field: Field | None, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (frozenset, set)):
+        return ";".join(sorted(value))
+    return str(value)
+
+
+def to_row(party: Party, schema: Schema | None = None) -> dict[str, str]:
+    """The party as one flat row of text cells; :func:`from_row` reads it back."""
+    catalogue = schema or default_schema()
+    row: dict[str, str] = {}
+    for column in row_columns(catalogue):
+        if column in COLLECTIONS:
+            items = getattr(party, column)
+            row[column] = (
+                json.dumps(converter.unstructure(items), ensure_ascii=False) if items else ""
+            )
+            continue
+        if column == "acceptance":
+            acc = party.acceptance
+            row[column] = json.dumps(converter.unstructure(acc), ensure_ascii=False) if acc else ""
+            continue
+        field = catalogue.get(column)
+        value = (
+            party.custom_value(*column.split(".", 2)[1:])
+            if field is not None and field.custom
+            else _read(party, column)
+        )
+        row[column] = _format_cell(field, value)
+    for category, values in sorted(party.custom.items()):
+        for key, value in sorted(values.items()):
+            column = f"custom.{category}.{key}"
+            if column not in row:
+                row[column] = _format_cell(None, value)
+    for system, key in sorted(party.external_keys.items()):
+        row[f"external.{system}"] = key
+    return row
+
+
+def _read(party: Party, path: str) -> Any:
+    value: Any = party
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    if isinstance(value, (PartyKind, ClientStatus)):
+        return value.value
+    return value
+
+
+@attrs.frozen
+class RowResult:
+    """One data row of a file: its number as a spreadsheet shows it, the party or the issues."""
+
+    row: int
+    party: Party | None
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """The row gave a party."""
+        return self.party is not None
+
+
+def read_csv(
+    source: str | os.PathLike[str] | IO[str], schema: Schema | None = None
+) -> Iterator[RowResult]:
+    """Stream the rows of a CSV file as :class:`RowResult`, never stopping at a bad row.
+
+    The header is row 1, so the first data row is row 2. The delimiter (``,`` or ``;``)
+    is sniffed from the header line.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, encoding="utf-8-sig", newline="") as handle:
+            yield from _read_rows(handle, schema)
+    else:
+        yield from _read_rows(source, schema)
+
+
+def _read_rows(handle: IO[str], schema: Schema | None) -> Iterator[RowResult]:
+    try:
+        header = handle.readline()
+    except (UnicodeDecodeError, OSError) as exc:
+        yield RowResult(1, None, (Issue("csv.invalid", "", {"reason": str(exc)[:120]}),))
+        return
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    rest = _chain(header, handle)
+    reader = csv.DictReader(rest, delimiter=delimiter)
+    number = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            number += 1
+            yield RowResult(number, None, (Issue("csv.invalid", "", {"reason": str(exc)[:120]}),))
+            return
+        number = reader.line_num
+        if None in record:  # more cells than header columns
+            extra = record.pop(None)
+            yield RowResult(
+                number,
+                None,
+                (
+                    Issue(
+                        "csv.invalid",
+                        "",
+                        {"reason": f"{len(extra)} cells more than the header has"},
+                    ),
+                ),
+            )
+            continue
+        try:
+            yield RowResult(number, from_row(record, schema))
+        except ValidationError as exc:
+            yield RowResult(number, None, exc.issues)
+
+
+def _chain(first: str, handle: IO[str]) -> Iterator[str]:
+    yield first
+    yield from handle
+
+
+def write_csv(
+    parties: Any, target: str | os.PathLike[str] | IO[str], schema: Schema | None = None
+) -> int:
+    """Write parties to CSV with :func:`to_row`; returns the number of rows written."""
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            return _write_rows(parties, handle, schema)
+    return _write_rows(parties, target, schema)
+
+
+def _write_rows(parties: Any, handle: IO[str], schema: Schema | None) -> int:
+    columns = list(row_columns(schema))
+    rows = [to_row(p, schema) for p in parties]
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return len(rows)
+
+
+def rows_to_csv_text(parties: Any, schema: Schema | None = None) -> str:
+    """The CSV text of ``parties`` (handy in tests and notebooks)."""
+    buffer = io.StringIO()
+    write_csv(parties, buffer, schema)
+    return buffer.getvalue()

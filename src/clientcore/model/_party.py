@@ -1,0 +1,717 @@
+"""The party, aggregate root of the client registry, and everything it owns.
+
+A :class:`Party` is a client company, a client person, a relation company or a
+relation person. Contact persons, general correspondence, locations, tasks, labels,
+staff roles, AML data and custom-field values live inside it and never alone.
+The rules of the domain hold by construction: a value that breaks one is refused with
+a :class:`~clientcore.ValidationError` listing every broken rule.
+
+>>> from clientcore.model import Party, PartyKind, Location, ContactPerson, Address
+>>> office = Location(id="ghent", name="Ghent office",
+...                   address=Address("Veldstraat 1", "9000", "Gent", "BE"))
+>>> p = Party(kind=PartyKind.CLIENT_COMPANY, name="Bakkerij Peeters BV", locations=[office],
+...           contacts=[ContactPerson(id="c1", first_name="An", location_id="ghent")])
+>>> p.status.value, p.effective_address(p.contacts[0]).city
+('suspect', 'Gent')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any, Final
+
+import attrs
+
+from clientcore._errors import Issue, ValidationError
+from clientcore._messages import define
+
+define(
+    {
+        "party.kind.unknown": (
+            "Unknown party kind '{value}'.",
+            "Onbekend soort partij '{value}'.",
+            "Type de partie inconnu '{value}'.",
+        ),
+        "party.status.wrong_kind": (
+            "Status '{status}' is not allowed for a {kind}.",
+            "Status '{status}' is niet toegelaten voor een {kind}.",
+            "Le statut '{status}' n'est pas permis pour un(e) {kind}.",
+        ),
+        "party.field.person_only": (
+            "'{path}' is a field of a person, not of a company.",
+            "'{path}' is een veld van een persoon, niet van een bedrijf.",
+            "'{path}' est un champ de personne, pas d'entreprise.",
+        ),
+        "party.field.company_only": (
+            "'{path}' is a field of a company, not of a person.",
+            "'{path}' is een veld van een bedrijf, niet van een persoon.",
+            "'{path}' est un champ d'entreprise, pas de personne.",
+        ),
+        "party.correspondence.person": (
+            "General correspondence exists only on companies, not on a person.",
+            "Algemene correspondentie bestaat enkel bij bedrijven, niet bij een persoon.",
+            "La correspondance générale n'existe que pour les entreprises, pas pour une personne.",
+        ),
+        "party.location.unknown": (
+            "Location '{location_id}' does not exist on this party.",
+            "Locatie '{location_id}' bestaat niet bij deze partij.",
+            "L'établissement '{location_id}' n'existe pas pour cette partie.",
+        ),
+        "party.duplicate_id": (
+            "Id '{id}' is used twice in {collection}.",
+            "Id '{id}' komt twee keer voor in {collection}.",
+            "L'id '{id}' est utilisé deux fois dans {collection}.",
+        ),
+        "party.dates.order": (
+            "Client until ({client_until}) is before client since ({client_since}).",
+            "Klant tot ({client_until}) ligt voor klant sinds ({client_since}).",
+            "Client jusqu'au ({client_until}) précède client depuis ({client_since}).",
+        ),
+        "party.version.negative": (
+            "The version cannot be negative ({value}).",
+            "De versie kan niet negatief zijn ({value}).",
+            "La version ne peut pas être négative ({value}).",
+        ),
+        "value.invalid_type": (
+            "'{path}' expects {expected}, not {value}.",
+            "'{path}' verwacht {expected}, niet {value}.",
+            "'{path}' attend {expected}, pas {value}.",
+        ),
+        "value.invalid_date": (
+            "'{value}' is not a date (YYYY-MM-DD).",
+            "'{value}' is geen datum (JJJJ-MM-DD).",
+            "'{value}' n'est pas une date (AAAA-MM-JJ).",
+        ),
+        "value.invalid_choice": (
+            "'{value}' is not one of {choices}.",
+            "'{value}' is niet een van {choices}.",
+            "'{value}' n'est pas parmi {choices}.",
+        ),
+    }
+)
+
+
+class PartyKind(StrEnum):
+    """What a party is: the four registration types that stand on their own."""
+
+    CLIENT_COMPANY = "client_company"
+    CLIENT_PERSON = "client_person"
+    RELATION_COMPANY = "relation_company"
+    RELATION_PERSON = "relation_person"
+
+    @property
+    def is_company(self) -> bool:
+        """A company (client or relation)."""
+        return self in (PartyKind.CLIENT_COMPANY, PartyKind.RELATION_COMPANY)
+
+    @property
+    def is_person(self) -> bool:
+        """A natural person (client or relation)."""
+        return not self.is_company
+
+    @property
+    def is_client(self) -> bool:
+        """A client of the firm (company or person)."""
+        return self in (PartyKind.CLIENT_COMPANY, PartyKind.CLIENT_PERSON)
+
+    @property
+    def is_relation(self) -> bool:
+        """A relation: has ties with clients but is not one."""
+        return not self.is_client
+
+
+class ClientStatus(StrEnum):
+    """Where a party stands with the firm. Client kinds take the first seven values,
+    relation kinds the last two; the transitions live in :mod:`clientcore.status`."""
+
+    SUSPECT = "suspect"
+    PROSPECT = "prospect"
+    ACCEPTANCE_DRAFT = "acceptance_draft"
+    ACCEPTANCE_PENDING = "acceptance_pending"
+    ACCEPTANCE_CENTRAL_ADMIN = "acceptance_central_admin"
+    CLIENT = "client"
+    FORMER_CLIENT = "former_client"
+    RELATION = "relation"
+    SERVICE_PROVIDER = "service_provider"
+
+
+CLIENT_STATUSES: Final = frozenset(
+    {
+        ClientStatus.SUSPECT,
+        ClientStatus.PROSPECT,
+        ClientStatus.ACCEPTANCE_DRAFT,
+        ClientStatus.ACCEPTANCE_PENDING,
+        ClientStatus.ACCEPTANCE_CENTRAL_ADMIN,
+        ClientStatus.CLIENT,
+        ClientStatus.FORMER_CLIENT,
+    }
+)
+RELATION_STATUSES: Final = frozenset({ClientStatus.RELATION, ClientStatus.SERVICE_PROVIDER})
+
+LANGUAGES: Final = ("nl", "fr", "en", "de")
+
+
+def new_id() -> str:
+    """A fresh random party or link id (a UUID4 in hex)."""
+    return uuid.uuid4().hex
+
+
+# --- converters: normalise on the way in, cheap and idempotent (evolve runs them again) ---
+
+
+def opt_str(value: object) -> str | None:
+    """Strip text; blank becomes ``None``; anything else is kept for validation to judge."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    return value  # type: ignore[return-value]  # a wrong type is reported by validation
+
+
+def opt_date(value: object) -> dt.date | None:
+    """Accept a date, a datetime (its date) or an ISO ``YYYY-MM-DD`` string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise ValidationError([Issue("value.invalid_date", "", {"value": value})]) from None
+    raise ValidationError(
+        [Issue("value.invalid_type", "", {"expected": "a date", "value": type(value).__name__})]
+    )
+
+
+def opt_bool(value: object) -> bool | None:
+    """Accept ``True``/``False``/``None`` and the texts true/false, yes/no, 1/0."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "":
+            return None
+        if text in ("true", "yes", "1", "ja", "oui"):
+            return True
+        if text in ("false", "no", "0", "nee", "non"):
+            return False
+    raise ValidationError(
+        [Issue("value.invalid_type", "", {"expected": "true or false", "value": repr(value)})]
+    )
+
+
+def to_bool(value: object) -> bool:
+    """Like :func:`opt_bool`, with blank meaning ``False``."""
+    return bool(opt_bool(value))
+
+
+def labels_set(value: object) -> frozenset[str]:
+    """Labels as a frozen set of stripped, non-empty texts (a text is ``;``-separated)."""
+    if value is None:
+        return _NO_LABELS
+    if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
+        return value
+    items: Iterable[Any] = value.split(";") if isinstance(value, str) else value  # type: ignore[assignment]
+    out = frozenset(s for s in (str(v).strip() for v in items) if s)
+    return out or _NO_LABELS
+
+
+_NO_LABELS: Final[frozenset[str]] = frozenset()
+
+
+def _custom(value: object) -> dict[str, dict[str, Any]]:
+    if not value:
+        return {}
+    return {str(cat): dict(fields) for cat, fields in value.items()}  # type: ignore[attr-defined]
+
+
+def _keys(value: object) -> dict[str, str]:
+    if not value:
+        return {}
+    return {str(k): str(v) for k, v in value.items()}  # type: ignore[attr-defined]
+
+
+def text_or_empty(value: object) -> str:
+    """Stripped text; blank becomes the empty string."""
+    return opt_str(value) or ""
+
+
+def upper_opt(value: object) -> str | None:
+    """Stripped upper-case text (country codes); blank becomes ``None``."""
+    text = opt_str(value)
+    return text.upper() if isinstance(text, str) else text
+
+
+_EMPTIES: dict[type[Any], Any] = {}  # one empty instance per class, made on first use
+
+
+def _nested_of(cls: type[Any], value: object) -> Any:
+    return cls(**value) if isinstance(value, Mapping) else value
+
+
+def _optional_of(cls: type[Any], value: object) -> Any:
+    built = _nested_of(cls, value)
+    if built.__class__ is cls:
+        empty = _EMPTIES.get(cls)
+        if empty is None:
+            empty = _EMPTIES[cls] = cls()
+        if built == empty:
+            return None  # a row cannot tell an empty value from none, so neither does the model
+    return built
+
+
+def _tuple_of_items(cls: type[Any], value: object) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, tuple) and all(v.__class__ is cls for v in value):
+        return value
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError(
+            [
+                Issue(
+                    "value.invalid_type",
+                    "",
+                    {"expected": f"a list of {cls.__name__}", "value": type(value).__name__},
+                )
+            ]
+        )
+    return tuple(cls(**item) if isinstance(item, Mapping) else item for item in value)
+
+
+# Named converters (the attrs mypy plugin reads their types).
+
+
+def _to_address(value: object) -> Address | None:
+    return _optional_of(Address, value)  # type: ignore[no-any-return]
+
+
+def _to_eid_card(value: object) -> EidCard | None:
+    return _optional_of(EidCard, value)  # type: ignore[no-any-return]
+
+
+def _to_aml_profile(value: object) -> AmlProfile | None:
+    return _optional_of(AmlProfile, value)  # type: ignore[no-any-return]
+
+
+def _to_acceptance(value: object) -> Acceptance | None:
+    return _optional_of(Acceptance, value)  # type: ignore[no-any-return]
+
+
+def _to_billing(value: object) -> Billing:
+    return _nested_of(Billing, value)  # type: ignore[no-any-return]
+
+
+def _to_portal(value: object) -> Portal:
+    return _nested_of(Portal, value)  # type: ignore[no-any-return]
+
+
+def _to_staff_roles(value: object) -> StaffRoles:
+    return _nested_of(StaffRoles, value)  # type: ignore[no-any-return]
+
+
+def _to_tasks(value: object) -> tuple[Task, ...]:
+    return _tuple_of_items(Task, value)
+
+
+def _to_task_presets(value: object) -> tuple[TaskPreset, ...]:
+    return _tuple_of_items(TaskPreset, value)
+
+
+def _to_contact_persons(value: object) -> tuple[ContactPerson, ...]:
+    return _tuple_of_items(ContactPerson, value)
+
+
+def _to_general_correspondences(value: object) -> tuple[GeneralCorrespondence, ...]:
+    return _tuple_of_items(GeneralCorrespondence, value)
+
+
+def _to_locations(value: object) -> tuple[Location, ...]:
+    return _tuple_of_items(Location, value)
+
+
+def _to_debtor_cards(value: object) -> tuple[DebtorCard, ...]:
+    return _tuple_of_items(DebtorCard, value)
+
+
+def _to_checklist_items(value: object) -> tuple[ChecklistItem, ...]:
+    return _tuple_of_items(ChecklistItem, value)
+
+
+# --- owned value objects ---
+
+
+@attrs.frozen
+class Address:
+    """A postal address; ``country`` is an ISO 3166 two-letter code (``BE``, ``NL``)."""
+
+    street: str | None = attrs.field(default=None, converter=opt_str)
+    postal_code: str | None = attrs.field(default=None, converter=opt_str)
+    city: str | None = attrs.field(default=None, converter=opt_str)
+    country: str | None = attrs.field(default=None, converter=upper_opt)
+
+
+@attrs.frozen
+class Location:
+    """A branch of a company; contacts attached to it use its address."""
+
+    id: str = attrs.field(factory=new_id)
+    name: str | None = attrs.field(default=None, converter=opt_str)
+    address: Address | None = attrs.field(default=None, converter=_to_address)
+
+
+@attrs.frozen
+class ContactPerson:
+    """Someone at a party the firm deals with (a director, who receives the mail...)."""
+
+    id: str = attrs.field(factory=new_id)
+    first_name: str | None = attrs.field(default=None, converter=opt_str)
+    last_name: str | None = attrs.field(default=None, converter=opt_str)
+    role: str | None = attrs.field(default=None, converter=opt_str)
+    email: str | None = attrs.field(default=None, converter=opt_str)
+    phone: str | None = attrs.field(default=None, converter=opt_str)
+    location_id: str | None = attrs.field(default=None, converter=opt_str)
+    archived: bool = attrs.field(default=False, converter=to_bool)
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as far as known."""
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@attrs.frozen
+class GeneralCorrespondence:
+    """A general contact point of a company ("the board", "the secretariat")."""
+
+    id: str = attrs.field(factory=new_id)
+    name: str | None = attrs.field(default=None, converter=opt_str)
+    email: str | None = attrs.field(default=None, converter=opt_str)
+    phone: str | None = attrs.field(default=None, converter=opt_str)
+    location_id: str | None = attrs.field(default=None, converter=opt_str)
+
+
+@attrs.frozen
+class Task:
+    """A recurring task for the client (``vat``, ``closing``, ...): active, period, start."""
+
+    code: str = attrs.field(converter=text_or_empty)
+    active: bool = attrs.field(default=True, converter=to_bool)
+    period: str | None = attrs.field(default=None, converter=opt_str)
+    start: dt.date | None = attrs.field(default=None, converter=opt_date)
+
+
+@attrs.frozen
+class TaskPreset:
+    """A default for one step of a task ("the NBB payment-confirmation step: not needed")."""
+
+    task_code: str = attrs.field(converter=text_or_empty)
+    step: str = attrs.field(converter=text_or_empty)
+    value: str | None = attrs.field(default=None, converter=opt_str)
+
+
+@attrs.frozen
+class StaffRoles:
+    """The firm's staff on the client: responsible partner, declarant, relationship owner."""
+
+    partner: str | None = attrs.field(default=None, converter=opt_str)
+    declarant: str | None = attrs.field(default=None, converter=opt_str)
+    owner: str | None = attrs.field(default=None, converter=opt_str)
+
+
+@attrs.frozen
+class DebtorCard:
+    """An extra organisation or discipline billed under its own debtor number."""
+
+    number: str = attrs.field(converter=text_or_empty)
+    discipline: str | None = attrs.field(default=None, converter=opt_str)
+
+
+@attrs.frozen
+class AmlProfile:
+    """Anti-money-laundering data: the risk class and when the client was last checked."""
+
+    risk: str | None = attrs.field(default=None, converter=opt_str)
+    verified_on: dt.date | None = attrs.field(default=None, converter=opt_date)
+
+
+@attrs.frozen
+class ChecklistItem:
+    """An action done for the client, with its date and a note."""
+
+    action: str = attrs.field(converter=text_or_empty)
+    done_on: dt.date | None = attrs.field(default=None, converter=opt_date)
+    note: str | None = attrs.field(default=None, converter=opt_str)
+
+
+@attrs.frozen
+class EidCard:
+    """A Belgian electronic identity card: its number and the last day it is valid."""
+
+    card_number: str | None = attrs.field(default=None, converter=opt_str)
+    valid_until: dt.date | None = attrs.field(default=None, converter=opt_date)
+
+
+@attrs.frozen
+class Billing:
+    """How the client is billed."""
+
+    mode: str | None = attrs.field(default=None, converter=opt_str)
+    invoice_layout: str | None = attrs.field(default=None, converter=opt_str)
+
+
+@attrs.frozen
+class Portal:
+    """Client-portal settings."""
+
+    enabled: bool = attrs.field(default=False, converter=to_bool)
+    forms_allowed: bool = attrs.field(default=False, converter=to_bool)
+
+
+@attrs.frozen
+class Acceptance:
+    """Who submitted the client for acceptance and who approved it (four-eyes)."""
+
+    submitted_by: str | None = attrs.field(default=None, converter=opt_str)
+    submitted_at: dt.datetime | None = None
+    approved_by: str | None = attrs.field(default=None, converter=opt_str)
+    approved_at: dt.datetime | None = None
+
+
+# Shared defaults keep a party small: one instance serves every party that has no value.
+NO_STAFF: Final = StaffRoles()
+NO_BILLING: Final = Billing()
+NO_PORTAL: Final = Portal()
+
+# Fields only a person has, and fields only a company has.
+PERSON_FIELDS: Final = ("first_name", "last_name", "birth_date", "national_number", "bsn", "eid")
+COMPANY_FIELDS: Final = ("legal_form", "enterprise_number", "kvk_number", "correspondence")
+
+
+def _default_status(party: Party) -> ClientStatus:
+    kind = PartyKind(party.kind)
+    return ClientStatus.SUSPECT if kind.is_client else ClientStatus.RELATION
+
+
+def _kind(value: object) -> PartyKind:
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return PartyKind(value)
+    except ValueError:
+        raise ValidationError([Issue("party.kind.unknown", "kind", {"value": value})]) from None
+
+
+def _status(value: object) -> ClientStatus:
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return ClientStatus(value)
+    except ValueError:
+        raise ValidationError(
+            [
+                Issue(
+                    "value.invalid_choice",
+                    "status",
+                    {"value": value, "choices": [s.value for s in ClientStatus]},
+                )
+            ]
+        ) from None
+
+
+@attrs.frozen(kw_only=True)
+class Party:
+    """A client or relation, company or person: the aggregate root.
+
+    Build with keywords; change with :func:`attrs.evolve`. Identifier fields keep the
+    text they were given (:func:`clientcore.model.from_row` stores the compact form);
+    :func:`clientcore.model.validate_party` reports which are invalid.
+    """
+
+    id: str = attrs.field(factory=new_id)
+    kind: PartyKind = attrs.field(converter=_kind)
+    name: str = attrs.field(default="", converter=text_or_empty)
+    number: str | None = attrs.field(default=None, converter=opt_str)
+    status: ClientStatus = attrs.field(
+        default=attrs.Factory(_default_status, takes_self=True), converter=_status
+    )
+    language: str | None = attrs.field(default=None, converter=opt_str)
+    # person
+    first_name: str | None = attrs.field(default=None, converter=opt_str)
+    last_name: str | None = attrs.field(default=None, converter=opt_str)
+    birth_date: dt.date | None = attrs.field(default=None, converter=opt_date)
+    national_number: str | None = attrs.field(default=None, converter=opt_str)
+    bsn: str | None = attrs.field(default=None, converter=opt_str)
+    eid: EidCard | None = attrs.field(default=None, converter=_to_eid_card)
+    # company
+    legal_form: str | None = attrs.field(default=None, converter=opt_str)
+    enterprise_number: str | None = attrs.field(default=None, converter=opt_str)
+    kvk_number: str | None = attrs.field(default=None, converter=opt_str)
+    # both
+    vat_liable: bool | None = attrs.field(default=None, converter=opt_bool)
+    vat_number: str | None = attrs.field(default=None, converter=opt_str)
+    iban: str | None = attrs.field(default=None, converter=opt_str)
+    email: str | None = attrs.field(default=None, converter=opt_str)
+    phone: str | None = attrs.field(default=None, converter=opt_str)
+    website: str | None = attrs.field(default=None, converter=opt_str)
+    address: Address | None = attrs.field(default=None, converter=_to_address)
+    correspondence_address: Address | None = attrs.field(default=None, converter=_to_address)
+    labels: frozenset[str] = attrs.field(default=_NO_LABELS, converter=labels_set)
+    portfolio: str | None = attrs.field(default=None, converter=opt_str)
+    client_since: dt.date | None = attrs.field(default=None, converter=opt_date)
+    client_until: dt.date | None = attrs.field(default=None, converter=opt_date)
+    aml: AmlProfile | None = attrs.field(default=None, converter=_to_aml_profile)
+    billing: Billing = attrs.field(default=NO_BILLING, converter=_to_billing)
+    portal: Portal = attrs.field(default=NO_PORTAL, converter=_to_portal)
+    staff: StaffRoles = attrs.field(default=NO_STAFF, converter=_to_staff_roles)
+    tasks: tuple[Task, ...] = attrs.field(default=(), converter=_to_tasks)
+    task_presets: tuple[TaskPreset, ...] = attrs.field(default=(), converter=_to_task_presets)
+    contacts: tuple[ContactPerson, ...] = attrs.field(default=(), converter=_to_contact_persons)
+    correspondence: tuple[GeneralCorrespondence, ...] = attrs.field(
+        default=(), converter=_to_general_correspondences
+    )
+    locations: tuple[Location, ...] = attrs.field(default=(), converter=_to_locations)
+    debtor_cards: tuple[DebtorCard, ...] = attrs.field(default=(), converter=_to_debtor_cards)
+    checklist: tuple[ChecklistItem, ...] = attrs.field(default=(), converter=_to_checklist_items)
+    attention: str | None = attrs.field(default=None, converter=opt_str)
+    custom: dict[str, dict[str, Any]] = attrs.field(factory=dict, converter=_custom, hash=False)
+    external_keys: dict[str, str] = attrs.field(factory=dict, converter=_keys, hash=False)
+    acceptance: Acceptance | None = attrs.field(default=None, converter=_to_acceptance)
+    # management
+    version: int = 0
+    archived: bool = attrs.field(default=False, converter=to_bool)
+    marked_for_deletion: bool = attrs.field(default=False, converter=to_bool)
+    last_verified_on: dt.date | None = attrs.field(default=None, converter=opt_date)
+
+    def __attrs_post_init__(self) -> None:
+        issues = structural_issues(self)
+        if issues:
+            raise ValidationError(issues)
+
+    # --- reading helpers ---
+
+    @property
+    def is_company(self) -> bool:
+        """A client or relation company."""
+        return self.kind.is_company
+
+    @property
+    def is_person(self) -> bool:
+        """A client or relation person."""
+        return self.kind.is_person
+
+    def location(self, location_id: str) -> Location | None:
+        """The location with this id, or ``None``."""
+        for loc in self.locations:
+            if loc.id == location_id:
+                return loc
+        return None
+
+    def effective_address(self, contact: ContactPerson | GeneralCorrespondence) -> Address | None:
+        """The address mail for ``contact`` goes to: its location's, else the party's."""
+        if contact.location_id is not None:
+            loc = self.location(contact.location_id)
+            if loc is not None and loc.address is not None:
+                return loc.address
+        return self.address
+
+    def custom_value(self, category: str, key: str) -> Any:
+        """The value of custom field ``custom.<category>.<key>``, or ``None``."""
+        return self.custom.get(category, {}).get(key)
+
+    def task(self, code: str) -> Task | None:
+        """The task with this code, or ``None``."""
+        for t in self.tasks:
+            if t.code == code:
+                return t
+        return None
+
+
+def structural_issues(party: Party) -> list[Issue]:
+    """The rules that hold by construction (kind, status, owned records); empty when fine."""
+    issues: list[Issue] = []
+    kind = party.kind
+    if kind.is_client:
+        if party.status not in CLIENT_STATUSES:
+            issues.append(
+                Issue("party.status.wrong_kind", "status", {"status": party.status, "kind": kind})
+            )
+    elif party.status not in RELATION_STATUSES:
+        issues.append(
+            Issue("party.status.wrong_kind", "status", {"status": party.status, "kind": kind})
+        )
+    if kind.is_company:
+        for name in PERSON_FIELDS:
+            if getattr(party, name) is not None:
+                issues.append(Issue("party.field.person_only", name))
+    else:
+        for name in COMPANY_FIELDS:
+            value = getattr(party, name)
+            if value:
+                code = (
+                    "party.correspondence.person"
+                    if name == "correspondence"
+                    else "party.field.company_only"
+                )
+                issues.append(Issue(code, name))
+    if party.version < 0:
+        issues.append(Issue("party.version.negative", "version", {"value": party.version}))
+    if party.locations or party.contacts or party.correspondence:
+        location_ids = _unique_ids(party.locations, "locations", issues)
+        _unique_ids(party.contacts, "contacts", issues)
+        _unique_ids(party.correspondence, "correspondence", issues)
+        attached: tuple[tuple[str, tuple[ContactPerson | GeneralCorrespondence, ...]], ...] = (
+            ("contacts", party.contacts),
+            ("correspondence", party.correspondence),
+        )
+        for collection, items in attached:
+            for index, item in enumerate(items):
+                if item.location_id is not None and item.location_id not in location_ids:
+                    issues.append(
+                        Issue(
+                            "party.location.unknown",
+                            f"{collection}[{index}].location_id",
+                            {"location_id": item.location_id},
+                        )
+                    )
+    if (
+        party.client_since is not None
+        and party.client_until is not None
+        and party.client_until < party.client_since
+    ):
+        issues.append(
+            Issue(
+                "party.dates.order",
+                "client_until",
+                {"client_since": party.client_since, "client_until": party.client_until},
+            )
+        )
+    return issues
+
+
+def _unique_ids(items: Iterable[Any], collection: str, issues: list[Issue]) -> set[str]:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            issues.append(
+                Issue("party.duplicate_id", collection, {"id": item.id, "collection": collection})
+            )
+        seen.add(item.id)
+    return seen
+
+
+@attrs.frozen
+class Actor:
+    """Who does something: an id and the roles it holds (``staff``, ``approver``, ...)."""
+
+    id: str
+    roles: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+
+    def has(self, role: str) -> bool:
+        """Whether the actor holds ``role``."""
+        return role in self.roles

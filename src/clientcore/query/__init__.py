@@ -1,0 +1,50 @@
+"""The filter language: Excel-like filters that compose, compile fast and serialise safely.
+
+>>> import datetime as dt
+>>> from clientcore import Party
+>>> from clientcore.query import F, Filter, Today
+>>> late = F("eid.valid_until") < Today(days=0)
+>>> p = Party(kind="client_person", name="An", eid={"valid_until": "2025-12-31"})
+>>> late.matches(p, today=dt.date(2026, 1, 1))
+True
+>>> Filter.from_json(late.to_json()) == late
+True
+"""
+
+from clientcore.query._compile import Selection, reference_predicate, source_of
+from clientcore.query._tree import (
+    COMPLEMENT,
+    MAX_DEPTH,
+    MAX_NODES,
+    MAX_STRING,
+    OPERATORS,
+    And,
+    Cond,
+    F,
+    Filter,
+    Not,
+    Or,
+    Today,
+    conditions,
+    walk,
+)
+
+__all__ = [
+    "COMPLEMENT",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_STRING",
+    "OPERATORS",
+    "And",
+    "Cond",
+    "F",
+    "Filter",
+    "Not",
+    "Or",
+    "Selection",
+    "Today",
+    "conditions",
+    "reference_predicate",
+    "source_of",
+    "walk",
+]

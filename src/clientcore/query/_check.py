@@ -1,0 +1,124 @@
+"""Checking a filter against the field catalogue: paths, operators and values.
+
+Every fault is listed, each with the JSON path of the node it concerns.
+
+>>> from clientcore.model import default_schema
+>>> from clientcore.query import F
+>>> try:
+...     (F("adress.city").eq("Gent") & F("vat_liable").starts_with("t")).validate(default_schema())
+... except Exception as err:
+...     print([(i.path, i.code) for i in err.issues])
+[('$.where.and[0].path', 'filter.unknown_path'), ('$.where.and[1].op', 'filter.op_mismatch')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+from clientcore._errors import FilterError, Issue
+from clientcore.model import Schema
+from clientcore.model._schema import Field, FieldType
+from clientcore.query._tree import (
+    LIST_OPS,
+    TEXT_OPS,
+    And,
+    Cond,
+    Filter,
+    Not,
+    Or,
+    Today,
+)
+
+_ORDERED: Final = frozenset({"eq", "ne", "lt", "le", "gt", "ge", "between", "in", "not_in"})
+_BLANKS: Final = frozenset({"blank", "not_blank"})
+ALLOWED: Final[dict[FieldType, frozenset[str]]] = {
+    FieldType.TEXT: _ORDERED | TEXT_OPS | _BLANKS | {"valid", "invalid"},
+    FieldType.CHOICE: frozenset({"eq", "ne", "in", "not_in"}) | TEXT_OPS | _BLANKS,
+    FieldType.NUMBER: _ORDERED | _BLANKS,
+    FieldType.DATE: _ORDERED | _BLANKS,
+    FieldType.BOOL: frozenset({"eq", "ne"}) | _BLANKS,
+    FieldType.LABELS: frozenset({"has", "has_any", "has_all"}) | _BLANKS,
+    FieldType.COLLECTION: frozenset({"any"}) | _BLANKS,
+}
+
+
+def allowed_ops(field: Field) -> frozenset[str]:
+    """The operators that fit ``field``."""
+    ops = ALLOWED[field.type]
+    if field.identifier is None:
+        ops = ops - {"valid", "invalid"}
+    return ops
+
+
+def _fits(field: Field, value: Any) -> bool:
+    kind = field.type
+    if kind in (FieldType.TEXT, FieldType.LABELS):
+        return isinstance(value, str)
+    if kind is FieldType.CHOICE:
+        return isinstance(value, str) and (field.choices is None or value in field.choices)
+    if kind is FieldType.NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is FieldType.DATE:
+        return isinstance(value, (dt.date, Today))
+    if kind is FieldType.BOOL:
+        return isinstance(value, bool)
+    return False
+
+
+def check(flt: Filter, schema: Schema) -> None:
+    """Raise :class:`FilterError` listing every fault of ``flt`` against ``schema``."""
+    issues: list[Issue] = []
+    _walk(flt, schema, "$.where", issues)
+    if issues:
+        first = issues[0]
+        raise FilterError(first.message(), first.path, issues)
+
+
+def _walk(flt: Filter, schema: Schema, where: str, issues: list[Issue]) -> None:
+    if isinstance(flt, (And, Or)):
+        key = "and" if isinstance(flt, And) else "or"
+        for i, child in enumerate(flt.children):
+            _walk(child, schema, f"{where}.{key}[{i}]", issues)
+        return
+    if isinstance(flt, Not):
+        _walk(flt.child, schema, f"{where}.not", issues)
+        return
+    assert isinstance(flt, Cond)
+    field = schema.get(flt.path)
+    if field is None or field.item_of is not None:
+        suggestion = schema.suggest(flt.path)
+        hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+        issues.append(
+            Issue(
+                "filter.unknown_path",
+                f"{where}.path",
+                {"field": flt.path, "hint": hint, "suggestion": suggestion or ""},
+            )
+        )
+        return
+    if flt.op not in allowed_ops(field):
+        issues.append(
+            Issue(
+                "filter.op_mismatch",
+                f"{where}.op",
+                {"op": flt.op, "field": flt.path, "type": field.type.value},
+            )
+        )
+        return
+    if flt.op == "any":
+        _walk(flt.value, schema.item_fields(flt.path), f"{where}.where", issues)
+        return
+    if flt.op in _BLANKS or flt.op in ("valid", "invalid"):
+        return
+    values = flt.value if (flt.op in LIST_OPS or flt.op == "between") else (flt.value,)
+    for i, value in enumerate(values):
+        if not _fits(field, value):
+            at = f"{where}.value" + (f"[{i}]" if len(values) > 1 or flt.op in LIST_OPS else "")
+            issues.append(
+                Issue(
+                    "filter.value_mismatch",
+                    at,
+                    {"value": repr(value)[:60], "field": flt.path, "type": field.type.value},
+                )
+            )

@@ -1,0 +1,557 @@
+"""The filter tree: conditions on field paths combined with and, or, not and any.
+
+A :class:`Filter` is immutable. Build it with :func:`F`, combine with ``&``, ``|``
+and ``~``, serialise with :meth:`Filter.to_json`, read untrusted JSON with
+:meth:`Filter.from_json`, and compare meaning with :meth:`Filter.fingerprint`.
+
+>>> flt = F("legal_form").in_(["NV", "BV"]) & ~F("labels").has("vip")
+>>> flt.to_json()["where"]["and"][0]
+{'path': 'legal_form', 'op': 'in', 'value': ['NV', 'BV']}
+>>> Filter.from_json(flt.to_json()) == flt
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from clientcore._errors import FilterError, Issue
+from clientcore._messages import define
+
+if TYPE_CHECKING:
+    from clientcore.model import Schema
+    from clientcore.query._compile import Selection
+
+VERSION: Final = 1
+MAX_DEPTH: Final = 32
+MAX_NODES: Final = 1000
+MAX_STRING: Final = 10_000
+
+define(
+    {
+        "filter.unknown_path": (
+            "Unknown field '{field}'{hint}.",
+            "Onbekend veld '{field}'{hint}.",
+            "Champ inconnu '{field}'{hint}.",
+        ),
+        "filter.op_mismatch": (
+            "Operator '{op}' does not fit field '{field}' of type {type}.",
+            "Operator '{op}' past niet bij veld '{field}' van type {type}.",
+            "L'opérateur '{op}' ne convient pas au champ '{field}' de type {type}.",
+        ),
+        "filter.value_mismatch": (
+            "Value {value} does not fit field '{field}' of type {type}.",
+            "Waarde {value} past niet bij veld '{field}' van type {type}.",
+            "La valeur {value} ne convient pas au champ '{field}' de type {type}.",
+        ),
+        "filter.needs_today": (
+            "This filter uses a relative date: pass today=.",
+            "Deze filter gebruikt een relatieve datum: geef today= mee.",
+            "Ce filtre utilise une date relative : passez today=.",
+        ),
+    }
+)
+
+# Operators and the shape of their value.
+SCALAR_OPS: Final = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
+TEXT_OPS: Final = frozenset({"contains", "not_contains", "starts_with", "ends_with"})
+LIST_OPS: Final = frozenset({"in", "not_in", "has_any", "has_all"})
+NO_VALUE_OPS: Final = frozenset({"blank", "not_blank", "valid", "invalid"})
+OPERATORS: Final = (
+    SCALAR_OPS | TEXT_OPS | LIST_OPS | NO_VALUE_OPS | frozenset({"between", "has", "any"})
+)
+# Each operator's exact complement: ~Cond(op) is Cond(complement) (used to push not down).
+COMPLEMENT: Final[Mapping[str, str]] = {
+    "eq": "ne",
+    "ne": "eq",
+    "in": "not_in",
+    "not_in": "in",
+    "contains": "not_contains",
+    "not_contains": "contains",
+    "blank": "not_blank",
+    "not_blank": "blank",
+}
+
+
+@attrs.frozen
+class Today:
+    """A date relative to the day a filter is evaluated: ``Today(days=-30)``.
+
+    Stored as ``{"today": -30}``; resolved against an injected ``today``, never
+    against the wall clock.
+    """
+
+    days: int = 0
+
+    def resolve(self, today: dt.date) -> dt.date:
+        """The date this stands for when evaluated on ``today``."""
+        return today + dt.timedelta(days=self.days)
+
+
+Scalar = str | int | float | bool | dt.date | Today
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value, key=_sort_key))
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(_value_json(value), sort_keys=True, ensure_ascii=False)
+
+
+def _children(value: Iterable[Filter]) -> tuple[Filter, ...]:
+    return tuple(value)
+
+
+class Filter:
+    """An immutable filter tree. Combine with ``&``, ``|`` and ``~``."""
+
+    __slots__ = ()
+    kind: ClassVar[str]
+
+    def __and__(self, other: Filter) -> Filter:
+        if not isinstance(other, Filter):
+            return NotImplemented
+        left: tuple[Filter, ...] = (
+            self.children if isinstance(self, And) and self.children else (self,)
+        )
+        right: tuple[Filter, ...] = (
+            other.children if isinstance(other, And) and other.children else (other,)
+        )
+        return And(left + right)
+
+    def __or__(self, other: Filter) -> Filter:
+        if not isinstance(other, Filter):
+            return NotImplemented
+        left: tuple[Filter, ...] = (
+            self.children if isinstance(self, Or) and self.children else (self,)
+        )
+        right: tuple[Filter, ...] = (
+            other.children if isinstance(other, Or) and other.children else (other,)
+        )
+        return Or(left + right)
+
+    def __invert__(self) -> Filter:
+        return Not(self)
+
+    @staticmethod
+    def all() -> Filter:
+        """The filter that matches every record ("show all")."""
+        return And(())
+
+    @staticmethod
+    def nothing() -> Filter:
+        """The filter that matches no record."""
+        return Or(())
+
+    # --- JSON ---
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"clientcore_filter": 1, "where": ...}``: versioned, safe to store."""
+        return {"clientcore_filter": VERSION, "where": self.node_json()}
+
+    def node_json(self) -> Any:
+        """The JSON of this node alone (the ``where`` part)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def from_json(obj: Any, schema: Schema | None = None) -> Filter:
+        """Decode untrusted JSON strictly; any fault raises :class:`FilterError` with a path.
+
+        With a ``schema``, paths, operators and values are also checked against it.
+        """
+        from clientcore.query._decode import decode
+
+        flt = decode(obj)
+        if schema is not None:
+            flt.validate(schema)
+        return flt
+
+    def to_json_text(self) -> str:
+        """The canonical JSON text of this filter (stable key order, no spaces)."""
+        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    # --- meaning ---
+
+    def canonical(self) -> Filter:
+        """Flatten and/or, drop double negation and duplicates, sort children and lists."""
+        from clientcore.query._canonical import canonical
+
+        return canonical(self)
+
+    def fingerprint(self) -> str:
+        """A stable hex digest of the canonical JSON: equal for filters that mean the same
+        by construction (permuted and/or, duplicates, double negation)."""
+        text = self.canonical().to_json_text()
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def paths(self) -> frozenset[str]:
+        """Every field path this filter reads (collection items as ``tasks.code``)."""
+        out: set[str] = set()
+        _collect_paths(self, "", out)
+        return frozenset(out)
+
+    def uses_today(self) -> bool:
+        """Whether the filter holds a relative date that needs ``today``."""
+        return any(isinstance(v, Today) for v in _values(self))
+
+    def validate(self, schema: Schema) -> None:
+        """Check paths, operators and values against ``schema``; list every fault."""
+        from clientcore.query._check import check
+
+        check(self, schema)
+
+    # --- Python back end ---
+
+    def compile(
+        self, schema: Schema | None = None, today: dt.date | None = None
+    ) -> Callable[[Any], bool]:
+        """A predicate for parties and plain mappings (dotted paths walk both)."""
+        from clientcore.query._compile import compile_filter
+
+        return compile_filter(self, schema, today)
+
+    def matches(self, record: Any, today: dt.date | None = None) -> bool:
+        """Whether ``record`` (a party or a mapping) matches."""
+        return self.compile(today=today)(record)
+
+    def select(self, records: Iterable[Any], today: dt.date | None = None) -> list[Any]:
+        """The records that match, in order."""
+        predicate = self.compile(today=today)
+        return [r for r in records if predicate(r)]
+
+    def count(self, records: Iterable[Any], today: dt.date | None = None) -> Selection:
+        """The matching records with the ``matched / total`` counter ("37 / 1,204")."""
+        from clientcore.query._compile import Selection
+
+        predicate = self.compile(today=today)
+        items: list[Any] = []
+        total = 0
+        for record in records:
+            total += 1
+            if predicate(record):
+                items.append(record)
+        return Selection(tuple(items), len(items), total)
+
+    def __repr__(self) -> str:
+        return f"Filter({self.to_json_text()})"
+
+
+@attrs.frozen(repr=False)
+class Cond(Filter):
+    """One condition: ``path`` ``op`` ``value``; for ``any``, ``value`` is a nested filter."""
+
+    kind: ClassVar[str] = "cond"
+    path: str
+    op: str
+    value: Any = attrs.field(default=None, converter=_freeze)
+    case_sensitive: bool = False
+    accent_sensitive: bool = False
+
+    def node_json(self) -> Any:
+        out: dict[str, Any] = {"path": self.path, "op": self.op}
+        if self.op == "any":
+            out["where"] = self.value.node_json()
+        elif self.op not in NO_VALUE_OPS:
+            out["value"] = _value_json(self.value)
+        if self.case_sensitive:
+            out["case_sensitive"] = True
+        if self.accent_sensitive:
+            out["accent_sensitive"] = True
+        return out
+
+    def __invert__(self) -> Filter:
+        return Not(self)
+
+
+@attrs.frozen(repr=False)
+class And(Filter):
+    """Every child matches (no children: everything matches)."""
+
+    kind: ClassVar[str] = "and"
+    children: tuple[Filter, ...] = attrs.field(converter=_children)
+
+    def node_json(self) -> Any:
+        return {"and": [c.node_json() for c in self.children]}
+
+
+@attrs.frozen(repr=False)
+class Or(Filter):
+    """Some child matches (no children: nothing matches)."""
+
+    kind: ClassVar[str] = "or"
+    children: tuple[Filter, ...] = attrs.field(converter=_children)
+
+    def node_json(self) -> Any:
+        return {"or": [c.node_json() for c in self.children]}
+
+
+@attrs.frozen(repr=False)
+class Not(Filter):
+    """The exact complement of the child."""
+
+    kind: ClassVar[str] = "not"
+    child: Filter
+
+    def node_json(self) -> Any:
+        return {"not": self.child.node_json()}
+
+
+def _value_json(value: Any) -> Any:
+    if isinstance(value, Today):
+        return {"today": value.days}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, tuple):
+        return [_value_json(v) for v in value]
+    return value
+
+
+def _values(flt: Filter) -> Iterable[Any]:
+    if isinstance(flt, Cond):
+        if flt.op == "any":
+            yield from _values(flt.value)
+        elif isinstance(flt.value, tuple):
+            yield from flt.value
+        else:
+            yield flt.value
+    elif isinstance(flt, (And, Or)):
+        for child in flt.children:
+            yield from _values(child)
+    elif isinstance(flt, Not):
+        yield from _values(flt.child)
+
+
+def _collect_paths(flt: Filter, prefix: str, out: set[str]) -> None:
+    if isinstance(flt, Cond):
+        out.add(prefix + flt.path)
+        if flt.op == "any":
+            _collect_paths(flt.value, prefix + flt.path + ".", out)
+    elif isinstance(flt, (And, Or)):
+        for child in flt.children:
+            _collect_paths(child, prefix, out)
+    elif isinstance(flt, Not):
+        _collect_paths(flt.child, prefix, out)
+
+
+def _check_scalar(value: Any, where: str) -> Any:
+    value = _freeze(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FilterError("a number must be finite", where)
+    if not isinstance(value, (str, int, float, bool, dt.date, Today)):
+        raise FilterError(f"unsupported value type {type(value).__name__}", where)
+    return value
+
+
+class F:
+    """Start a condition on a field path: ``F("address.city").eq("Gent")``.
+
+    Python's comparison operators build the same conditions:
+    ``F("client_since") < Today(days=-365)`` is ``F("client_since").lt(Today(-365))``.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        if not isinstance(path, str) or not path:
+            raise FilterError("a field path must be a non-empty text", "$.path")
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"F({self.path!r})"
+
+    def _cond(self, op: str, value: Any = None, **flags: bool) -> Cond:
+        return Cond(self.path, op, value, **flags)
+
+    def _scalar(self, op: str, value: Any, flags: Mapping[str, bool]) -> Cond:
+        return self._cond(op, _check_scalar(value, "$.value"), **flags)
+
+    def eq(
+        self, value: Any, *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """Equal (text: case- and accent-insensitive unless asked otherwise)."""
+        return self._scalar(
+            "eq", value, {"case_sensitive": case_sensitive, "accent_sensitive": accent_sensitive}
+        )
+
+    def ne(
+        self, value: Any, *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """Not equal; matches blanks."""
+        return self._scalar(
+            "ne", value, {"case_sensitive": case_sensitive, "accent_sensitive": accent_sensitive}
+        )
+
+    def lt(self, value: Any) -> Cond:
+        """Less than."""
+        return self._scalar("lt", value, {})
+
+    def le(self, value: Any) -> Cond:
+        """Less than or equal."""
+        return self._scalar("le", value, {})
+
+    def gt(self, value: Any) -> Cond:
+        """Greater than."""
+        return self._scalar("gt", value, {})
+
+    def ge(self, value: Any) -> Cond:
+        """Greater than or equal."""
+        return self._scalar("ge", value, {})
+
+    def between(self, low: Any, high: Any) -> Cond:
+        """From ``low`` to ``high``, both included."""
+        return self._cond(
+            "between", (_check_scalar(low, "$.value[0]"), _check_scalar(high, "$.value[1]"))
+        )
+
+    def in_(
+        self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """One of ``values``."""
+        return self._list("in", values, case_sensitive, accent_sensitive)
+
+    is_in = in_
+
+    def not_in(
+        self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """None of ``values``; matches blanks."""
+        return self._list("not_in", values, case_sensitive, accent_sensitive)
+
+    def _list(self, op: str, values: Iterable[Any], case: bool, accent: bool) -> Cond:
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            raise FilterError(f"'{op}' needs a list of values", "$.value")
+        items = _freeze(values if isinstance(values, (set, frozenset)) else list(values))
+        checked = tuple(_check_scalar(v, f"$.value[{i}]") for i, v in enumerate(items))
+        return self._cond(op, checked, case_sensitive=case, accent_sensitive=accent)
+
+    def _text(self, op: str, value: Any, case: bool, accent: bool) -> Cond:
+        if not isinstance(value, str):
+            raise FilterError(f"'{op}' needs a text value", "$.value")
+        return self._cond(op, value, case_sensitive=case, accent_sensitive=accent)
+
+    def contains(
+        self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """Contains ``text``."""
+        return self._text("contains", text, case_sensitive, accent_sensitive)
+
+    def not_contains(
+        self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """Does not contain ``text``; matches blanks."""
+        return self._text("not_contains", text, case_sensitive, accent_sensitive)
+
+    def starts_with(
+        self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """Starts with ``text``."""
+        return self._text("starts_with", text, case_sensitive, accent_sensitive)
+
+    def ends_with(
+        self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """Ends with ``text``."""
+        return self._text("ends_with", text, case_sensitive, accent_sensitive)
+
+    def blank(self) -> Cond:
+        """Missing, ``None``, empty or whitespace-only text, or an empty collection."""
+        return self._cond("blank")
+
+    def not_blank(self) -> Cond:
+        """Not blank."""
+        return self._cond("not_blank")
+
+    def has(
+        self, value: Any, *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """The set (labels, ...) holds ``value``."""
+        return self._cond(
+            "has",
+            _check_scalar(value, "$.value"),
+            case_sensitive=case_sensitive,
+            accent_sensitive=accent_sensitive,
+        )
+
+    def has_any(
+        self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """The set holds at least one of ``values``."""
+        return self._list("has_any", values, case_sensitive, accent_sensitive)
+
+    def has_all(
+        self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
+    ) -> Cond:
+        """The set holds every one of ``values``."""
+        return self._list("has_all", values, case_sensitive, accent_sensitive)
+
+    def any(self, where: Filter) -> Cond:
+        """Some item of the collection matches ``where`` (paths relative to the item)."""
+        if not isinstance(where, Filter):
+            raise FilterError("'any' needs a nested filter", "$.where")
+        return self._cond("any", where)
+
+    def valid(self) -> Cond:
+        """Not blank and a valid identifier for this field."""
+        return self._cond("valid")
+
+    def invalid(self) -> Cond:
+        """Not blank and not a valid identifier for this field."""
+        return self._cond("invalid")
+
+    def __eq__(self, value: object) -> Cond:  # type: ignore[override]
+        return self.eq(value)
+
+    def __ne__(self, value: object) -> Cond:  # type: ignore[override]
+        return self.ne(value)
+
+    def __lt__(self, value: Any) -> Cond:
+        return self.lt(value)
+
+    def __le__(self, value: Any) -> Cond:
+        return self.le(value)
+
+    def __gt__(self, value: Any) -> Cond:
+        return self.gt(value)
+
+    def __ge__(self, value: Any) -> Cond:
+        return self.ge(value)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def walk(flt: Filter) -> Iterable[Filter]:
+    """Every node of the tree, parents before children (nested ``any`` filters too)."""
+    stack: list[Filter] = [flt]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (And, Or)):
+            stack.extend(reversed(node.children))
+        elif isinstance(node, Not):
+            stack.append(node.child)
+        elif isinstance(node, Cond) and node.op == "any":
+            stack.append(node.value)
+
+
+def issue(code: str, path: str, **params: Any) -> Issue:
+    """An issue about a filter node at JSON ``path``."""
+    return Issue(code, path, params)
+
+
+def conditions(flt: Filter) -> Sequence[Cond]:
+    """The conditions of the tree, in order."""
+    return [n for n in walk(flt) if isinstance(n, Cond)]

@@ -1,0 +1,336 @@
+"""Hypothesis strategies shared by every test layer: parties, rows, junk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Any
+
+from hypothesis import strategies as st
+
+from clientcore.model import (
+    Acceptance,
+    Address,
+    AmlProfile,
+    Billing,
+    ChecklistItem,
+    ClientStatus,
+    ContactPerson,
+    DebtorCard,
+    EidCard,
+    GeneralCorrespondence,
+    Location,
+    Party,
+    PartyKind,
+    Portal,
+    StaffRoles,
+    Task,
+    TaskPreset,
+    normalize_identifiers,
+)
+from clientcore.model._party import CLIENT_STATUSES, RELATION_STATUSES
+
+# Text that survives stripping unchanged and is never blank.
+words = (
+    st.text(
+        alphabet=string.ascii_letters + string.digits + "éèàçëïöüÉ -'&.",
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+opt_words = st.none() | words
+dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+opt_dates = st.none() | dates
+ids = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+digits = st.text(alphabet=string.digits, min_size=4, max_size=12)
+
+addresses = st.builds(
+    Address,
+    street=opt_words,
+    postal_code=st.none() | st.sampled_from(["1000", "9000", "1011AB", "3511AA"]),
+    city=opt_words,
+    country=st.none() | st.sampled_from(["BE", "NL", "FR"]),
+)
+
+
+def _unique_by_id(items: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append(item)
+    return out
+
+
+@st.composite
+def parties(draw: st.DrawFn, kinds: tuple[PartyKind, ...] = tuple(PartyKind)) -> Party:
+    """Valid-by-construction parties of any kind, with owned collections."""
+    kind = draw(st.sampled_from(kinds))
+    statuses = CLIENT_STATUSES if kind.is_client else RELATION_STATUSES
+    status = draw(st.sampled_from(sorted(statuses)))
+    locations = (
+        _unique_by_id(
+            draw(
+                st.lists(
+                    st.builds(Location, id=ids, name=opt_words, address=st.none() | addresses),
+                    max_size=2,
+                )
+            )
+        )
+        if kind.is_company
+        else []
+    )
+    location_ids = [loc.id for loc in locations]
+    location_ref = st.none() | (st.sampled_from(location_ids) if location_ids else st.none())
+    contacts = _unique_by_id(
+        draw(
+            st.lists(
+                st.builds(
+                    ContactPerson,
+                    id=ids,
+                    first_name=opt_words,
+                    last_name=opt_words,
+                    role=opt_words,
+                    email=st.none() | st.just("an@example.be"),
+                    phone=st.none() | st.just("+3292345678"),
+                    location_id=location_ref,
+                    archived=st.booleans(),
+                ),
+                max_size=3,
+            )
+        )
+    )
+    since = draw(opt_dates)
+    until = draw(opt_dates)
+    if since is not None and until is not None and until < since:
+        since, until = until, since
+    fields: dict[str, Any] = {
+        "id": draw(ids),
+        "kind": kind,
+        "name": draw(words),
+        "number": draw(opt_words),
+        "status": ClientStatus(status),
+        "language": draw(st.none() | st.sampled_from(["nl", "fr", "en", "de"])),
+        "vat_liable": draw(st.none() | st.booleans()),
+        "vat_number": draw(st.none() | digits.map(lambda d: "BE" + d)),
+        "iban": draw(st.none() | digits),
+        "email": draw(st.none() | st.just("info@example.be")),
+        "phone": draw(st.none() | st.just("+3222345678")),
+        "website": draw(opt_words),
+        "address": draw(st.none() | addresses),
+        "correspondence_address": draw(st.none() | addresses),
+        "labels": draw(st.frozensets(words.filter(lambda w: ";" not in w), max_size=4)),
+        "portfolio": draw(opt_words),
+        "client_since": since,
+        "client_until": until,
+        "aml": draw(
+            st.none()
+            | st.builds(
+                AmlProfile,
+                risk=st.none() | st.sampled_from(["low", "medium", "high"]),
+                verified_on=opt_dates,
+            )
+        ),
+        "billing": draw(st.builds(Billing, mode=opt_words, invoice_layout=opt_words)),
+        "portal": draw(st.builds(Portal, enabled=st.booleans(), forms_allowed=st.booleans())),
+        "staff": draw(
+            st.builds(StaffRoles, partner=opt_words, declarant=opt_words, owner=opt_words)
+        ),
+        "tasks": draw(
+            st.lists(
+                st.builds(
+                    Task, code=words, active=st.booleans(), period=opt_words, start=opt_dates
+                ),
+                max_size=3,
+            )
+        ),
+        "task_presets": draw(
+            st.lists(
+                st.builds(TaskPreset, task_code=words, step=words, value=opt_words), max_size=2
+            )
+        ),
+        "contacts": contacts,
+        "locations": locations,
+        "debtor_cards": draw(
+            st.lists(st.builds(DebtorCard, number=words, discipline=opt_words), max_size=2)
+        ),
+        "checklist": draw(
+            st.lists(
+                st.builds(ChecklistItem, action=words, done_on=opt_dates, note=opt_words),
+                max_size=2,
+            )
+        ),
+        "attention": draw(opt_words),
+        "custom": draw(
+            st.dictionaries(ids, st.dictionaries(ids, words, min_size=1, max_size=2), max_size=2)
+        ),
+        "external_keys": draw(st.dictionaries(ids, words, max_size=2)),
+        "acceptance": draw(
+            st.none()
+            | st.builds(
+                Acceptance,
+                submitted_by=opt_words,
+                approved_by=opt_words,
+                submitted_at=st.none()
+                | st.datetimes(
+                    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)
+                ),
+            )
+        ),
+        "version": draw(st.integers(min_value=0, max_value=1000)),
+        "archived": draw(st.booleans()),
+        "marked_for_deletion": draw(st.booleans()),
+        "last_verified_on": draw(opt_dates),
+    }
+    if kind.is_person:
+        fields.update(
+            first_name=draw(opt_words),
+            last_name=draw(opt_words),
+            birth_date=draw(opt_dates),
+            national_number=draw(st.none() | digits),
+            bsn=draw(st.none() | digits),
+            eid=draw(
+                st.none()
+                | st.builds(EidCard, card_number=st.none() | digits, valid_until=opt_dates)
+            ),
+        )
+    else:
+        fields.update(
+            legal_form=draw(st.none() | st.sampled_from(["BV", "NV", "VZW", "CommV"])),
+            enterprise_number=draw(st.none() | digits),
+            kvk_number=draw(st.none() | digits),
+            correspondence=draw(
+                st.lists(
+                    st.builds(GeneralCorrespondence, id=ids, name=opt_words),
+                    max_size=2,
+                    unique_by=lambda c: c.id,
+                )
+            ),
+        )
+    return normalize_identifiers(Party(**fields))
+
+
+junk = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.binary(max_size=10),
+    st.integers(),
+    st.floats(),
+    st.lists(st.text(max_size=3), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=3),
+)
+
+
+# --- filters ---
+
+from clientcore.query import F, Filter, Today  # noqa: E402
+
+_text_paths = ["name", "legal_form", "address.city", "portfolio", "language", "status"]
+_text_values = st.sampled_from(
+    ["bv", "BV", "Gent", "gent", "Café", "cafe", "", "  ", "nl", "client", "Bak", "é", "a"]
+)
+_date_values = dates | st.builds(Today, st.integers(-400, 400))
+
+
+@st.composite
+def _leaf(draw: st.DrawFn, depth: int) -> Filter:
+    kind = draw(
+        st.sampled_from(
+            ["text", "text_set", "bool", "date", "number", "labels", "blank", "any", "ident"]
+        )
+    )
+    if kind == "text":
+        path = draw(st.sampled_from(_text_paths))
+        op = draw(
+            st.sampled_from(
+                ["eq", "ne", "contains", "not_contains", "starts_with", "ends_with", "lt", "ge"]
+            )
+        )
+        value = draw(_text_values)
+        flags = {}
+        if op not in ("lt", "ge"):
+            flags = {"case_sensitive": draw(st.booleans()), "accent_sensitive": draw(st.booleans())}
+        return getattr(F(path), op)(value, **flags)
+    if kind == "text_set":
+        path = draw(st.sampled_from(_text_paths))
+        op = draw(st.sampled_from(["in_", "not_in"]))
+        return getattr(F(path), op)(draw(st.lists(_text_values, max_size=4)))
+    if kind == "bool":
+        path = draw(st.sampled_from(["vat_liable", "portal.enabled", "archived"]))
+        return getattr(F(path), draw(st.sampled_from(["eq", "ne"])))(draw(st.booleans()))
+    if kind == "date":
+        path = draw(st.sampled_from(["client_since", "eid.valid_until", "aml.verified_on"]))
+        op = draw(st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge", "between"]))
+        if op == "between":
+            return F(path).between(draw(_date_values), draw(_date_values))
+        return getattr(F(path), op)(draw(_date_values))
+    if kind == "number":
+        op = draw(st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge", "between"]))
+        num = st.integers(-2, 1002) | st.floats(-5, 1005, allow_nan=False)
+        if op == "between":
+            return F("version").between(draw(num), draw(num))
+        return getattr(F("version"), op)(draw(num))
+    if kind == "labels":
+        op = draw(st.sampled_from(["has", "has_any", "has_all"]))
+        labels = st.sampled_from(["vip", "VIP", "audit", "nbb", "é"])
+        if op == "has":
+            return F("labels").has(draw(labels))
+        return getattr(F("labels"), op)(draw(st.lists(labels, max_size=3)))
+    if kind == "blank":
+        path = draw(
+            st.sampled_from(
+                [
+                    "email",
+                    "labels",
+                    "tasks",
+                    "client_since",
+                    "vat_liable",
+                    "address.city",
+                    "contacts",
+                ]
+            )
+        )
+        return getattr(F(path), draw(st.sampled_from(["blank", "not_blank"])))()
+    if kind == "ident":
+        path = draw(st.sampled_from(["email", "phone", "enterprise_number", "iban"]))
+        return getattr(F(path), draw(st.sampled_from(["valid", "invalid"])))()
+    inner = draw(
+        st.sampled_from(
+            [
+                F("code").eq("vat"),
+                F("active").eq(True),
+                F("code").in_(["vat", "closing"]),
+                F("period").blank(),
+                F("code").starts_with("V") & F("active").ne(False),
+            ]
+        )
+    )
+    return F("tasks").any(inner)
+
+
+def filters(max_depth: int = 3) -> st.SearchStrategy[Filter]:
+    """Random filter trees over the built-in catalogue."""
+    return st.recursive(
+        _leaf(0),
+        lambda children: st.one_of(
+            st.lists(children, max_size=3).map(lambda cs: Filter.all() if not cs else _and(cs)),
+            st.lists(children, min_size=1, max_size=3).map(_or),
+            children.map(lambda c: ~c),
+        ),
+        max_leaves=8,
+    )
+
+
+def _and(children: list[Filter]) -> Filter:
+    from clientcore.query import And
+
+    return And(tuple(children))
+
+
+def _or(children: list[Filter]) -> Filter:
+    from clientcore.query import Or
+
+    return Or(tuple(children))

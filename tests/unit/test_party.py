@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from clientcore import (
+    Address,
+    ClientStatus,
+    ContactPerson,
+    GeneralCorrespondence,
+    Location,
+    Party,
+    PartyKind,
+    ValidationError,
+)
+from clientcore.model import Actor
+
+
+def codes(err: pytest.ExceptionInfo[ValidationError]) -> list[tuple[str, str]]:
+    return [(i.path, i.code) for i in err.value.issues]
+
+
+def test_a_client_starts_as_suspect_and_a_relation_as_relation() -> None:
+    assert Party(kind="client_company", name="A").status == ClientStatus.SUSPECT
+    assert Party(kind="relation_person", name="B").status == ClientStatus.RELATION
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        (PartyKind.CLIENT_COMPANY, ClientStatus.RELATION),
+        (PartyKind.CLIENT_PERSON, ClientStatus.SERVICE_PROVIDER),
+        (PartyKind.RELATION_COMPANY, ClientStatus.CLIENT),
+        (PartyKind.RELATION_PERSON, ClientStatus.PROSPECT),
+    ],
+)
+def test_a_status_of_the_other_family_is_refused(kind: PartyKind, status: ClientStatus) -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind=kind, name="A", status=status)
+    assert codes(err) == [("status", "party.status.wrong_kind")]
+
+
+def test_an_unknown_kind_or_status_is_refused_with_its_value() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client", name="A")
+    assert err.value.issues[0].params["value"] == "client"
+    with pytest.raises(ValidationError) as err2:
+        Party(kind="client_company", name="A", status="klant")
+    assert (
+        err2.value.issues[0].path,
+        err2.value.issues[0].code,
+    ) == ("status", "value.invalid_choice")
+
+
+def test_general_correspondence_on_a_person_is_refused() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_person", name="Jan", correspondence=[GeneralCorrespondence(name="x")])
+    assert codes(err) == [("correspondence", "party.correspondence.person")]
+
+
+def test_general_correspondence_on_a_company_is_kept() -> None:
+    p = Party(kind="relation_company", name="Bank", correspondence=[{"name": "Secretariat"}])
+    assert p.correspondence[0].name == "Secretariat"
+
+
+def test_person_fields_on_a_company_and_company_fields_on_a_person_are_refused() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", national_number="85073003328", first_name="An")
+    assert codes(err) == [
+        ("first_name", "party.field.person_only"),
+        ("national_number", "party.field.person_only"),
+    ]
+    with pytest.raises(ValidationError) as err2:
+        Party(kind="client_person", name="B", enterprise_number="0403170701", legal_form="BV")
+    assert codes(err2) == [
+        ("legal_form", "party.field.company_only"),
+        ("enterprise_number", "party.field.company_only"),
+    ]
+
+
+def test_every_broken_rule_is_reported_at_once() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(
+            kind="client_person",
+            name="B",
+            status="relation",
+            legal_form="BV",
+            client_since="2024-01-01",
+            client_until="2023-01-01",
+        )
+    assert {"party.status.wrong_kind", "party.field.company_only", "party.dates.order"} == {
+        i.code for i in err.value.issues
+    }
+
+
+def test_a_contact_on_a_location_uses_the_location_address() -> None:
+    office = Location(id="l1", name="Gent", address=Address("Veldstraat 1", "9000", "Gent", "be"))
+    p = Party(
+        kind="client_company",
+        name="A",
+        address=Address(city="Brussel"),
+        locations=[office],
+        contacts=[ContactPerson(id="c1", location_id="l1"), ContactPerson(id="c2")],
+    )
+    assert p.effective_address(p.contacts[0]).city == "Gent"  # type: ignore[union-attr]
+    assert p.effective_address(p.contacts[1]).city == "Brussel"  # type: ignore[union-attr]
+    assert office.address.country == "BE"  # type: ignore[union-attr]
+
+
+def test_a_contact_on_an_unknown_location_is_refused() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", contacts=[ContactPerson(id="c1", location_id="x")])
+    assert codes(err) == [("contacts[0].location_id", "party.location.unknown")]
+
+
+def test_duplicate_contact_ids_are_refused() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(
+            kind="client_company", name="A", contacts=[ContactPerson(id="c"), ContactPerson(id="c")]
+        )
+    assert codes(err) == [("contacts", "party.duplicate_id")]
+
+
+def test_evolve_keeps_the_rules() -> None:
+    p = Party(kind="client_person", name="Jan")
+    with pytest.raises(ValidationError):
+        attrs.evolve(p, legal_form="BV")
+    assert attrs.evolve(p, name="Piet").name == "Piet"
+
+
+def test_parties_are_frozen() -> None:
+    p = Party(kind="client_person", name="Jan")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        p.name = "x"  # type: ignore[misc]
+
+
+def test_text_is_stripped_and_blank_text_is_absent() -> None:
+    p = Party(kind="client_company", name="  Peeters  ", website="  ", labels=" vip ; ;audit")
+    assert ("Peeters", None, frozenset({"vip", "audit"})) == (p.name, p.website, p.labels)
+
+
+def test_dates_accept_iso_text_and_refuse_other_text() -> None:
+    p = Party(kind="client_company", name="A", client_since="2024-02-29")
+    assert dt.date(2024, 2, 29) == p.client_since
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", client_since="29/02/2024")
+    assert err.value.issues[0].code == "value.invalid_date"
+
+
+def test_management_fields_have_defaults() -> None:
+    p = Party(kind="client_company", name="A")
+    assert (
+        p.version,
+        p.archived,
+        p.marked_for_deletion,
+        p.last_verified_on,
+    ) == (0, False, False, None)
+
+
+def test_a_negative_version_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Party(kind="client_company", name="A", version=-1)
+
+
+def test_reading_helpers_find_tasks_and_custom_values() -> None:
+    p = Party(
+        kind="client_company",
+        name="A",
+        tasks=[{"code": "vat", "active": "false"}],
+        custom={"kyc": {"source": "salary"}},
+    )
+    assert p.task("vat") is not None
+    assert p.task("vat").active is False  # type: ignore[union-attr]
+    assert p.task("closing") is None
+    assert p.custom_value("kyc", "source") == "salary"
+    assert p.custom_value("kyc", "nope") is None
+
+
+def test_a_party_hashes_and_compares_by_value() -> None:
+    a = Party(id="x", kind="client_company", name="A", custom={"k": {"v": "1"}})
+    b = Party(id="x", kind="client_company", name="A", custom={"k": {"v": "1"}})
+    assert a == b
+    assert hash(a) == hash(b)
+
+
+def test_an_actor_holds_roles() -> None:
+    actor = Actor("ann", ["staff", "approver"])
+    assert actor.has("approver")
+    assert not actor.has("administration")

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from clientcore import ContactPerson, CustomField, Party, ValidationError
+from clientcore.model import Address, FieldType, check_party, default_schema, validate_party
+
+
+def found(party: Party, schema: object = None) -> list[tuple[str, str]]:
+    return [(i.path, i.code) for i in validate_party(party, schema)]  # type: ignore[arg-type]
+
+
+def test_a_complete_company_has_no_issues() -> None:
+    p = Party(
+        kind="client_company",
+        name="Peeters BV",
+        enterprise_number="0403170701",
+        email="info@peeters.be",
+        phone="+3292345678",
+        address=Address("Veldstraat 1", "9000", "Gent", "BE"),
+        iban="BE71096123456769",
+    )
+    assert found(p) == []
+    assert p is check_party(p)
+
+
+def test_every_issue_is_reported_not_the_first() -> None:
+    p = Party(
+        kind="client_person",
+        name="",
+        national_number="85073003329",
+        email="jan@",
+        contacts=[ContactPerson(id="c", email="nope")],
+    )
+    issues = found(p)
+    assert ("name", "party.name.blank") in issues
+    assert ("national_number", "identifier.invalid_checksum") in issues
+    assert ("email", "identifier.invalid_format") in issues
+    assert ("contacts[0].email", "identifier.invalid_format") in issues
+
+
+def test_the_phone_region_comes_from_the_country_of_the_address() -> None:
+    nl = Party(kind="client_company", name="A", phone="020 123 4567", address=Address(country="NL"))
+    assert found(nl) == []
+
+
+def test_a_postal_code_is_checked_for_its_country() -> None:
+    p = Party(kind="client_company", name="A", address=Address(postal_code="12", country="BE"))
+    assert found(p) == [("address.postal_code", "identifier.invalid_length")] or found(p) == [
+        ("address.postal_code", "identifier.invalid_format")
+    ]
+
+
+def test_a_value_of_the_wrong_type_is_reported() -> None:
+    p = Party(kind="client_company", name="A", language="xx")
+    assert found(p) == [("language", "value.invalid_choice")]
+
+
+def test_custom_values_are_checked_against_the_schema() -> None:
+    schema = default_schema().with_custom(CustomField("kyc", "score", FieldType.NUMBER))
+    p = Party(kind="client_company", name="A", custom={"kyc": {"score": "high", "scor": 1}})
+    issues = found(p, schema)
+    assert ("custom.kyc.score", "value.invalid_type") in issues
+    assert ("custom.kyc.scor", "field.unknown") in issues
+    assert found(p) == []  # without a schema, custom values are not judged
+
+
+def test_messages_exist_in_three_languages() -> None:
+    p = Party(kind="client_person", name="", national_number="85073003329")
+    with pytest.raises(ValidationError) as err:
+        check_party(p)
+    for issue in err.value.issues:
+        en, nl, fr = (issue.message(lang) for lang in ("en", "nl", "fr"))
+        assert len({en, nl, fr}) == 3, issue
