@@ -13,10 +13,11 @@ import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import interleaved, median_seconds
 from clientcore.query import F
 from clientcore.query._compile import compile_filter
 from clientcore.sample import generate
+
+from _common import interleaved, median_seconds
 
 N = 100_000
 

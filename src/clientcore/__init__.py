@@ -2,6 +2,8 @@
 
 The names a user needs first live here; the subpackages hold the rest:
 :mod:`clientcore.model` (parties, identifiers, field catalogue, rows),
+:mod:`clientcore.query` (filters, saved filters, search), :mod:`clientcore.status`
+(the status machine), :mod:`clientcore.bulk` (bulk plans),
 :mod:`clientcore.ports` and :mod:`clientcore.adapters` (storage),
 :mod:`clientcore.testing` (the contract suite for a host's repository).
 
@@ -23,6 +25,7 @@ from clientcore._errors import (
     ValidationError,
 )
 from clientcore.adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from clientcore.bulk import BulkPlan, FieldsChanged, Preview, Receipt
 from clientcore.model import (
     Acceptance,
     Actor,
@@ -52,6 +55,18 @@ from clientcore.model import (
     to_row,
     validate_party,
 )
+from clientcore.query import F, Filter, Today
+from clientcore.status import (
+    Decision,
+    Reason,
+    RolePolicy,
+    StatusChanged,
+    StatusFacts,
+    StatusMachine,
+    StatusPolicy,
+    status_history,
+    status_label,
+)
 
 __version__ = "0.1.0"
 
@@ -61,6 +76,7 @@ __all__ = [
     "Address",
     "AmlProfile",
     "Billing",
+    "BulkPlan",
     "ChecklistItem",
     "ClientCoreError",
     "ClientStatus",
@@ -68,7 +84,11 @@ __all__ = [
     "ContactPerson",
     "CustomField",
     "DebtorCard",
+    "Decision",
     "EidCard",
+    "F",
+    "FieldsChanged",
+    "Filter",
     "FilterError",
     "GeneralCorrespondence",
     "InMemoryStore",
@@ -82,10 +102,19 @@ __all__ = [
     "PartyKind",
     "PermissionDenied",
     "Portal",
+    "Preview",
+    "Reason",
+    "Receipt",
+    "RolePolicy",
     "Schema",
     "StaffRoles",
+    "StatusChanged",
+    "StatusFacts",
+    "StatusMachine",
+    "StatusPolicy",
     "Task",
     "TaskPreset",
+    "Today",
     "TransitionDenied",
     "UnknownField",
     "ValidationError",
@@ -93,6 +122,8 @@ __all__ = [
     "default_schema",
     "from_row",
     "read_csv",
+    "status_history",
+    "status_label",
     "to_row",
     "validate_party",
 ]

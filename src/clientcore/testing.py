@@ -208,6 +208,73 @@ class UnitOfWorkContract:
             assert len(uow.links.for_party("a")) == 2
 
 
+class InjectedFault(Exception):
+    """The failure a :class:`FaultyUnitOfWork` raises on purpose."""
+
+
+class FaultyUnitOfWork:
+    """Wraps a unit of work and fails on the ``fail_on``-th write (1-based) of a transaction.
+
+    Used to prove that code built on clientcore writes all or nothing: after the fault,
+    the wrapped store must be exactly as before.
+    """
+
+    def __init__(self, inner: Any, fail_on: int) -> None:
+        self.inner = inner
+        self.fail_on = fail_on
+        self.writes = 0
+        self.parties = _FaultyParties(self)
+        self.links = inner.links
+
+    def _write(self) -> None:
+        self.writes += 1
+        if self.writes == self.fail_on:
+            raise InjectedFault(f"injected fault on write {self.writes}")
+
+    def __enter__(self) -> FaultyUnitOfWork:
+        self.writes = 0
+        self.inner.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.inner.__exit__(*exc)
+
+    def commit(self) -> None:
+        self._write()
+        self.inner.commit()
+
+    def rollback(self) -> None:
+        self.inner.rollback()
+
+    def record(self, *events: Any) -> None:
+        self.inner.record(*events)
+
+    @property
+    def events(self) -> Any:
+        return self.inner.events
+
+
+class _FaultyParties:
+    def __init__(self, uow: FaultyUnitOfWork) -> None:
+        self._uow = uow
+        self._inner = uow.inner.parties
+
+    def add(self, party: Party) -> Party:
+        self._uow._write()
+        return self._inner.add(party)  # type: ignore[no-any-return]
+
+    def save(self, party: Party) -> Party:
+        self._uow._write()
+        return self._inner.save(party)  # type: ignore[no-any-return]
+
+    def remove(self, party_id: str) -> None:
+        self._uow._write()
+        self._inner.remove(party_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 def expect_error(kind: type[ClientCoreError], action: Callable[[], object]) -> ClientCoreError:
     """Run ``action`` and return the clientcore error of type ``kind`` it raised."""
     err = _raises(kind, action)
@@ -215,4 +282,10 @@ def expect_error(kind: type[ClientCoreError], action: Callable[[], object]) -> C
     return err
 
 
-__all__ = ["UnitOfWorkContract", "company", "expect_error"]
+__all__ = [
+    "FaultyUnitOfWork",
+    "InjectedFault",
+    "UnitOfWorkContract",
+    "company",
+    "expect_error",
+]

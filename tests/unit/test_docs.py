@@ -33,6 +33,7 @@ def test_documented_python_examples_run(
             test = doctest.DocTestParser().get_doctest(code, namespace, page.name, page.name, 0)
             runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
             runner.run(test, clear_globs=False)
+            namespace.update(test.globs)
             assert 0 == runner.failures, f"{page.name} block {n}"
         else:
             exec(compile(code, f"{page.name}[{n}]", "exec"), namespace)

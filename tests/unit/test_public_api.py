@@ -13,6 +13,9 @@ PUBLIC = [
     "clientcore.adapters",
     "clientcore.testing",
     "clientcore.query",
+    "clientcore.status",
+    "clientcore.bulk",
+    "clientcore.bulk.ops",
 ]
 
 

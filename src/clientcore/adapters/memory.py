@@ -22,10 +22,9 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
-import attrs
-
 from clientcore._errors import ClientCoreError, ConflictError, Issue, NotFound, ValidationError
 from clientcore.model import Link, LinkKind, Party, check_structure, link_issues
+from clientcore.model._party import with_version
 
 
 class InMemoryStore:
@@ -37,7 +36,7 @@ class InMemoryStore:
         self.events: list[Any] = []
         self.lock = threading.Lock()
         for party in parties:
-            stored = party if party.version > 0 else attrs.evolve(party, version=1)
+            stored = party if party.version > 0 else with_version(party, 1)
             self.parties[party.id] = stored
 
 
@@ -76,7 +75,7 @@ class _Parties:
         if self._visible(party.id) is not None:
             raise ConflictError([Issue("conflict.duplicate_id", "id", {"party_id": party.id})])
         self._touch(tx, party.id)
-        stored = attrs.evolve(party, version=1)
+        stored = with_version(party, 1)
         tx.parties[party.id] = stored
         return stored
 
@@ -100,7 +99,7 @@ class _Parties:
                 ]
             )
         self._touch(tx, party.id)
-        stored = attrs.evolve(party, version=party.version + 1)
+        stored = with_version(party, party.version + 1)
         tx.parties[party.id] = stored
         return stored
 

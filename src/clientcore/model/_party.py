@@ -268,9 +268,9 @@ def _optional_of(cls: type[Any], value: object) -> Any:
 
 
 def _tuple_of_items(cls: type[Any], value: object) -> tuple[Any, ...]:
-    if value is None:
+    if value is None or value == ():
         return ()
-    if isinstance(value, tuple) and all(v.__class__ is cls for v in value):
+    if value.__class__ is tuple and all(v.__class__ is cls for v in value):  # type: ignore[attr-defined]
         return value
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise ValidationError(
@@ -705,13 +705,47 @@ def _unique_ids(items: Iterable[Any], collection: str, issues: list[Issue]) -> s
     return seen
 
 
+def _roles(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset({value})
+    return frozenset(value)
+
+
 @attrs.frozen
 class Actor:
     """Who does something: an id and the roles it holds (``staff``, ``approver``, ...)."""
 
     id: str
-    roles: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+    roles: frozenset[str] = attrs.field(factory=frozenset, converter=_roles)
 
     def has(self, role: str) -> bool:
         """Whether the actor holds ``role``."""
         return role in self.roles
+
+
+_PARTY_SLOTS: Final = tuple(f.name for f in attrs.fields(Party))
+
+
+def _make_copier() -> Any:
+    # One straight-line function instead of a loop: copying a party is on every write.
+    lines = ["def copy(party, version, new=object.__new__, cls=Party, put=object.__setattr__):"]
+    lines.append("    out = new(cls)")
+    for name in _PARTY_SLOTS:
+        value = "version" if name == "version" else f"party.{name}"
+        lines.append(f"    put(out, {name!r}, {value})")
+    lines.append("    return out")
+    scope: dict[str, Any] = {"Party": Party}
+    exec("\n".join(lines), scope)  # built from the class's own field names only
+    return scope["copy"]
+
+
+_copy_with_version = _make_copier()
+
+
+def with_version(party: Party, version: int) -> Party:
+    """A copy of ``party`` with another ``version``: the one change that needs no new
+    validation, made without re-running converters (repositories do it on every write)."""
+    if version < 0:
+        raise ValidationError([Issue("party.version.negative", "version", {"value": version})])
+    copied: Party = _copy_with_version(party, version)
+    return copied

@@ -12,6 +12,8 @@ True
 """
 
 from clientcore.query._compile import Selection, reference_predicate, source_of
+from clientcore.query._explain import Failure, describe, explain
+from clientcore.query._visibility import push_not, restrict_status
 from clientcore.query._tree import (
     COMPLEMENT,
     MAX_DEPTH,
@@ -31,20 +33,25 @@ from clientcore.query._tree import (
 
 __all__ = [
     "COMPLEMENT",
+    "F",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_STRING",
     "OPERATORS",
     "And",
     "Cond",
-    "F",
+    "Failure",
     "Filter",
     "Not",
     "Or",
     "Selection",
     "Today",
     "conditions",
+    "describe",
+    "explain",
+    "push_not",
     "reference_predicate",
+    "restrict_status",
     "source_of",
     "walk",
 ]

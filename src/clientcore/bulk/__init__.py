@@ -1,0 +1,59 @@
+"""Bulk edits as plans: preview, atomic apply through the unit of work, audit, and undo.
+
+A :class:`BulkPlan` is data (a selection and operations, JSON in and out).
+``plan.preview(uow, actor)`` lists every change and rejection without writing;
+``plan.apply(uow, actor, preview, at=...)`` writes all of it or none, records a
+:class:`FieldsChanged` event per party and returns a :class:`Receipt` whose ``undo``
+plan restores every before-value.
+
+>>> from clientcore.bulk import BulkPlan, Labels
+>>> plan = BulkPlan(["p1", "p2"], [Labels(add={"vip"})], limit=20)
+>>> BulkPlan.from_json(plan.to_json()) == plan
+True
+"""
+
+from clientcore.bulk._plan import (
+    BulkPlan,
+    BulkRejected,
+    BulkSelection,
+    Change,
+    EditPolicy,
+    FieldsChanged,
+    Preview,
+    Receipt,
+    Rejection,
+    RoleEditPolicy,
+    label_states,
+)
+from clientcore.bulk.ops import (
+    ApplyTaskPreset,
+    ClearField,
+    Labels,
+    Operation,
+    Restore,
+    SetField,
+    SetTask,
+    Transition,
+)
+
+__all__ = [
+    "ApplyTaskPreset",
+    "BulkPlan",
+    "BulkRejected",
+    "BulkSelection",
+    "Change",
+    "ClearField",
+    "EditPolicy",
+    "FieldsChanged",
+    "Labels",
+    "Operation",
+    "Preview",
+    "Receipt",
+    "Rejection",
+    "Restore",
+    "RoleEditPolicy",
+    "SetField",
+    "SetTask",
+    "Transition",
+    "label_states",
+]

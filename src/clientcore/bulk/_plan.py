@@ -1,0 +1,833 @@
+"""Bulk plans: a selection and operations; preview, atomic apply, receipt and undo.
+
+>>> import datetime as dt
+>>> from clientcore import Actor, InMemoryUnitOfWork, Party
+>>> from clientcore.bulk import BulkPlan, Labels, SetField
+>>> from clientcore.query import F
+>>> uow = InMemoryUnitOfWork()
+>>> with uow:
+...     for i in range(3):
+...         _ = uow.parties.add(Party(id=f"p{i}", kind="client_company", name=f"Client {i}"))
+...     uow.commit()
+>>> ops = [SetField("language", "fr"), Labels(add={"vip"})]
+>>> plan = BulkPlan(F("name").starts_with("client"), ops)
+>>> ann = Actor("ann", {"staff"})
+>>> preview = plan.preview(uow, ann)
+>>> len(preview.changes), len(preview.rejections)
+(6, 0)
+>>> receipt = plan.apply(uow, ann, preview=preview, at=dt.datetime(2026, 1, 5, 9, 0))
+>>> receipt.applied
+('p0', 'p1', 'p2')
+>>> _ = receipt.undo.apply(uow, ann, at=dt.datetime(2026, 1, 5, 9, 5))
+>>> with uow:
+...     uow.parties.get("p0").language is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final, Literal, Protocol, runtime_checkable
+
+import attrs
+
+from clientcore._errors import (
+    ClientCoreError,
+    ConflictError,
+    Issue,
+    TransitionDenied,
+    ValidationError,
+)
+from clientcore._messages import define
+from clientcore.bulk._paths import read, set_fields
+from clientcore.bulk.ops import (
+    ApplyTaskPreset,
+    ClearField,
+    Labels,
+    Operation,
+    Restore,
+    SetField,
+    SetTask,
+    Transition,
+    operations_from_json,
+)
+from clientcore.model import Actor, Party, Schema, Task, TaskPreset, new_id, value_issue
+from clientcore.ports import UnitOfWork
+from clientcore.query import Filter
+from clientcore.status import Decision, Reason, StatusChanged, StatusMachine
+
+define(
+    {
+        "bulk.empty_selection": (
+            "The plan selects no party: there is nothing to change.",
+            "Het plan selecteert geen enkele partij: er valt niets te wijzigen.",
+            "Le plan ne sélectionne aucune partie : il n'y a rien à modifier.",
+        ),
+        "bulk.over_limit": (
+            "This edit is limited to {limit} parties; {count} are selected.",
+            "Deze wijziging is beperkt tot {limit} partijen; er zijn er {count} geselecteerd.",
+            "Cette modification est limitée à {limit} parties ; {count} sont sélectionnées.",
+        ),
+        "bulk.not_allowed": (
+            "{actor} may not edit '{path}'.",
+            "{actor} mag '{path}' niet wijzigen.",
+            "{actor} ne peut pas modifier '{path}'.",
+        ),
+        "bulk.needs_machine": (
+            "This plan changes statuses: pass machine= (a StatusMachine).",
+            "Dit plan wijzigt statussen: geef machine= mee (een StatusMachine).",
+            "Ce plan modifie des statuts : passez machine= (une StatusMachine).",
+        ),
+        "bulk.needs_at": (
+            "This needs the moment of the change: pass at= (a datetime) or today=.",
+            "Dit vraagt het tijdstip van de wijziging: geef at= (een datetime) of today= mee.",
+            "Il faut le moment du changement : passez at= (un datetime) ou today=.",
+        ),
+        "bulk.conflict": (
+            "Party {party_id} was changed since (version {expected} expected, {actual} found).",
+            "Partij {party_id} werd intussen gewijzigd (versie {expected} verwacht, "
+            "{actual} gevonden).",
+            "La partie {party_id} a été modifiée entre-temps (version {expected} attendue, "
+            "{actual} trouvée).",
+        ),
+        "bulk.no_route": (
+            "No transition leads from '{source}' back to '{target}'.",
+            "Geen overgang leidt van '{source}' terug naar '{target}'.",
+            "Aucune transition ne ramène de '{source}' à '{target}'.",
+        ),
+        "bulk.rejected": (
+            "{count} parties were rejected; nothing was written.",
+            "{count} partijen werden geweigerd; er werd niets geschreven.",
+            "{count} parties ont été refusées ; rien n'a été écrit.",
+        ),
+        "bulk.plan.invalid": (
+            "Invalid bulk plan at {path}: {reason}.",
+            "Ongeldig bulkplan op {path}: {reason}.",
+            "Plan groupé invalide à {path} : {reason}.",
+        ),
+    }
+)
+
+PLAN_VERSION: Final = 1
+
+
+# --- who may edit what ---
+
+
+@runtime_checkable
+class EditPolicy(Protocol):
+    """Whether an actor may change a field of a party (the host can bring its own)."""
+
+    def can_edit(self, actor: Actor, party: Party, path: str) -> Decision:
+        """Allowed, or refused with reasons."""
+        ...
+
+
+def _role_table(table: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    return {str(role): frozenset(paths) for role, paths in table.items()}
+
+
+@attrs.frozen
+class RoleEditPolicy:
+    """Field edits by role: role -> paths (``*`` for every field, ``billing.*`` for a group).
+
+    :meth:`default`: ``staff``, ``approver`` and ``administration`` edit every field;
+    ``assistant`` edits labels only. Anything the table does not allow is refused.
+    """
+
+    table: Mapping[str, frozenset[str]] = attrs.field(converter=_role_table)
+
+    @classmethod
+    def default(cls) -> RoleEditPolicy:
+        """The shipped table."""
+        everything = frozenset({"*"})
+        return cls(
+            {
+                "staff": everything,
+                "approver": everything,
+                "administration": everything,
+                "assistant": frozenset({"labels"}),
+            }
+        )
+
+    def allows(self, roles: Iterable[str], path: str) -> bool:
+        """Whether any of ``roles`` may edit ``path``."""
+        head = path.split(".", 1)[0] + ".*"
+        for role in roles:
+            allowed = self.table.get(role, frozenset())
+            if "*" in allowed or path in allowed or head in allowed:
+                return True
+        return False
+
+    def can_edit(self, actor: Actor, party: Party, path: str) -> Decision:
+        if self.allows(actor.roles, path):
+            return Decision(True, ())
+        return Decision(False, (Reason("bulk.not_allowed", {"actor": actor.id, "path": path}),))
+
+
+# --- the plan and its results ---
+
+
+@attrs.frozen
+class BulkSelection:
+    """Which parties a plan touches: those matching ``filter``, those in ``ids``, or the
+    ids that also match the filter when both are given."""
+
+    filter: Filter | None = None
+    ids: tuple[str, ...] | None = None
+
+
+def _selection(value: object) -> BulkSelection:
+    if isinstance(value, BulkSelection):
+        return value
+    if isinstance(value, Filter):
+        return BulkSelection(filter=value)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Filter):
+        return BulkSelection(filter=value[0], ids=tuple(str(i) for i in value[1]))
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValidationError(
+            [
+                Issue(
+                    "bulk.plan.invalid",
+                    "selection",
+                    {"reason": "a Filter, a list of party ids, or (filter, ids)"},
+                )
+            ]
+        )
+    return BulkSelection(ids=tuple(str(i) for i in value))
+
+
+def _operations(value: Iterable[Operation]) -> tuple[Operation, ...]:
+    ops = tuple(value)
+    for i, op in enumerate(ops):
+        if not isinstance(op, Operation):
+            raise ValidationError(
+                [
+                    Issue(
+                        "bulk.plan.invalid",
+                        f"operations[{i}]",
+                        {"reason": f"not an operation: {type(op).__name__}"},
+                    )
+                ]
+            )
+    return ops
+
+
+@attrs.frozen
+class Change:
+    """One field of one party, before and after."""
+
+    party_id: str
+    path: str
+    before: Any
+    after: Any
+
+
+@attrs.frozen
+class Rejection:
+    """A party the plan cannot change, and every reason why."""
+
+    party_id: str
+    issues: tuple[Issue, ...]
+
+
+@attrs.frozen
+class FieldsChanged:
+    """The audit event of a bulk edit on one party."""
+
+    party_id: str
+    plan_id: str
+    actor: str
+    at: dt.datetime
+    changes: tuple[Change, ...]
+
+
+@attrs.frozen
+class _Outcome:
+    before: Party
+    after: Party | None
+    changes: tuple[Change, ...]
+    events: tuple[StatusChanged, ...]
+    issues: tuple[Issue, ...]
+    complete: bool  # after holds every change (status ones included)
+
+
+def _render_value(value: Any) -> str:
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(value)) + "}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(getattr(v, "code", None) or str(v) for v in value) + "]"
+    if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):
+        return str(value.value)
+    return "—" if value is None else str(value)
+
+
+@attrs.frozen
+class Preview:
+    """What a plan would do, written nowhere: every change, the unchanged, the rejected."""
+
+    plan_id: str
+    selected: int
+    changes: tuple[Change, ...]
+    unchanged: tuple[str, ...]
+    rejections: tuple[Rejection, ...]
+    versions: Mapping[str, int] = attrs.field(repr=False)
+    _outcomes: Mapping[str, _Outcome] = attrs.field(repr=False, eq=False, alias="outcomes")
+
+    @property
+    def changed_ids(self) -> tuple[str, ...]:
+        """The parties that would change."""
+        return tuple(dict.fromkeys(c.party_id for c in self.changes))
+
+    def to_text(self, lang: str = "en", limit: int = 50) -> str:
+        """A plain-text summary and table (the first ``limit`` changes and rejections)."""
+        lines = [
+            f"plan {self.plan_id}: {self.selected} selected, {len(self.changed_ids)} to change, "
+            f"{len(self.unchanged)} unchanged, {len(self.rejections)} rejected"
+        ]
+        for change in self.changes[:limit]:
+            lines.append(
+                f"  {change.party_id}  {change.path}: {_render_value(change.before)} → "
+                f"{_render_value(change.after)}"
+            )
+        if len(self.changes) > limit:
+            lines.append(f"  … {len(self.changes) - limit} more changes")
+        for rejection in self.rejections[:limit]:
+            for issue in rejection.issues:
+                lines.append(f"  ✗ {rejection.party_id}  {issue.message(lang)}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td>{esc(c.party_id)}</td><td>{esc(c.path)}</td>"
+            f"<td>{esc(_render_value(c.before))}</td><td>{esc(_render_value(c.after))}</td></tr>"
+            for c in self.changes[:200]
+        )
+        rejected = "".join(
+            f"<li><b>{esc(r.party_id)}</b>: {esc('; '.join(i.message() for i in r.issues))}</li>"
+            for r in self.rejections[:200]
+        )
+        return (
+            f"<div><p><b>Plan {esc(self.plan_id)}</b>: {self.selected} selected, "
+            f"{len(self.changed_ids)} to change, {len(self.unchanged)} unchanged, "
+            f"{len(self.rejections)} rejected</p>"
+            "<table><thead><tr><th>party</th><th>field</th><th>before</th><th>after</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table>"
+            + (
+                f"<details><summary>rejected</summary><ul>{rejected}</ul></details>"
+                if rejected
+                else ""
+            )
+            + "</div>"
+        )
+
+
+class BulkRejected(ClientCoreError):
+    """Applying with ``on_rejection="abort"`` met rejected parties; nothing was written."""
+
+    def __init__(self, rejections: Sequence[Rejection]) -> None:
+        self.rejections = tuple(rejections)
+        self.issues = tuple(
+            attrs.evolve(i, path=f"{r.party_id}:{i.path}" if i.path else r.party_id)
+            for r in self.rejections
+            for i in r.issues
+        )
+        super().__init__(Issue("bulk.rejected", "", {"count": len(self.rejections)}).message())
+
+
+@attrs.frozen
+class Receipt:
+    """What an apply did, with the plan that undoes it."""
+
+    plan_id: str
+    applied: tuple[str, ...]
+    skipped: tuple[Rejection, ...]
+    events: tuple[Any, ...]
+    undo: BulkPlan
+
+
+OnRejection = Literal["abort", "skip"]
+
+
+@attrs.frozen
+class BulkPlan:
+    """A selection and the operations to apply to every selected party.
+
+    ``selection`` is a :class:`~clientcore.query.Filter`, a list of party ids, or
+    ``(filter, ids)`` (the ids that also match). ``limit`` caps the number of parties
+    (time entries: at most 20 clients).
+    """
+
+    selection: BulkSelection = attrs.field(converter=_selection)
+    operations: tuple[Operation, ...] = attrs.field(converter=_operations)
+    limit: int | None = None
+    id: str = attrs.field(factory=new_id)
+
+    @property
+    def needs_machine(self) -> bool:
+        """Whether the plan changes statuses (and so needs a :class:`StatusMachine`)."""
+        return any(
+            isinstance(op, Transition)
+            or (isinstance(op, Restore) and any(p == "status" for p, _ in op.values))
+            for op in self.operations
+        )
+
+    # --- JSON ---
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"clientcore_bulk_plan": 1, ...}``: to hold for a colleague, schedule or log."""
+        sel = self.selection
+        return {
+            "clientcore_bulk_plan": PLAN_VERSION,
+            "id": self.id,
+            "selection": {
+                "filter": sel.filter.to_json() if sel.filter is not None else None,
+                "ids": list(sel.ids) if sel.ids is not None else None,
+            },
+            "operations": [op.to_json() for op in self.operations],
+            "limit": self.limit,
+        }
+
+    @staticmethod
+    def from_json(data: Any) -> BulkPlan:
+        """Decode strictly; faults raise ``ValidationError`` (or ``FilterError``) with a path."""
+        return _plan_from_json(data)
+
+    # --- preview and apply ---
+
+    def preview(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        today: dt.date | None = None,
+        *,
+        machine: StatusMachine | None = None,
+        edit_policy: EditPolicy | None = None,
+        schema: Schema | None = None,
+        at: dt.datetime | None = None,
+    ) -> Preview:
+        """Every change the plan would make, and every rejection; writes nothing."""
+        self._check_machine(machine)
+        if self.needs_machine and at is None and today is None:
+            raise ValidationError([Issue("bulk.needs_at", "at")])
+        with uow:
+            return self._preview(uow, actor, today, machine, edit_policy, schema, at)
+
+    def apply(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        preview: Preview | None = None,
+        on_rejection: OnRejection = "abort",
+        *,
+        at: dt.datetime | None = None,
+        today: dt.date | None = None,
+        machine: StatusMachine | None = None,
+        edit_policy: EditPolicy | None = None,
+        schema: Schema | None = None,
+    ) -> Receipt:
+        """Apply in one transaction: every change is committed, or none.
+
+        With a ``preview``, a party whose version changed since makes the whole apply
+        fail with ``ConflictError`` naming the parties. Rejected parties abort the apply
+        (``on_rejection="abort"``, raising :class:`BulkRejected`) or are left out and
+        reported (``"skip"``).
+        """
+        self._check_machine(machine)
+        if not isinstance(at, dt.datetime):
+            raise ValidationError([Issue("bulk.needs_at", "at")])
+        if on_rejection not in ("abort", "skip"):
+            raise ValidationError(
+                [
+                    Issue(
+                        "bulk.plan.invalid",
+                        "on_rejection",
+                        {"reason": "on_rejection is 'abort' or 'skip'"},
+                    )
+                ]
+            )
+        with uow:
+            reuse = (
+                preview is not None
+                and preview.plan_id == self.id
+                and all(o.complete for o in preview._outcomes.values())
+            )
+            if preview is not None:
+                self._check_versions(uow, preview)
+            if reuse:
+                assert preview is not None
+                outcomes = dict(preview._outcomes)
+            else:
+                fresh = self._preview(uow, actor, today, machine, edit_policy, schema, at)
+                outcomes = dict(fresh._outcomes)
+            rejected = [Rejection(pid, o.issues) for pid, o in outcomes.items() if o.issues]
+            if rejected and on_rejection == "abort":
+                raise BulkRejected(rejected)
+            events: list[Any] = []
+            applied: list[str] = []
+            restores: list[Operation] = []
+            for pid, outcome in outcomes.items():
+                if outcome.issues or not outcome.changes or outcome.after is None:
+                    continue
+                saved = uow.parties.save(outcome.after)
+                applied.append(pid)
+                fields_changed = FieldsChanged(
+                    pid,
+                    self.id,
+                    actor.id,
+                    at,
+                    tuple(c for c in outcome.changes if c.path != "status"),
+                )
+                if fields_changed.changes:
+                    events.append(fields_changed)
+                events.extend(outcome.events)
+                restores.append(_restore_for(outcome, saved.version))
+            uow.record(*events)
+            uow.commit()
+        undo = BulkPlan(list(applied), restores, id=f"undo-{self.id}")
+        return Receipt(self.id, tuple(applied), tuple(rejected), tuple(events), undo)
+
+    # --- internals ---
+
+    def _check_machine(self, machine: StatusMachine | None) -> None:
+        if self.needs_machine and machine is None:
+            raise ValidationError([Issue("bulk.needs_machine", "machine")])
+
+    def _check_versions(self, uow: UnitOfWork, preview: Preview) -> None:
+        stale: list[Issue] = []
+        for pid, version in preview.versions.items():
+            try:
+                now = uow.parties.get(pid).version
+            except ClientCoreError:
+                now = -1
+            if now != version:
+                stale.append(
+                    Issue(
+                        "bulk.conflict",
+                        "version",
+                        {"party_id": pid, "expected": version, "actual": now},
+                    )
+                )
+        if stale:
+            raise ConflictError(stale)
+
+    def _select(self, uow: UnitOfWork, today: dt.date | None) -> tuple[list[Party], list[str]]:
+        sel = self.selection
+        missing: list[str] = []
+        if sel.ids is not None:
+            parties = []
+            for pid in dict.fromkeys(sel.ids):
+                try:
+                    parties.append(uow.parties.get(pid))
+                except ClientCoreError:
+                    missing.append(pid)
+            if sel.filter is not None:
+                predicate = sel.filter.compile(today=today)
+                parties = [p for p in parties if predicate(p)]
+            return parties, missing
+        if sel.filter is None:
+            return [], missing
+        return uow.parties.find(sel.filter.compile(today=today)), missing
+
+    def _preview(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        today: dt.date | None,
+        machine: StatusMachine | None,
+        edit_policy: EditPolicy | None,
+        schema: Schema | None,
+        at: dt.datetime | None,
+    ) -> Preview:
+        parties, missing = self._select(uow, today)
+        if not parties and not missing:
+            raise ValidationError([Issue("bulk.empty_selection", "selection")])
+        policy = edit_policy or RoleEditPolicy.default()
+        over = self.limit is not None and len(parties) > self.limit
+        outcomes: dict[str, _Outcome] = {}
+        allowed = _AllowCache(policy, actor)
+        for party in parties:
+            if over:
+                issue = Issue("bulk.over_limit", "", {"limit": self.limit, "count": len(parties)})
+                outcomes[party.id] = _Outcome(party, None, (), (), (issue,), True)
+                continue
+            outcomes[party.id] = _evaluate(self, party, actor, machine, allowed, schema, at, today)
+        changes: list[Change] = []
+        unchanged: list[str] = []
+        rejections: list[Rejection] = [
+            Rejection(pid, (Issue("not_found", "", {"what": "party", "id": pid}),))
+            for pid in missing
+        ]
+        for pid, outcome in outcomes.items():
+            if outcome.issues:
+                rejections.append(Rejection(pid, outcome.issues))
+            elif outcome.changes:
+                changes.extend(outcome.changes)
+            else:
+                unchanged.append(pid)
+        return Preview(
+            self.id,
+            len(parties),
+            tuple(changes),
+            tuple(unchanged),
+            tuple(rejections),
+            {p.id: p.version for p in parties},
+            outcomes,
+        )
+
+
+class _AllowCache:
+    """Edit decisions of a role policy do not depend on the party: ask once per path."""
+
+    def __init__(self, policy: EditPolicy, actor: Actor) -> None:
+        self.policy = policy
+        self.actor = actor
+        self.by_role = isinstance(policy, RoleEditPolicy)
+        self.cache: dict[str, Decision] = {}
+
+    def __call__(self, party: Party, path: str) -> Decision:
+        if not self.by_role:
+            return self.policy.can_edit(self.actor, party, path)
+        found = self.cache.get(path)
+        if found is None:
+            found = self.cache[path] = self.policy.can_edit(self.actor, party, path)
+        return found
+
+
+def _reason_issues(reasons: Iterable[Reason], path: str) -> list[Issue]:
+    return [Issue(r.code, path, dict(r.params)) for r in reasons]
+
+
+def _evaluate(
+    plan: BulkPlan,
+    party: Party,
+    actor: Actor,
+    machine: StatusMachine | None,
+    allowed: Callable[[Party, str], Decision],
+    schema: Schema | None,
+    at: dt.datetime | None,
+    today: dt.date | None,
+) -> _Outcome:
+    values: dict[str, Any] = {}
+    issues: list[Issue] = []
+    steps: list[tuple[str, str | None]] = []  # transitions to take, in order
+    restore_status: Any = None
+    catalogue = schema
+
+    def permit(path: str) -> bool:
+        decision = allowed(party, path)
+        if not decision.allowed:
+            issues.extend(_reason_issues(decision.reasons, path))
+        return decision.allowed
+
+    for op in plan.operations:
+        if isinstance(op, SetField):
+            if permit(op.path):
+                field = catalogue.get(op.path) if catalogue is not None else None
+                if catalogue is not None and field is None:
+                    issues.append(Issue("field.unknown", op.path, {"hint": ""}))
+                elif field is not None and (problem := value_issue(field, op.value)):
+                    issues.append(problem)
+                else:
+                    values[op.path] = op.value
+        elif isinstance(op, ClearField):
+            if permit(op.path):
+                from clientcore.bulk._paths import default_of
+
+                values[op.path] = default_of(op.path)
+        elif isinstance(op, Labels):
+            if permit("labels"):
+                base = values.get("labels", party.labels)
+                values["labels"] = (base - op.remove) | op.add
+        elif isinstance(op, SetTask):
+            if permit("tasks"):
+                values["tasks"] = _set_task(values.get("tasks", party.tasks), op)
+        elif isinstance(op, ApplyTaskPreset):
+            if permit("task_presets"):
+                values["task_presets"] = _set_preset(
+                    values.get("task_presets", party.task_presets), op
+                )
+        elif isinstance(op, Transition):
+            steps.append((op.name, op.reason))
+        elif isinstance(op, Restore):
+            if op.party_id != party.id:
+                continue
+            if party.version != op.version:
+                issues.append(
+                    Issue(
+                        "bulk.conflict",
+                        "version",
+                        {"party_id": party.id, "expected": op.version, "actual": party.version},
+                    )
+                )
+                continue
+            for path, value in op.values:
+                if path == "status":
+                    restore_status = value
+                elif permit(path):
+                    values[path] = value
+    if issues:
+        return _Outcome(party, None, (), (), tuple(issues), True)
+    after = party
+    if values:
+        changed = {p: v for p, v in values.items() if read(party, p) != v}
+        if changed:
+            try:
+                after = set_fields(party, changed)
+            except ValidationError as err:
+                return _Outcome(party, None, (), (), err.issues, True)
+    events: list[StatusChanged] = []
+    complete = True
+    if steps or restore_status is not None:
+        assert machine is not None
+        if restore_status is not None:
+            route = _route(machine, actor, after, restore_status)
+            if isinstance(route, Issue):
+                return _Outcome(party, None, (), (), (route,), True)
+            if route is not None:
+                steps.append((route, None))
+        moment = at
+        if moment is None:
+            # a preview without a moment of its own shows the change as of the start of today
+            assert today is not None
+            moment = dt.datetime.combine(today, dt.time())
+            complete = False
+        for name, reason in steps:
+            decision = machine.evaluate(actor, after, name)
+            if not decision.allowed:
+                return _Outcome(
+                    party, None, (), (), tuple(_reason_issues(decision.reasons, "status")), True
+                )
+            try:
+                after, event = machine.apply(actor, after, name, reason=reason, at=moment)
+            except TransitionDenied as err:  # checks only apply makes (a missing reason)
+                return _Outcome(
+                    party, None, (), (), tuple(_reason_issues(err.reasons, "status")), True
+                )
+            events.append(event)
+    changes = _diff(party, after, values, bool(steps))
+    return _Outcome(party, after, changes, tuple(events), (), complete)
+
+
+def _route(machine: StatusMachine, actor: Actor, party: Party, target: Any) -> str | Issue | None:
+    if party.status == target:
+        return None
+    candidates = [a for a in machine.available(actor, party) if a.transition.target == target]
+    for candidate in candidates:
+        if candidate.decision.allowed:
+            return str(candidate.transition.name)
+    if candidates:
+        reasons = candidates[0].decision.reasons
+        first = reasons[0] if reasons else None
+        if first is not None:
+            return Issue(first.code, "status", dict(first.params))
+    return Issue(
+        "bulk.no_route",
+        "status",
+        {"source": party.status.value, "target": str(getattr(target, "value", target))},
+    )
+
+
+_STATUS_SIDE_EFFECTS: Final = ("status", "client_since", "client_until", "acceptance")
+
+
+def _diff(
+    before: Party, after: Party, values: Mapping[str, Any], moved: bool
+) -> tuple[Change, ...]:
+    paths = list(values)
+    if moved:
+        paths.extend(p for p in _STATUS_SIDE_EFFECTS if p not in values)
+    out = []
+    for path in paths:
+        old, new = read(before, path), read(after, path)
+        if old != new:
+            out.append(Change(before.id, path, old, new))
+    return tuple(out)
+
+
+def _set_task(tasks: tuple[Task, ...], op: SetTask) -> tuple[Task, ...]:
+    out = []
+    found = False
+    for task in tasks:
+        if task.code == op.code:
+            found = True
+            task = attrs.evolve(
+                task,
+                active=op.active,
+                period=op.period if op.period is not None else task.period,
+                start=op.start if op.start is not None else task.start,
+            )
+        out.append(task)
+    if not found:
+        out.append(Task(op.code, op.active, op.period, op.start))
+    return tuple(out)
+
+
+def _set_preset(presets: tuple[TaskPreset, ...], op: ApplyTaskPreset) -> tuple[TaskPreset, ...]:
+    kept = [p for p in presets if (p.task_code, p.step) != (op.task_code, op.step)]
+    kept.append(TaskPreset(op.task_code, op.step, op.value))
+    return tuple(kept)
+
+
+def _restore_for(outcome: _Outcome, version: int) -> Restore:
+    values = tuple((c.path, c.before) for c in outcome.changes)
+    return Restore(outcome.before.id, version, values)
+
+
+def label_states(parties: Iterable[Party]) -> dict[str, Literal["all", "some", "none"]]:
+    """Per label of the selection: on ``all`` parties, on ``some``, or ``none`` (what the
+    three-state label dialog shows)."""
+    counts: dict[str, int] = {}
+    total = 0
+    for party in parties:
+        total += 1
+        for label in party.labels:
+            counts[label] = counts.get(label, 0) + 1
+    return {
+        label: ("all" if n == total else "some" if n else "none")
+        for label, n in sorted(counts.items())
+    }
+
+
+def _bad(path: str, reason: str) -> ValidationError:
+    return ValidationError([Issue("bulk.plan.invalid", path, {"reason": reason})])
+
+
+def _plan_from_json(data: Any) -> BulkPlan:
+    if not isinstance(data, Mapping):
+        raise _bad("$", "expected an object")
+    allowed = {"clientcore_bulk_plan", "id", "selection", "operations", "limit"}
+    extra = set(data) - allowed
+    if extra:
+        raise _bad("$", f"unknown key {sorted(map(str, extra))[0]!r}")
+    if data.get("clientcore_bulk_plan") != PLAN_VERSION or isinstance(
+        data.get("clientcore_bulk_plan"), bool
+    ):
+        raise _bad("$.clientcore_bulk_plan", f"unsupported version (this is {PLAN_VERSION})")
+    plan_id = data.get("id")
+    if not isinstance(plan_id, str) or not plan_id:
+        raise _bad("$.id", "expected a non-empty text")
+    selection = data.get("selection")
+    if not isinstance(selection, Mapping) or set(selection) - {"filter", "ids"}:
+        raise _bad("$.selection", "expected {'filter': ..., 'ids': ...}")
+    flt = selection.get("filter")
+    decoded = Filter.from_json(flt) if flt is not None else None
+    ids = selection.get("ids")
+    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+        raise _bad("$.selection.ids", "expected a list of party ids")
+    if decoded is None and ids is None:
+        raise _bad("$.selection", "a filter, ids, or both")
+    operations = data.get("operations")
+    if not isinstance(operations, list):
+        raise _bad("$.operations", "expected a list")
+    limit = data.get("limit")
+    if limit is not None and (type(limit) is not int or limit < 1):
+        raise _bad("$.limit", "expected a positive whole number")
+    sel = BulkSelection(decoded, tuple(ids) if ids is not None else None)
+    return BulkPlan(sel, operations_from_json(operations), limit, plan_id)

@@ -1,0 +1,229 @@
+"""Filters in words, and why a record does not match one.
+
+:func:`describe` renders a filter as a sentence in en, nl or fr. :func:`explain` lists,
+for a record that fails a filter, *which part* failed, in words:
+``tasks: no item where code is 'vat' and active is true``,
+``national_number: '85073003329' has an invalid check digit.``
+
+>>> from clientcore import Party
+>>> from clientcore.query import F
+>>> need = F("tasks").any(F("code").eq("vat") & F("active").eq(True)) & F("email").valid()
+>>> for failure in explain(need, Party(kind="client_company", name="A")):
+...     print(failure.text)
+tasks: no item where code is 'vat' and active is true
+email: missing
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+import attrs
+
+from clientcore.model import IDENTIFIERS
+from clientcore.query._compile import reference_predicate
+from clientcore.query._semantics import as_items, get_path, is_blank
+from clientcore.query._tree import COMPLEMENT, And, Cond, Filter, Not, Or, Today
+
+_L = ("en", "nl", "fr")
+
+_OPS: Final[dict[str, tuple[str, str, str]]] = {
+    "eq": ("{path} is {v}", "{path} is {v}", "{path} est {v}"),
+    "ne": ("{path} is not {v}", "{path} is niet {v}", "{path} n'est pas {v}"),
+    "lt": ("{path} < {v}", "{path} < {v}", "{path} < {v}"),
+    "le": ("{path} ≤ {v}", "{path} ≤ {v}", "{path} ≤ {v}"),
+    "gt": ("{path} > {v}", "{path} > {v}", "{path} > {v}"),
+    "ge": ("{path} ≥ {v}", "{path} ≥ {v}", "{path} ≥ {v}"),
+    "between": (
+        "{path} between {a} and {b}",
+        "{path} tussen {a} en {b}",
+        "{path} entre {a} et {b}",
+    ),
+    "in": ("{path} is one of {v}", "{path} is een van {v}", "{path} est l'un de {v}"),
+    "not_in": ("{path} is none of {v}", "{path} is geen van {v}", "{path} n'est aucun de {v}"),
+    "contains": ("{path} contains {v}", "{path} bevat {v}", "{path} contient {v}"),
+    "not_contains": (
+        "{path} does not contain {v}",
+        "{path} bevat niet {v}",
+        "{path} ne contient pas {v}",
+    ),
+    "starts_with": ("{path} starts with {v}", "{path} begint met {v}", "{path} commence par {v}"),
+    "ends_with": ("{path} ends with {v}", "{path} eindigt op {v}", "{path} se termine par {v}"),
+    "blank": ("{path} is empty", "{path} is leeg", "{path} est vide"),
+    "not_blank": ("{path} is filled in", "{path} is ingevuld", "{path} est rempli"),
+    "has": ("{path} has {v}", "{path} heeft {v}", "{path} a {v}"),
+    "has_any": ("{path} has one of {v}", "{path} heeft een van {v}", "{path} a l'un de {v}"),
+    "has_all": ("{path} has all of {v}", "{path} heeft alle {v}", "{path} a tous {v}"),
+    "any": (
+        "{path} has an item where {v}",
+        "{path} heeft een item waarvoor {v}",
+        "{path} a un élément où {v}",
+    ),
+    "valid": ("{path} is valid", "{path} is geldig", "{path} est valide"),
+    "invalid": ("{path} is invalid", "{path} is ongeldig", "{path} est invalide"),
+}
+_WORDS: Final[dict[str, tuple[str, str, str]]] = {
+    "and": (" and ", " en ", " et "),
+    "or": (" or ", " of ", " ou "),
+    "not": ("not ({v})", "niet ({v})", "pas ({v})"),
+    "all": ("always", "altijd", "toujours"),
+    "nothing": ("never", "nooit", "jamais"),
+    "today": ("today", "vandaag", "aujourd'hui"),
+    "days": ("{n:+d} days", "{n:+d} dagen", "{n:+d} jours"),
+    "empty": ("(empty)", "(leeg)", "(vide)"),
+    "missing": ("{path}: missing", "{path}: ontbreekt", "{path} : manquant"),
+    "no_item": (
+        "{path}: no item where {v}",
+        "{path}: geen item waarvoor {v}",
+        "{path} : aucun élément où {v}",
+    ),
+    "found": (
+        "{path}: expected {want}, found {got}",
+        "{path}: verwacht {want}, gevonden {got}",
+        "{path} : attendu {want}, trouvé {got}",
+    ),
+    "must_not": (
+        "{v} (must not be so)",
+        "{v} (mag niet zo zijn)",
+        "{v} (ne doit pas être le cas)",
+    ),
+    "none_of": (
+        "none of these holds: {v}",
+        "geen van deze geldt: {v}",
+        "aucune de ces conditions n'est remplie : {v}",
+    ),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    table = _OPS.get(key) or _WORDS[key]
+    return table[_L.index(lang) if lang in _L else 0]
+
+
+def _value(value: Any, lang: str, today: dt.date | None) -> str:
+    if isinstance(value, Today):
+        if today is not None:
+            return value.resolve(today).isoformat()
+        word = _w("today", lang)
+        return word if value.days == 0 else f"{word} {_w('days', lang).format(n=value.days)}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_value(v, lang, today) for v in value) + "]"
+    return str(value)
+
+
+def describe(flt: Filter, lang: str = "en", today: dt.date | None = None) -> str:
+    """``flt`` as words in ``lang`` (en, nl or fr)."""
+    if isinstance(flt, And):
+        if not flt.children:
+            return _w("all", lang)
+        return _w("and", lang).join(_group(c, lang, today) for c in flt.children)
+    if isinstance(flt, Or):
+        if not flt.children:
+            return _w("nothing", lang)
+        return _w("or", lang).join(_group(c, lang, today) for c in flt.children)
+    if isinstance(flt, Not):
+        child = flt.child
+        if isinstance(child, Cond) and child.op in COMPLEMENT:
+            return describe(attrs.evolve(child, op=COMPLEMENT[child.op]), lang, today)
+        return _w("not", lang).format(v=describe(child, lang, today))
+    assert isinstance(flt, Cond)
+    template = _w(flt.op, lang)
+    if flt.op == "any":
+        return template.format(path=flt.path, v=describe(flt.value, lang, today))
+    if flt.op == "between":
+        low, high = flt.value
+        return template.format(
+            path=flt.path, a=_value(low, lang, today), b=_value(high, lang, today)
+        )
+    return template.format(path=flt.path, v=_value(flt.value, lang, today))
+
+
+def _group(flt: Filter, lang: str, today: dt.date | None) -> str:
+    text = describe(flt, lang, today)
+    if isinstance(flt, (And, Or)) and len(flt.children) > 1:
+        return f"({text})"
+    return text
+
+
+@attrs.frozen
+class Failure:
+    """One part of a filter that a record does not satisfy, in words."""
+
+    path: str
+    code: str
+    text: str
+
+
+def explain(
+    flt: Filter, record: Any, today: dt.date | None = None, lang: str = "en"
+) -> list[Failure]:
+    """Why ``record`` does not match ``flt``; empty when it does."""
+    if reference_predicate(flt, today)(record):
+        return []
+    return _failures(flt, record, today, lang, "")
+
+
+def _failures(
+    flt: Filter, record: Any, today: dt.date | None, lang: str, prefix: str
+) -> list[Failure]:
+    if isinstance(flt, And):
+        out: list[Failure] = []
+        for child in flt.children:
+            if not reference_predicate(child, today)(record):
+                out.extend(_failures(child, record, today, lang, prefix))
+        return out
+    if isinstance(flt, Or):
+        parts = "; ".join(describe(c, lang, today) for c in flt.children)
+        return [Failure(prefix, "none_of", _w("none_of", lang).format(v=parts))]
+    if isinstance(flt, Not):
+        child = flt.child
+        if isinstance(child, Cond) and child.op in COMPLEMENT:
+            flipped = attrs.evolve(child, op=COMPLEMENT[child.op])
+            return _failures(flipped, record, today, lang, prefix)
+        text = _w("must_not", lang).format(v=describe(child, lang, today))
+        path = child.path if isinstance(child, Cond) else prefix
+        return [Failure(path, "must_not", text)]
+    assert isinstance(flt, Cond)
+    return [_leaf_failure(flt, record, today, lang)]
+
+
+def _leaf_failure(cond: Cond, record: Any, today: dt.date | None, lang: str) -> Failure:
+    path = cond.path
+    value = get_path(record, path)
+    if cond.op == "any":
+        text = _w("no_item", lang).format(path=path, v=describe(cond.value, lang, today))
+        return Failure(path, "no_item", text)
+    if is_blank(value) and cond.op != "blank":
+        return Failure(path, "missing", _w("missing", lang).format(path=path))
+    if cond.op == "valid":
+        ident = IDENTIFIERS.get(path)
+        country = get_path(record, "address.country")
+        issue = (
+            ident.explain(value, country if isinstance(country, str) else None)
+            if ident is not None
+            else None
+        )
+        if issue is not None:
+            sep = " : " if lang == "fr" else ": "
+            return Failure(path, issue.code, f"{path}{sep}{issue.message(lang)}")
+    got = _shown(value, lang)
+    want = describe(cond, lang, today)
+    return Failure(path, cond.op, _w("found", lang).format(path=path, want=want, got=got))
+
+
+def _shown(value: Any, lang: str) -> str:
+    if is_blank(value):
+        return _w("empty", lang)
+    if isinstance(value, (tuple, list, set, frozenset)):
+        items = as_items(value)
+        if all(isinstance(v, str) for v in items):
+            return "[" + ", ".join(repr(v) for v in sorted(items)) + "]"
+        return f"{len(items)} items"
+    return _value(value, lang, None)

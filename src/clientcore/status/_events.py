@@ -1,0 +1,70 @@
+"""The audit trail of statuses: one event per applied transition, and a party's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from clientcore.model import ClientStatus, PartyKind
+
+
+class ApprovalStep(enum.StrEnum):
+    """A step of the four-eyes acceptance recorded in the audit trail."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@attrs.frozen
+class Approval:
+    """Who took an acceptance step and when (``at`` is unknown for imported records)."""
+
+    step: ApprovalStep = attrs.field(converter=ApprovalStep)
+    actor: str
+    at: dt.datetime | None = None
+
+
+def _approvals(value: Iterable[Approval]) -> tuple[Approval, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class StatusChanged:
+    """A status transition that was applied: the audit trail as data.
+
+    ``actor`` is the actor's id; ``version`` the party version the change was made on
+    (the repository stores the result as ``version + 1``); ``approvals`` the acceptance
+    steps on record after an action (submitted, approved, rejected), empty for field
+    changes; ``kind_change`` the (before, after) party kinds when the transition turned a
+    relation into a client kind, else ``None``.
+    """
+
+    party_id: str
+    transition: str
+    source: ClientStatus = attrs.field(converter=ClientStatus)
+    target: ClientStatus = attrs.field(converter=ClientStatus)
+    actor: str
+    at: dt.datetime
+    reason: str | None
+    approvals: tuple[Approval, ...] = attrs.field(default=(), converter=_approvals)
+    version: int = 0
+    kind_change: tuple[PartyKind, PartyKind] | None = None
+
+
+def status_history(events: Iterable[object], party_id: str) -> list[StatusChanged]:
+    """The status changes of ``party_id`` among ``events``, in the order given.
+
+    Other events and other parties' changes are skipped, so a unit of work's whole
+    ``events`` can be passed.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2024, 1, 2, 9, 0)
+    >>> e = StatusChanged("p1", "qualify", "suspect", "prospect", "ann", at, None)
+    >>> [x.target.value for x in status_history(["other", e], "p1")]
+    ['prospect']
+    """
+    return [e for e in events if isinstance(e, StatusChanged) and e.party_id == party_id]
