@@ -86,12 +86,21 @@ def test_clear_field_empties_the_field() -> None:
 
 def test_nested_and_custom_fields_can_be_set() -> None:
     uow = store_with(company("a"))
-    plan = BulkPlan(["a"], [SetField("aml.risk", "high"), SetField("staff.partner", "AVH"),
-                            SetField("custom.kyc.source", "salary")])
+    plan = BulkPlan(
+        ["a"],
+        [
+            SetField("aml.risk", "high"),
+            SetField("staff.partner", "AVH"),
+            SetField("custom.kyc.source", "salary"),
+        ],
+    )
     plan.apply(uow, STAFF, at=AT)
     after = snapshot(uow)["a"]
-    assert ("high", "AVH", "salary") == (after.aml.risk, after.staff.partner,  # type: ignore[union-attr]
-                                         after.custom_value("kyc", "source"))
+    assert ("high", "AVH", "salary") == (
+        after.aml.risk,
+        after.staff.partner,  # type: ignore[union-attr]
+        after.custom_value("kyc", "source"),
+    )
 
 
 def test_labels_are_added_and_removed_and_others_kept() -> None:
@@ -113,10 +122,10 @@ def test_label_states_tell_all_some_or_none() -> None:
 
 
 def test_set_task_activates_an_existing_task_or_adds_it() -> None:
-    uow = store_with(company("a", tasks=[Task("vat", active=False, period="monthly")]),
-                     company("b"))
-    BulkPlan(["a", "b"], [SetTask("vat", True, start=dt.date(2026, 1, 1))]).apply(
-        uow, STAFF, at=AT)
+    uow = store_with(
+        company("a", tasks=[Task("vat", active=False, period="monthly")]), company("b")
+    )
+    BulkPlan(["a", "b"], [SetTask("vat", True, start=dt.date(2026, 1, 1))]).apply(uow, STAFF, at=AT)
     after = snapshot(uow)
     assert (Task("vat", True, "monthly", dt.date(2026, 1, 1)),) == after["a"].tasks
     assert (Task("vat", True, None, dt.date(2026, 1, 1)),) == after["b"].tasks
@@ -182,7 +191,8 @@ def test_a_field_the_actor_may_not_edit_is_a_rejection() -> None:
     uow = store_with(company("a"))
     assistant = Actor("cas", {"assistant"})
     preview = BulkPlan(["a"], [SetField("language", "fr"), Labels(add={"vip"})]).preview(
-        uow, assistant)
+        uow, assistant
+    )
     [rejection] = preview.rejections
     assert [("language", "bulk.not_allowed")] == [(i.path, i.code) for i in rejection.issues]
     assert "cas" in rejection.issues[0].message("nl")
@@ -191,15 +201,17 @@ def test_a_field_the_actor_may_not_edit_is_a_rejection() -> None:
 def test_a_custom_edit_policy_is_asked() -> None:
     uow = store_with(company("a"))
     policy = RoleEditPolicy({"staff": {"billing.*"}})
-    preview = BulkPlan(["a"], [SetField("billing.mode", "monthly"), SetField("language", "fr")]
-                       ).preview(uow, STAFF, edit_policy=policy)
+    preview = BulkPlan(
+        ["a"], [SetField("billing.mode", "monthly"), SetField("language", "fr")]
+    ).preview(uow, STAFF, edit_policy=policy)
     assert ["language"] == [i.path for r in preview.rejections for i in r.issues]
 
 
 def test_a_selection_over_the_limit_rejects_every_party() -> None:
     uow = store_with(*[company(f"p{i}") for i in range(21)])
-    preview = BulkPlan(F("name").starts_with("company"), [Labels(add={"timesheet"})],
-                       limit=20).preview(uow, STAFF)
+    preview = BulkPlan(
+        F("name").starts_with("company"), [Labels(add={"timesheet"})], limit=20
+    ).preview(uow, STAFF)
     assert 21 == len(preview.rejections)
     assert "bulk.over_limit" == preview.rejections[0].issues[0].code
     assert "20" in preview.rejections[0].issues[0].message()
@@ -254,7 +266,8 @@ def test_apply_aborts_on_a_rejection_and_writes_nothing() -> None:
 def test_apply_can_skip_rejected_parties_and_report_them() -> None:
     uow = store_with(company("a"), person("b"))
     receipt = BulkPlan(["a", "b"], [SetField("legal_form", "BV")]).apply(
-        uow, STAFF, at=AT, on_rejection="skip")
+        uow, STAFF, at=AT, on_rejection="skip"
+    )
     assert (("a",), ["b"]) == (receipt.applied, [r.party_id for r in receipt.skipped])
     assert "BV" == snapshot(uow)["a"].legal_form
 
@@ -295,15 +308,27 @@ def test_a_party_changed_since_the_preview_fails_the_whole_apply() -> None:
 
 def test_undo_gives_back_the_original_parties_versions_aside() -> None:
     originals = [
-        company("a", language="nl", labels={"new"}, tasks=[Task("vat", active=False)],
-                aml={"risk": "low"}),
+        company(
+            "a",
+            language="nl",
+            labels={"new"},
+            tasks=[Task("vat", active=False)],
+            aml={"risk": "low"},
+        ),
         company("b", custom={"kyc": {"source": "gift"}}),
     ]
     uow = store_with(*originals)
-    plan = BulkPlan(["a", "b"], [SetField("language", "fr"), Labels(add={"vip"}, remove={"new"}),
-                                 SetTask("vat", True), SetField("aml.risk", "high"),
-                                 SetField("custom.kyc.source", "salary"),
-                                 ApplyTaskPreset("vat", "check", "yes")])
+    plan = BulkPlan(
+        ["a", "b"],
+        [
+            SetField("language", "fr"),
+            Labels(add={"vip"}, remove={"new"}),
+            SetTask("vat", True),
+            SetField("aml.risk", "high"),
+            SetField("custom.kyc.source", "salary"),
+            ApplyTaskPreset("vat", "check", "yes"),
+        ],
+    )
     receipt = plan.apply(uow, STAFF, at=AT)
     receipt.undo.apply(uow, STAFF, at=AT)
     restored = snapshot(uow)
@@ -320,7 +345,8 @@ def test_undo_restores_a_status_through_the_machine() -> None:
     undo_receipt = undo.apply(uow, STAFF, machine=MACHINE, at=AT)
     assert "suspect" == snapshot(uow)["a"].status.value
     assert [("qualify",), ("disqualify",)] == [
-        (e.transition,) for e in (*receipt.events, *undo_receipt.events)
+        (e.transition,)
+        for e in (*receipt.events, *undo_receipt.events)
         if isinstance(e, StatusChanged)
     ]
 
@@ -351,10 +377,15 @@ def test_undo_refuses_a_party_changed_by_someone_else_and_never_overwrites() -> 
 def test_a_plan_survives_its_json() -> None:
     plan = BulkPlan(
         (F("legal_form").in_(["BV", "NV"]), ["a", "b"]),
-        [SetField("client_since", dt.date(2024, 1, 1)), ClearField("portfolio"),
-         Labels(add={"vip"}, remove={"old"}), SetTask("vat", False, "monthly", dt.date(2024, 1, 1)),
-         ApplyTaskPreset("nbb", "payment", "not_needed"), Transition("reject", "missing ID"),
-         SetField("custom.kyc.since", dt.date(2020, 5, 1))],
+        [
+            SetField("client_since", dt.date(2024, 1, 1)),
+            ClearField("portfolio"),
+            Labels(add={"vip"}, remove={"old"}),
+            SetTask("vat", False, "monthly", dt.date(2024, 1, 1)),
+            ApplyTaskPreset("nbb", "payment", "not_needed"),
+            Transition("reject", "missing ID"),
+            SetField("custom.kyc.since", dt.date(2020, 5, 1)),
+        ],
         limit=20,
     )
     assert plan == BulkPlan.from_json(json.loads(json.dumps(plan.to_json())))
@@ -371,14 +402,46 @@ def test_an_undo_plan_survives_its_json() -> None:
     ("data", "path"),
     [
         ({"clientcore_bulk_plan": 2}, "$.clientcore_bulk_plan"),
-        ({"clientcore_bulk_plan": 1, "id": "x", "selection": {"ids": ["a"]}, "operations": [
-            {"op": "explode"}], "limit": None}, "$.operations[0].op"),
-        ({"clientcore_bulk_plan": 1, "id": "x", "selection": {"ids": ["a"]}, "operations": [
-            {"op": "labels", "add": "vip"}], "limit": None}, "$.operations[0].add"),
-        ({"clientcore_bulk_plan": 1, "id": "x", "selection": {}, "operations": [],
-          "limit": None}, "$.selection"),
-        ({"clientcore_bulk_plan": 1, "id": "x", "selection": {"ids": ["a"]}, "operations": [],
-          "limit": 0}, "$.limit"),
+        (
+            {
+                "clientcore_bulk_plan": 1,
+                "id": "x",
+                "selection": {"ids": ["a"]},
+                "operations": [{"op": "explode"}],
+                "limit": None,
+            },
+            "$.operations[0].op",
+        ),
+        (
+            {
+                "clientcore_bulk_plan": 1,
+                "id": "x",
+                "selection": {"ids": ["a"]},
+                "operations": [{"op": "labels", "add": "vip"}],
+                "limit": None,
+            },
+            "$.operations[0].add",
+        ),
+        (
+            {
+                "clientcore_bulk_plan": 1,
+                "id": "x",
+                "selection": {},
+                "operations": [],
+                "limit": None,
+            },
+            "$.selection",
+        ),
+        (
+            {
+                "clientcore_bulk_plan": 1,
+                "id": "x",
+                "selection": {"ids": ["a"]},
+                "operations": [],
+                "limit": 0,
+            },
+            "$.limit",
+        ),
     ],
 )
 def test_plan_json_is_strict_and_names_the_path(data: object, path: str) -> None:
@@ -389,10 +452,30 @@ def test_plan_json_is_strict_and_names_the_path(data: object, path: str) -> None
 
 json_junk = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda c: st.lists(c, max_size=3) | st.dictionaries(
-        st.sampled_from(["op", "path", "value", "add", "remove", "ids", "filter", "selection",
-                         "operations", "id", "clientcore_bulk_plan", "limit", "code"]),
-        c, max_size=5),
+    lambda c: (
+        st.lists(c, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "op",
+                    "path",
+                    "value",
+                    "add",
+                    "remove",
+                    "ids",
+                    "filter",
+                    "selection",
+                    "operations",
+                    "id",
+                    "clientcore_bulk_plan",
+                    "limit",
+                    "code",
+                ]
+            ),
+            c,
+            max_size=5,
+        )
+    ),
     max_leaves=15,
 )
 
@@ -417,8 +500,10 @@ def test_a_failed_apply_leaves_the_store_exactly_as_before(size: int, fail_on: i
     inner = store_with(*[company(f"p{i}", labels={"old"}) for i in range(size)])
     before = snapshot(inner)
     faulty = FaultyUnitOfWork(inner, fail_on=fail_on)
-    plan = BulkPlan(F("name").starts_with("company"),
-                    [SetField("language", "fr"), Labels(add={"vip"}), SetTask("vat", True)])
+    plan = BulkPlan(
+        F("name").starts_with("company"),
+        [SetField("language", "fr"), Labels(add={"vip"}), SetTask("vat", True)],
+    )
     try:
         plan.apply(faulty, STAFF, at=AT)
     except InjectedFault:
@@ -444,8 +529,10 @@ def test_two_plans_on_overlapping_parties_never_lose_an_update() -> None:
         except ConflictError as exc:
             results[name] = exc
 
-    threads = [threading.Thread(target=run, args=("first", first, uow1, preview1)),
-               threading.Thread(target=run, args=("second", second, uow2, preview2))]
+    threads = [
+        threading.Thread(target=run, args=("first", first, uow1, preview1)),
+        threading.Thread(target=run, args=("second", second, uow2, preview2)),
+    ]
     for t in threads:
         t.start()
     for t in threads:

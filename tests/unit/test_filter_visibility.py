@@ -14,8 +14,10 @@ ASSISTANT = Actor("cas", {"assistant"})
 
 def registry() -> list[Party]:
     statuses = ["suspect", "prospect", "acceptance_draft", "client", "client", "former_client"]
-    out = [Party(id=f"c{i}", kind="client_company", name=f"C{i}", status=s)
-           for i, s in enumerate(statuses)]
+    out = [
+        Party(id=f"c{i}", kind="client_company", name=f"C{i}", status=s)
+        for i, s in enumerate(statuses)
+    ]
     out.append(Party(id="r", kind="relation_company", name="Bank"))
     return out
 
@@ -40,7 +42,7 @@ def test_conditions_on_other_fields_are_untouched() -> None:
 def test_push_not_never_changes_what_matches(flt: Filter) -> None:
     import datetime as dt
 
-    sample = [p for p in registry()]
+    sample = list(registry())
     today = dt.date(2026, 1, 1)
     moved = push_not(flt)
     for p in sample:
@@ -48,12 +50,17 @@ def test_push_not_never_changes_what_matches(flt: Filter) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(parties(), min_size=1, max_size=6),
-       st.sampled_from(["client", "prospect", "relation"]))
+@given(
+    st.lists(parties(), min_size=1, max_size=6), st.sampled_from(["client", "prospect", "relation"])
+)
 def test_a_hidden_status_never_matches_a_status_condition(sample: list[Party], status: str) -> None:
     visible = {"client", "former_client", "relation", "service_provider"}
-    for flt in (F("status").eq(status), ~F("status").eq(status), F("status").ne(status),
-                ~F("status").in_([status, "suspect"])):
+    for flt in (
+        F("status").eq(status),
+        ~F("status").eq(status),
+        F("status").ne(status),
+        ~F("status").in_([status, "suspect"]),
+    ):
         restricted = restrict_status(flt, visible)
         for p in sample:
             if p.status.value not in visible:

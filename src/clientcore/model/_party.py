@@ -270,7 +270,7 @@ def _optional_of(cls: type[Any], value: object) -> Any:
 def _tuple_of_items(cls: type[Any], value: object) -> tuple[Any, ...]:
     if value is None or value == ():
         return ()
-    if value.__class__ is tuple and all(v.__class__ is cls for v in value):  # type: ignore[attr-defined]
+    if value.__class__ is tuple and all(v.__class__ is cls for v in value):
         return value
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise ValidationError(

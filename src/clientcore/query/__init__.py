@@ -13,7 +13,6 @@ True
 
 from clientcore.query._compile import Selection, reference_predicate, source_of
 from clientcore.query._explain import Failure, describe, explain
-from clientcore.query._visibility import push_not, restrict_status
 from clientcore.query._tree import (
     COMPLEMENT,
     MAX_DEPTH,
@@ -30,16 +29,17 @@ from clientcore.query._tree import (
     conditions,
     walk,
 )
+from clientcore.query._visibility import push_not, restrict_status
 
 __all__ = [
     "COMPLEMENT",
-    "F",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_STRING",
     "OPERATORS",
     "And",
     "Cond",
+    "F",
     "Failure",
     "Filter",
     "Not",
