@@ -72,3 +72,12 @@ def test_custom_fields_are_checked_by_their_type() -> None:
 def test_from_json_with_a_schema_checks_too() -> None:
     with pytest.raises(FilterError):
         Filter.from_json(F("nme").eq("x").to_json(), schema=default_schema())
+
+
+def test_choice_fields_accept_text_operators_and_folded_choices() -> None:
+    F("status").starts_with("acc").validate(default_schema())
+    F("status").eq("CLIENT").validate(default_schema())
+    F("language").in_(["NL", "fr"]).validate(default_schema())
+    assert [("$.where.value", "filter.value_mismatch")] == faults(
+        F("status").eq("CLIENT", case_sensitive=True)
+    )

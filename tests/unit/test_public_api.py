@@ -16,6 +16,8 @@ PUBLIC = [
     "clientcore.status",
     "clientcore.bulk",
     "clientcore.bulk.ops",
+    "clientcore.query.aggrid",
+    "clientcore.query.jsonlogic",
 ]
 
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 from clientcore._errors import FilterError, Issue
 from clientcore.model import Schema
 from clientcore.model._schema import Field, FieldType
+from clientcore.query._semantics import fold
 from clientcore.query._tree import (
     LIST_OPS,
     TEXT_OPS,
@@ -51,12 +52,18 @@ def allowed_ops(field: Field) -> frozenset[str]:
     return ops
 
 
-def _fits(field: Field, value: Any) -> bool:
+def _fits(field: Field, value: Any, cond: Cond) -> bool:
     kind = field.type
-    if kind in (FieldType.TEXT, FieldType.LABELS):
+    if kind in (FieldType.TEXT, FieldType.LABELS) or cond.op in TEXT_OPS:
         return isinstance(value, str)
     if kind is FieldType.CHOICE:
-        return isinstance(value, str) and (field.choices is None or value in field.choices)
+        if not isinstance(value, str):
+            return False
+        if field.choices is None:
+            return True
+        if cond.case_sensitive or cond.accent_sensitive:
+            return value in field.choices
+        return fold(value) in {fold(c) for c in field.choices}
     if kind is FieldType.NUMBER:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind is FieldType.DATE:
@@ -113,7 +120,7 @@ def _walk(flt: Filter, schema: Schema, where: str, issues: list[Issue]) -> None:
         return
     values = flt.value if (flt.op in LIST_OPS or flt.op == "between") else (flt.value,)
     for i, value in enumerate(values):
-        if not _fits(field, value):
+        if not _fits(field, value, flt):
             at = f"{where}.value" + (f"[{i}]" if len(values) > 1 or flt.op in LIST_OPS else "")
             issues.append(
                 Issue(
