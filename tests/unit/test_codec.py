@@ -207,3 +207,8 @@ def test_read_csv_accepts_semicolons(tmp_path: object) -> None:
 def test_read_csv_reports_a_row_with_too_many_cells() -> None:
     results = list(read_csv(io.StringIO("kind,name\nclient_company,A,extra\n")))
     assert [i.code for i in results[0].issues] == ["csv.invalid"]
+
+
+def test_read_csv_counts_records_when_a_cell_spans_lines() -> None:
+    text = 'kind,name,attention\nclient_company,A,"two\nlines"\nclient_company,B,x\n'
+    assert [2, 3] == [r.row for r in read_csv(io.StringIO(text))]

@@ -512,7 +512,7 @@ def _read_rows(handle: IO[str], schema: Schema | None) -> Iterator[RowResult]:
             number += 1
             yield RowResult(number, None, (Issue("csv.invalid", "", {"reason": str(exc)[:120]}),))
             return
-        number = reader.line_num
+        number += 1  # records, not physical lines: a quoted cell may span several lines
         if None in record:  # more cells than header columns
             extra = record.pop(None)
             yield RowResult(

@@ -27,6 +27,7 @@ import attrs
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
+from clientcore._text import fold_labels
 
 define(
     {
@@ -224,6 +225,7 @@ def labels_set(value: object) -> frozenset[str]:
 
 
 _NO_LABELS: Final[frozenset[str]] = frozenset()
+_set_slot = object.__setattr__
 
 
 def _custom(value: object) -> dict[str, dict[str, Any]]:
@@ -588,10 +590,15 @@ class Party:
     marked_for_deletion: bool = attrs.field(default=False, converter=to_bool)
     last_verified_on: dt.date | None = attrs.field(default=None, converter=opt_date)
 
+    # The labels folded for case- and accent-insensitive matching (the same object when
+    # folding changes nothing): filters on labels read it instead of folding each time.
+    folded_labels: frozenset[str] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
     def __attrs_post_init__(self) -> None:
         issues = structural_issues(self)
         if issues:
             raise ValidationError(issues)
+        _set_slot(self, "folded_labels", fold_labels(self.labels))
 
     # --- reading helpers ---
 

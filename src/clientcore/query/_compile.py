@@ -94,6 +94,8 @@ _ITEM_ATTRS: dict[str, frozenset[str]] = {
 # Folded forms of categorical texts and label sets, shared by every compiled filter.
 # Bounded: emptied when it grows past _CACHE_LIMIT entries.
 _CACHE_LIMIT = 200_000
+_MEMO_LIMIT = 20_000
+_UNSEEN = object()
 _FOLDED: dict[str, str] = {}
 _FOLDED_SETS: dict[frozenset[str], frozenset[str]] = {}
 
@@ -118,6 +120,7 @@ class _Gen:
         self.today = today
         self.ns: dict[str, Any] = {
             "_fold": _fold_slow,
+            "_U": _UNSEEN,
             "_FC": _FOLDED.get,
             "_fput": _fold_put,
             "_FS": _FOLDED_SETS.get,
@@ -232,22 +235,48 @@ class _Gen:
             if op == "eq":
                 return f"({get} == {self.const(fold(value))})"
             return f"({get}._value_ in {self.const(frozenset(fold(x) for x in value))})"
+        if kind in (FieldType.TEXT, FieldType.CHOICE) and op in ("eq", "in"):
+            # categorical values repeat: remember each value's answer instead of folding again
+            return self.memo_leaf(cond, get)
         if kind in (FieldType.TEXT, FieldType.CHOICE) and not field.custom:
             return self.text_leaf(op, value, plain, cond, get, v)
         if kind is FieldType.BOOL and op == "eq" and isinstance(value, bool) and not field.custom:
             return f"({get} is {value!r})"
-        if kind is FieldType.LABELS and plain and op in ("has", "has_any") and not field.custom:
+        if kind is FieldType.LABELS and op in ("has", "has_any", "has_all"):
             items = (value,) if op == "has" else value
-            if not all(isinstance(x, str) and x.strip() for x in items):
-                return None
-            raw = self.const(frozenset(items))
-            folded = self.const(frozenset(fold(x) for x in items))
-            return (
-                f"(({v} := {get}) is not None and not not {v} and (not {raw}.isdisjoint({v}) "
-                f"or not {folded}.isdisjoint(_FS({v}) or _fsput({v}))))"
-            )
+            if (
+                cond.path == "labels"
+                and item_of is None
+                and plain
+                and all(isinstance(x, str) for x in items)
+            ):
+                # a party keeps its labels folded: one set operation answers
+                folded = frozenset(fold(x) for x in items)
+                if op == "has":
+                    return f"({self.const(fold(value))} in {rec}.folded_labels)"
+                if op == "has_any":
+                    return f"(not {self.const(folded)}.isdisjoint({rec}.folded_labels))"
+                if not folded:
+                    return "False"
+                return f"({self.const(folded)} <= {rec}.folded_labels)"
+            return self.memo_leaf(cond, get)
         return self.typed_compare(cond, rec, item_of, get)
-        return None
+
+    def memo_leaf(self, cond: Cond, get: str) -> str:
+        """A condition that depends on the value alone, answered once per distinct value."""
+        leaf = interpret(attrs.evolve(cond, path="v"), self.today, validity)
+        memo: dict[Any, bool] = {}
+
+        def learn(value: Any) -> bool:
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
+            answer = leaf({"v": value})
+            memo[value] = answer
+            return answer
+
+        v, m = self.var(), self.var()
+        recall, study = self.const(memo.get, "m"), self.const(learn, "l")
+        return f"((({m} := {recall}({v} := {get}, _U)) is True) or ({m} is _U and {study}({v})))"
 
     def typed_compare(self, cond: Cond, rec: str, item_of: str | None, get: str) -> str | None:
         """Numbers and dates: a direct comparison when the value has the expected class,
@@ -276,13 +305,9 @@ class _Gen:
     def text_leaf(
         self, op: str, value: Any, plain: bool, cond: Cond, get: str, v: str
     ) -> str | None:
-        if plain and op in ("eq", "in"):
-            # categorical values repeat: a dictionary of folded forms beats folding again
-            folded = f"(_FC({v}) or _fput({v}))"
-            norm: Callable[[str], str] = fold
-        elif plain:
+        if plain:
             folded = f"({v}.lower() if {v}.isascii() else _fold({v}))"
-            norm = fold
+            norm: Callable[[str], str] = fold
         else:
             norm = folder(cond.case_sensitive, cond.accent_sensitive)
             folded = f"{self.const(norm, 'n')}({v})"

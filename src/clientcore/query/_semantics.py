@@ -19,21 +19,14 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from clientcore._text import fold as fold
+from clientcore._text import fold_slow
 from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
+
+_fold_slow = fold_slow
 
 Predicate = Callable[[Any], bool]
 _COLLECTIONS = (tuple, list, set, frozenset)
-
-
-@lru_cache(maxsize=65536)
-def _fold_slow(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` (ASCII takes a fast path)."""
-    return text.lower() if text.isascii() else _fold_slow(text)
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,1396 @@
+"""Realistic, deterministic sample registries of a Belgian/Dutch accounting firm.
+
+:func:`generate_registry` builds ``n`` parties (client and relation companies and
+persons, with contacts, locations, tasks, AML data and valid identifiers) and the links
+between them, and injects a known share of defects: an invalid national number, a
+VAT-liable client without an active VAT task, an expired eID card... Which party has
+which defect comes with the data, so that validation, completeness checks and filters
+can be tested against a known answer. The same ``seed`` always gives the same registry;
+the wall clock is never read (``today`` is a parameter).
+
+>>> from clientcore.model import national_number, validate_party
+>>> registry = generate_registry(300, seed=7)
+>>> len(registry.parties), registry == generate_registry(300, seed=7)
+(300, True)
+>>> bad = registry.defects["invalid_national_number"]
+>>> len(bad), all(not national_number.is_valid(p.national_number)
+...               for p in registry.parties if p.id in bad)
+(9, True)
+>>> clean = [p for p in registry.parties if p.id not in registry.defective_ids]
+>>> sum(len(validate_party(p)) for p in clean)
+0
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import gc
+import itertools
+import operator
+import random
+import re
+import types
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Generic, NamedTuple, TypeVar
+
+import attrs
+
+from clientcore.model import (
+    Acceptance,
+    Address,
+    AmlProfile,
+    Billing,
+    ChecklistItem,
+    ClientStatus,
+    ContactPerson,
+    DebtorCard,
+    EidCard,
+    GeneralCorrespondence,
+    Link,
+    LinkKind,
+    Location,
+    Party,
+    PartyKind,
+    Portal,
+    StaffRoles,
+    Task,
+    TaskPreset,
+)
+
+_T = TypeVar("_T")
+
+__all__ = [
+    "DEFAULT_TODAY",
+    "DEFECTS",
+    "DEFECT_SHARES",
+    "SampleRegistry",
+    "generate",
+    "generate_registry",
+]
+
+#: The ``today`` of every generator unless told otherwise (the wall clock is never read).
+DEFAULT_TODAY: Final = dt.date(2026, 1, 1)
+
+#: Every defect the generator injects, with what it means.
+DEFECTS: Final[Mapping[str, str]] = types.MappingProxyType(
+    {
+        "invalid_national_number": "a Belgian national number with a wrong check number",
+        "missing_email": "no e-mail address on the party",
+        "vat_liable_without_vat_task": "an active client liable to VAT without an active vat task",
+        "expired_eid": "an eID card whose valid_until lies before today",
+        "invalid_enterprise_number": "a Belgian enterprise number with a wrong check number",
+        "invalid_email": "an e-mail address that is not well formed",
+        "portal_without_email": "client portal enabled on a party without an e-mail address",
+        "missing_partner": "an active client without a responsible partner (staff.partner)",
+        "aml_outdated": "an active client whose AML data is missing, has no risk class, "
+        "or was verified more than five years ago",
+        "client_until_while_client": "client_until filled in while the status is still client",
+        "former_client_with_active_task": "a former client that still has an active task",
+        "company_without_closing_task": "an active client company without an active closing task",
+    }
+)
+
+#: The share of all parties given each defect, in the order they are given out (rounded
+#: to whole parties and capped by how many parties the defect can apply to). A party gets
+#: at most one defect; a ``portal_without_email`` party lacks an e-mail address too, so it
+#: is listed under ``missing_email`` as well.
+DEFECT_SHARES: Final[Mapping[str, float]] = types.MappingProxyType(
+    {
+        "former_client_with_active_task": 0.02,
+        "invalid_national_number": 0.03,
+        "expired_eid": 0.03,
+        "invalid_enterprise_number": 0.025,
+        "vat_liable_without_vat_task": 0.03,
+        "company_without_closing_task": 0.03,
+        "client_until_while_client": 0.02,
+        "missing_partner": 0.03,
+        "aml_outdated": 0.035,
+        "portal_without_email": 0.02,
+        "missing_email": 0.02,
+        "invalid_email": 0.03,
+    }
+)
+
+
+@attrs.frozen
+class SampleRegistry:
+    """A generated registry: the parties, the links between them, and the defects.
+
+    ``defects`` maps every name of :data:`DEFECTS` to the ids of the parties that have
+    that defect (an empty set when the registry is too small to have one).
+    """
+
+    parties: tuple[Party, ...]
+    links: tuple[Link, ...]
+    defects: Mapping[str, frozenset[str]] = attrs.field(hash=False)
+
+    @property
+    def defective_ids(self) -> frozenset[str]:
+        """The ids of every party with at least one defect."""
+        return frozenset().union(*self.defects.values())
+
+
+def generate(n: int, seed: int = 0, today: dt.date = DEFAULT_TODAY) -> list[Party]:
+    """``n`` sample parties: ``list(generate_registry(n, seed, today).parties)``.
+
+    >>> parties = generate(4, seed=3)
+    >>> len(parties), parties == generate(4, seed=3), parties == generate(4, seed=4)
+    (4, True, False)
+    """
+    return list(generate_registry(n, seed, today).parties)
+
+
+def generate_registry(n: int, seed: int = 0, today: dt.date = DEFAULT_TODAY) -> SampleRegistry:
+    """A deterministic sample registry of ``n`` parties, their links and injected defects.
+
+    About 45% client companies, 35% client persons, 12% relation companies and 8%
+    relation persons; 75% Belgian and 25% Dutch. Every identifier is valid (right check
+    digits) unless a defect says otherwise. Raises :class:`ValueError` for a negative ``n``.
+    """
+    if n < 0:
+        raise ValueError(f"n must be zero or more, not {n}")
+    builder = _Builder(_Rng(seed), today)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of acyclic objects: collections would only cost time
+    try:
+        drafts = [builder.draft() for _ in range(n)]
+        defects = builder.inject_defects(drafts)
+        parties = tuple(draft.build() for draft in drafts)
+        links = builder.links(drafts)
+    finally:
+        if collecting:
+            gc.enable()
+    return SampleRegistry(parties=parties, links=tuple(links), defects=defects)
+
+
+# --- random draws ---
+
+
+class _Rng:
+    """Fast draws from one seeded :class:`random.Random` (``choice`` and ``randint`` are
+    several times slower than one ``random()`` call, and speed matters here)."""
+
+    __slots__ = ("getrandbits", "random")
+
+    def __init__(self, seed: int) -> None:
+        rng = random.Random(seed)
+        self.random = rng.random
+        self.getrandbits = rng.getrandbits
+
+    def below(self, n: int) -> int:
+        """An integer in ``[0, n)``."""
+        return int(self.random() * n)
+
+    def between(self, low: int, high: int) -> int:
+        """An integer in ``[low, high]``."""
+        return low + int(self.random() * (high - low + 1))
+
+    def pick(self, items: Sequence[_T]) -> _T:
+        """One of ``items``."""
+        return items[int(self.random() * len(items))]
+
+    def sample(self, items: Sequence[_T], k: int) -> list[_T]:
+        """``k`` distinct items: by rejection when few, else by a partial Fisher-Yates."""
+        size = len(items)
+        k = min(k, size)
+        if size > 4 * k:
+            chosen: dict[int, None] = {}
+            while len(chosen) < k:
+                chosen.setdefault(int(self.random() * size))
+            return [items[i] for i in chosen]
+        order = list(range(size))
+        for i in range(k):
+            j = i + int(self.random() * (size - i))
+            order[i], order[j] = order[j], order[i]
+        return [items[i] for i in order[:k]]
+
+    def uuid4(self) -> str:
+        """A random (version 4) UUID in hex."""
+        return f"{self.getrandbits(128) & _UUID_MASK | _UUID_V4:032x}"
+
+
+_UUID_MASK: Final = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+_UUID_V4: Final = (0x4 << 76) | (0x2 << 62)
+
+
+# --- identifiers with their check digits (computed here: stdnum per party is too slow) ---
+
+
+def _national_number(birth: dt.date, serial: int) -> str:
+    """YYMMDD, a serial (odd for men), and 97 - (the first nine digits mod 97); for births
+    from 2000 on, the check is computed on the digits with a ``2`` in front."""
+    body = f"{birth.year % 100:02d}{birth.month:02d}{birth.day:02d}{serial:03d}"
+    base = int("2" + body) if birth.year >= 2000 else int(body)
+    return f"{body}{97 - base % 97:02d}"
+
+
+def _national_number_checks(number: str) -> set[str]:
+    """The check numbers that would make ``number`` valid, for either century."""
+    body = number[:9]
+    return {f"{97 - int(body) % 97:02d}", f"{97 - int('2' + body) % 97:02d}"}
+
+
+def _enterprise_number(body: int) -> str:
+    """Eight digits (the first 0 or 1) and 97 - (those digits mod 97)."""
+    return f"{body:08d}{97 - body % 97:02d}"
+
+
+def _eleven_proof(rng: _Rng) -> str:
+    """Nine digits passing the Dutch 11-proof of the BSN and RSIN."""
+    while True:
+        head = f"{rng.between(10_000_000, 99_999_999)}"
+        total = sum(map(operator.mul, _WEIGHTS_9_TO_2, map(int, head))) % 11
+        if total < 10:
+            return f"{head}{total}"
+
+
+def _iban(country: str, bban: str) -> str:
+    """The IBAN of a domestic account, with its ISO 13616 mod 97-10 check digits."""
+    digits = int(f"{bban}{country}00".translate(_LETTER_DIGITS))
+    return f"{country}{98 - digits % 97:02d}{bban}"
+
+
+_LETTER_DIGITS: Final = str.maketrans({chr(65 + i): str(10 + i) for i in range(26)})
+
+
+def _be_iban(rng: _Rng) -> str:
+    account = int(rng.pick(_BE_BANK_CODES)) * 10_000_000 + rng.below(10_000_000)
+    return _iban("BE", f"{account:010d}{account % 97 or 97:02d}")
+
+
+def _nl_iban(rng: _Rng) -> str:
+    while True:  # Dutch account numbers pass an 11-proof (weights 10..1)
+        head = f"{rng.below(1_000_000_000):09d}"
+        last = -sum(map(operator.mul, _WEIGHTS_10_TO_2, map(int, head))) % 11
+        if last < 10:
+            return _iban("NL", f"{rng.pick(_NL_BANK_CODES)}{head}{last}")
+
+
+_WEIGHTS_9_TO_2: Final = (9, 8, 7, 6, 5, 4, 3, 2)
+_WEIGHTS_10_TO_2: Final = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def _eid_card_number(rng: _Rng) -> str:
+    """Ten digits and their remainder mod 97 (97 when it is 0), as stdnum.be.eid checks."""
+    first = int(rng.pick(_EID_PREFIXES)) * 10_000_000 + rng.below(10_000_000)
+    return f"{first:010d}{first % 97 or 97:02d}"
+
+
+def _digits(rng: _Rng, count: int, lead: str) -> str:
+    """``count`` digits, the first one of ``lead`` (a subscriber number)."""
+    return f"{rng.pick(lead)}{rng.below(10 ** (count - 1)):0{count - 1}d}"
+
+
+_SLUG_CACHE: dict[tuple[str, str], str] = {}
+
+
+def _slug(text: str, sep: str = "-") -> str:
+    """Lower-case ASCII letters and digits; other runs become ``sep``."""
+    found = _SLUG_CACHE.get((text, sep))
+    if found is None:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        found = re.sub(r"[^a-z0-9]+", sep, ascii_text.replace("'", "").lower()).strip(sep)
+        _SLUG_CACHE[text, sep] = found
+    return found
+
+
+# --- reference data ---
+
+
+class _Weighted(Generic[_T]):
+    """A weighted choice that costs one ``random()`` and one bisection."""
+
+    __slots__ = ("cumulative", "items", "total")
+
+    def __init__(self, pairs: Sequence[tuple[_T, float]]) -> None:
+        self.items = [item for item, _ in pairs]
+        self.cumulative = list(itertools.accumulate(weight for _, weight in pairs))
+        self.total = self.cumulative[-1]
+
+    def pick(self, rng: _Rng) -> _T:
+        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+
+
+class _City(NamedTuple):
+    name: str  # the local name (Dutch in Flanders and Brussels, French in Wallonia)
+    name_fr: str  # the French name where it differs (Brussels)
+    postal_codes: tuple[str, ...]  # Belgian codes; for NL the range of the digit part
+    area: str  # phone area code without the trunk 0
+    region: str  # flanders, brussels, wallonia, east, nl
+    portfolio: str
+    country: str
+    lead: str = "2345678"  # digits a fixed line may start with after the area code
+
+
+_BE_CITIES: Final = _Weighted(
+    [
+        (_City("Gent", "Gand", ("9000", "9050"), "9", "flanders", "Gent", "BE", "234"), 10),
+        (_City("Brugge", "Bruges", ("8000",), "50", "flanders", "Gent", "BE"), 5),
+        (_City("Kortrijk", "Courtrai", ("8500",), "56", "flanders", "Gent", "BE"), 4),
+        (_City("Aalst", "Alost", ("9300",), "53", "flanders", "Gent", "BE"), 3),
+        (
+            _City(
+                "Antwerpen", "Anvers", ("2000", "2018", "2060"), "3", "flanders", "Antwerpen", "BE"
+            ),
+            12,
+        ),
+        (_City("Mechelen", "Malines", ("2800",), "15", "flanders", "Antwerpen", "BE"), 4),
+        (_City("Hasselt", "Hasselt", ("3500",), "11", "flanders", "Antwerpen", "BE"), 4),
+        (_City("Leuven", "Louvain", ("3000",), "16", "flanders", "Brussel", "BE"), 5),
+        (_City("Brussel", "Bruxelles", ("1000",), "2", "brussels", "Brussel", "BE"), 14),
+        (_City("Wavre", "Wavre", ("1300",), "10", "wallonia", "Brussel", "BE"), 2),
+        (_City("Liège", "Liège", ("4000", "4020"), "4", "wallonia", "Wallonie", "BE", "23"), 8),
+        (_City("Namur", "Namur", ("5000",), "81", "wallonia", "Wallonie", "BE"), 4),
+        (_City("Mons", "Mons", ("7000",), "65", "wallonia", "Wallonie", "BE"), 3),
+        (_City("Charleroi", "Charleroi", ("6000",), "71", "wallonia", "Wallonie", "BE"), 5),
+        (_City("Tournai", "Tournai", ("7500",), "69", "wallonia", "Wallonie", "BE"), 2),
+        (_City("Eupen", "Eupen", ("4700",), "87", "east", "Wallonie", "BE"), 1),
+    ]
+)
+_NL_CITIES: Final = _Weighted(
+    [
+        (_City("Amsterdam", "Amsterdam", ("1011", "1109"), "20", "nl", "Nederland", "NL"), 10),
+        (_City("Rotterdam", "Rotterdam", ("3011", "3089"), "10", "nl", "Nederland", "NL"), 7),
+        (_City("Den Haag", "La Haye", ("2511", "2599"), "70", "nl", "Nederland", "NL"), 5),
+        (_City("Utrecht", "Utrecht", ("3511", "3585"), "30", "nl", "Nederland", "NL"), 5),
+        (_City("Eindhoven", "Eindhoven", ("5611", "5658"), "40", "nl", "Nederland", "NL"), 4),
+        (_City("Breda", "Breda", ("4811", "4839"), "76", "nl", "Nederland", "NL"), 3),
+        (_City("Maastricht", "Maastricht", ("6211", "6229"), "43", "nl", "Nederland", "NL"), 2),
+    ]
+)
+_NL_POSTCODE_LETTERS: Final = "ABCDEGHJKLMNPRSTVWXZ"
+
+_LANGUAGES: Final[Mapping[str, _Weighted[str]]] = {
+    "flanders": _Weighted([("nl", 93), ("en", 4), ("fr", 3)]),
+    "brussels": _Weighted([("fr", 55), ("nl", 33), ("en", 12)]),
+    "wallonia": _Weighted([("fr", 96), ("en", 2), ("nl", 2)]),
+    "east": _Weighted([("de", 85), ("fr", 15)]),
+    "nl": _Weighted([("nl", 95), ("en", 5)]),
+}
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A table written as comma-separated text (compact, and stable under formatting)."""
+    return tuple(word.strip() for word in text.split(",") if word.strip())
+
+
+class _Names(NamedTuple):
+    male: tuple[str, ...]
+    female: tuple[str, ...]
+    last: tuple[str, ...]
+
+
+_NAMES: Final[Mapping[str, _Names]] = {
+    "nl-BE": _Names(
+        _words(
+            "Jan, Pieter, Koen, Bart, Tom, Wim, Luc, Marc, Dirk, Geert, Lucas, Noah, Arne, Jens"
+        ),
+        _words("An, Els, Sofie, Katrien, Lieve, Inge, Sarah, Lotte, Emma, Elien, Hanne, Griet"),
+        _words(
+            "Peeters, Janssens, Maes, Jacobs, Mertens, Willems, Claes, Goossens, Wouters, "
+            "De Smet, Van den Bossche, Vermeulen, Van Damme, De Clercq, Verstraete, Hermans, "
+            "Claeys, Desmet, Van Hecke, De Backer, Michiels, Vandenberghe, D'Hondt, Baert"
+        ),
+    ),
+    "fr-BE": _Names(
+        _words("Jean, Pierre, Luc, Philippe, Michel, Nicolas, Julien, François, Benoît, Cédric"),
+        _words("Marie, Sophie, Isabelle, Nathalie, Camille, Chloé, Hélène, Amélie, Céline, Élise"),
+        _words(
+            "Dubois, Lambert, Dupont, Martin, Simon, Laurent, Leroy, Lejeune, Renard, Dumont, "
+            "Lefèbvre, Collard, Gérard, Hubert, Fontaine, Mathieu, Denis, Lemaire, Delvaux, "
+            "Marchal, Henrard, Goffin, Piette, Leclercq"
+        ),
+    ),
+    "nl-NL": _Names(
+        _words("Daan, Sem, Bram, Thijs, Jeroen, Joost, Maarten, Ruud, Kees, Sander, Niels, Rik"),
+        _words("Sanne, Anouk, Femke, Lieke, Eva, Marloes, Ingrid, Esther, Fleur, Noor, Iris"),
+        _words(
+            "de Jong, Jansen, de Vries, van den Berg, van Dijk, Bakker, Visser, Smit, Meijer, "
+            "de Boer, Mulder, Bos, Vos, Peters, Hendriks, van Leeuwen, Dekker, Brouwer, de Wit, "
+            "Dijkstra, Smits, de Graaf, van der Meer, Kok"
+        ),
+    ),
+    "de": _Names(
+        _words("Jürgen, Klaus, Stefan, Thomas, Andreas, Markus"),
+        _words("Anna, Lena, Sabine, Monika, Petra, Claudia"),
+        _words("Müller, Schmitz, Kessler, Lentz, Krings, Heinen, Mertes, Fickers"),
+    ),
+    "en": _Names(
+        _words("John, David, Michael, Thomas, James, Daniel, Marco, Piotr"),
+        _words("Sarah, Emily, Laura, Anna, Emma, Olivia, Giulia, Agnieszka"),
+        _words("Smith, Brown, Wilson, Taylor, O'Brien, Kowalski, Rossi, García, Murphy, Novak"),
+    ),
+}
+
+_STREETS: Final[Mapping[str, tuple[str, ...]]] = {
+    "nl-BE": _words(
+        "Veldstraat, Kerkstraat, Stationsstraat, Molenstraat, Dorpsstraat, Nieuwstraat, Meir, "
+        "Korenmarkt, Bondgenotenlaan, Grote Markt, Brusselsesteenweg, Kortrijksesteenweg, "
+        "Zuidlaan, Lindenlaan, Kouter, Steenstraat, Diestsestraat, Koning Albertlaan, "
+        "Industrieweg, Schoolstraat"
+    ),
+    "fr-BE": _words(
+        "Rue de la Station, Rue de l'Église, Avenue Louise, Rue Neuve, Boulevard d'Avroy, "
+        "Rue de Fer, Chaussée de Bruxelles, Place Saint-Lambert, Rue des Carmes, Rue du Moulin, "
+        "Rue Haute, Avenue des Combattants, Rue de la Loi, Chaussée de Louvain, "
+        "Rue du Commerce, Rue de Namur"
+    ),
+    "nl-NL": _words(
+        "Kalverstraat, Damrak, Coolsingel, Oudegracht, Stratumseind, Vrijthof, Hoofdstraat, "
+        "Dorpsstraat, Kerkstraat, Prinsengracht, Markt, Stationsweg, Lange Voorhout, "
+        "Ginnekenweg, Wilhelminalaan, Julianastraat"
+    ),
+    "de": _words(
+        "Hauptstraße, Kirchstraße, Bahnhofstraße, Aachener Straße, Klötzerbahn, Neustraße"
+    ),
+}
+
+_TRADES: Final[Mapping[str, tuple[str, ...]]] = {
+    "nl-BE": _words(
+        "Bakkerij, Slagerij, Garage, Bouwbedrijf, Schrijnwerkerij, Apotheek, Tandartspraktijk, "
+        "Immo, Transport, Architectenbureau, Brasserie, Drukkerij, Elektro, Kapsalon, Dakwerken, "
+        "Tuinaanleg, Consultancy"
+    ),
+    "fr-BE": _words(
+        "Boulangerie, Boucherie, Garage, Construction, Menuiserie, Pharmacie, Cabinet dentaire, "
+        "Immo, Transports, Bureau d'architecture, Brasserie, Imprimerie, Électricité, "
+        "Salon de coiffure, Toitures, Jardins, Consulting"
+    ),
+    "nl-NL": _words(
+        "Bakkerij, Bouwbedrijf, Installatiebedrijf, Transport, Adviesbureau, Kapsalon, "
+        "Hoveniersbedrijf, Autobedrijf, Tandartspraktijk, Architectenbureau, Makelaardij, "
+        "Schildersbedrijf, Webdesign"
+    ),
+    "de": _words("Bäckerei, Metzgerei, Autohaus, Bauunternehmen, Schreinerei, Apotheke"),
+}
+_CLUBS: Final[Mapping[str, tuple[str, ...]]] = {
+    "nl": _words("Sportclub, Jeugdhuis, Muziekschool, Toneelkring, Voetbalclub, Buurtwerking"),
+    "fr": _words(
+        "Club sportif, Maison de jeunes, Académie de musique, Cercle théâtral, Football club, "
+        "Comité de quartier"
+    ),
+    "de": _words("Sportverein, Jugendheim, Musikschule"),
+}
+
+# legal forms per language group; nonprofits and sole traders are told apart below
+_LEGAL_FORMS: Final[Mapping[str, _Weighted[str]]] = {
+    "nl-BE": _Weighted(
+        [("BV", 55), ("NV", 12), ("CommV", 5), ("VOF", 4), ("VZW", 8), ("eenmanszaak", 16)]
+    ),
+    "fr-BE": _Weighted(
+        [("SRL", 55), ("SA", 12), ("SComm", 5), ("SNC", 3), ("ASBL", 9), ("eenmanszaak", 16)]
+    ),
+    "nl-NL": _Weighted([("BV", 58), ("NV", 4), ("VOF", 10), ("eenmanszaak", 20), ("stichting", 8)]),
+}
+_NONPROFIT: Final = frozenset({"VZW", "ASBL", "stichting"})
+_SOLE: Final = frozenset({"eenmanszaak"})
+_HOLDING_FORMS: Final = frozenset({"BV", "NV", "SRL", "SA"})
+
+# bank codes (the first three BBAN digits) that stdnum's Belgian bank list knows
+_BE_BANK_CODES: Final = _words("001, 068, 091, 310, 363, 734, 735, 523, 751, 103")
+_NL_BANK_CODES: Final = _words("ABNA, INGB, RABO, TRIO, ASNB, KNAB, SNSB")
+_BE_MOBILE: Final = _words(
+    "470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 484, 485, 486, 487, 488, 489, 491, 492, "
+    "493, 494, 495, 496, 497, 498, 499"
+)
+_PROVIDERS: Final[Mapping[str, tuple[str, ...]]] = {
+    "BE": _words("telenet.be, skynet.be, proximus.be, gmail.com, hotmail.com, outlook.com"),
+    "NL": _words("ziggo.nl, kpnmail.nl, xs4all.nl, gmail.com, hotmail.com, outlook.com"),
+}
+_ROLES: Final[Mapping[str, tuple[str, ...]]] = {
+    "nl-BE": _words("zaakvoerder, bestuurder, boekhouder, office manager, HR-verantwoordelijke"),
+    "fr-BE": _words("gérant, administrateur, comptable, assistante de direction, responsable RH"),
+    "nl-NL": _words("directeur, eigenaar, financieel manager, office manager, HR-adviseur"),
+    "de": _words("Geschäftsführer, Buchhalter, Sekretariat"),
+}
+# general correspondence: (name, the local part of its e-mail address)
+_CORRESPONDENCE: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
+    "nl-BE": (
+        ("Secretariaat", "secretariaat"),
+        ("Raad van bestuur", "bestuur"),
+        ("Boekhouding", "boekhouding"),
+    ),
+    "fr-BE": (
+        ("Secrétariat", "secretariat"),
+        ("Conseil d'administration", "direction"),
+        ("Comptabilité", "comptabilite"),
+    ),
+    "nl-NL": (("Secretariaat", "secretariaat"), ("Directie", "directie")),
+    "de": (("Sekretariat", "sekretariat"), ("Buchhaltung", "buchhaltung")),
+}
+_LOCATION_WORD: Final[Mapping[str, str]] = {
+    "nl-BE": "Vestiging",
+    "fr-BE": "Siège",
+    "nl-NL": "Vestiging",
+    "de": "Niederlassung",
+}
+# the professional e-mail domain of relation persons, per role and country
+_PRO_DOMAINS: Final[Mapping[tuple[str, str], str]] = {
+    ("notary", "BE"): "notaris.be",
+    ("lawyer", "BE"): "advocaat.be",
+    ("notary", "NL"): "notaris.nl",
+    ("lawyer", "NL"): "advocatuur.nl",
+}
+
+_PARTNERS: Final = _words("AVH, KDS, MDB, PJ, SVD")
+_DECLARANTS: Final = _words("EL, TV, NB, JDW, CM, LR, FG, HVA")
+_OWNERS: Final = _words("AVH, KDS, MDB, PJ, SVD, BV, IW, TDM")
+
+_CLIENT_STATUS: Final = _Weighted(
+    [
+        (ClientStatus.CLIENT, 70),
+        (ClientStatus.FORMER_CLIENT, 8),
+        (ClientStatus.PROSPECT, 7),
+        (ClientStatus.SUSPECT, 5),
+        (ClientStatus.ACCEPTANCE_DRAFT, 4),
+        (ClientStatus.ACCEPTANCE_PENDING, 3),
+        (ClientStatus.ACCEPTANCE_CENTRAL_ADMIN, 3),
+    ]
+)
+_KINDS: Final = _Weighted(
+    [
+        (PartyKind.CLIENT_COMPANY, 45),
+        (PartyKind.CLIENT_PERSON, 35),
+        (PartyKind.RELATION_COMPANY, 12),
+        (PartyKind.RELATION_PERSON, 8),
+    ]
+)
+_RISK: Final = _Weighted([("low", 70), ("medium", 25), ("high", 5)])
+_BILLING_MODES: Final = ("fixed_fee", "hourly", "subscription")
+_LAYOUTS: Final = ("standard", "detailed", "summary")
+
+# relation companies per language group: (role at its clients, name templates) by weight
+_RELATION_COMPANIES: Final[Mapping[str, _Weighted[tuple[str, tuple[str, ...]]]]] = {
+    "nl-BE": _Weighted(
+        [
+            (
+                (
+                    "bank",
+                    _words(
+                        "KBC Bank NV – kantoor {city}, BNP Paribas Fortis NV – kantoor {city}, "
+                        "Belfius Bank NV – kantoor {city}, ING België NV – kantoor {city}, "
+                        "Argenta Spaarbank NV – kantoor {city}"
+                    ),
+                ),
+                30,
+            ),
+            (("notary", _words("Notariskantoor {last}, Notarissen {last} & {last2}")), 15),
+            (("insurer", _words("AG Insurance – {city}, Ethias – {city}, Baloise – {city}")), 12),
+            (("tax_office", ("FOD Financiën – Controlecentrum {city}",)), 10),
+            (
+                (
+                    "social_secretariat",
+                    _words("SD Worx – {city}, Securex – {city}, Liantis – {city}, Acerta – {city}"),
+                ),
+                15,
+            ),
+            (("lawyer", ("Advocatenkantoor {last}",)), 10),
+            (("accountant", ("Accountantskantoor {last}",)), 8),
+        ]
+    ),
+    "fr-BE": _Weighted(
+        [
+            (
+                (
+                    "bank",
+                    _words(
+                        "KBC Bank SA – agence {of_city}, BNP Paribas Fortis SA – agence {of_city}, "
+                        "Belfius Banque SA – agence {of_city}, ING Belgique SA – agence {of_city}, "
+                        "Crelan SA – agence {of_city}"
+                    ),
+                ),
+                30,
+            ),
+            (("notary", _words("Étude du notaire {last}, Notaires {last} & {last2}")), 15),
+            (
+                (
+                    "insurer",
+                    _words("AG Insurance – {city}, Ethias – {city}, P&V Assurances – {city}"),
+                ),
+                12,
+            ),
+            (("tax_office", ("SPF Finances – Centre de contrôle {city}",)), 10),
+            (
+                (
+                    "social_secretariat",
+                    _words(
+                        "SD Worx – {city}, Securex – {city}, Partena – {city}, Group S – {city}"
+                    ),
+                ),
+                15,
+            ),
+            (("lawyer", ("Cabinet d'avocats {last}",)), 10),
+            (("accountant", ("Fiduciaire {last}",)), 8),
+        ]
+    ),
+    "nl-NL": _Weighted(
+        [
+            (
+                (
+                    "bank",
+                    _words(
+                        "ABN AMRO Bank N.V. – {city}, Rabobank – {city}, ING Bank N.V. – {city}, "
+                        "Triodos Bank N.V. – {city}"
+                    ),
+                ),
+                30,
+            ),
+            (("notary", ("Notariskantoor {last}",)), 15),
+            (("insurer", _words("Achmea – {city}, Nationale-Nederlanden – {city}")), 12),
+            (("tax_office", ("Belastingdienst {city}",)), 10),
+            (("chamber_of_commerce", ("Kamer van Koophandel – {city}",)), 8),
+            (("lawyer", ("Advocatenkantoor {last}",)), 10),
+            (("accountant", ("Accountantskantoor {last}",)), 8),
+        ]
+    ),
+}
+_RELATION_PERSON_ROLES: Final = _Weighted(
+    [("notary", 25), ("lawyer", 25), ("bank", 20), ("accountant", 15), ("insurance_broker", 15)]
+)
+_LEGAL_SUFFIX: Final = re.compile(r"\s+(NV|SA|N\.V\.)$")
+
+
+_EID_PREFIXES: Final = _words("591, 592, 593, 594, 600, 601")
+_FIRST_CLIENT: Final = dt.date(1995, 1, 1).toordinal()
+_FIRST_BIRTH: Final = dt.date(1935, 1, 1).toordinal()
+# A national number has two year digits; its check tells 19xx from 20xx only for years
+# that have begun. Births stay before today minus 19 years and never after this date.
+_LAST_BIRTH: Final = dt.date(2007, 12, 31).toordinal()
+_ATTENTION: Final = _words(
+    "Betaalt laat, Paie en retard, Stukken altijd te laat, Liever telefonisch contact"
+)
+_CHECK_NOTES: Final = (None, "eID gelezen", "carte eID lue", "paspoort gecontroleerd")
+_ACTIVE_OR_FORMER: Final = (ClientStatus.CLIENT, ClientStatus.FORMER_CLIENT)
+_ACCEPTANCE_FROM: Final = dt.date(2019, 1, 1)  # the firm's four-eyes acceptance procedure
+
+
+def _group(language: str, country: str) -> str:
+    """The language group of names, streets and trades: nl-BE, fr-BE, nl-NL or de."""
+    if language == "de":
+        return "de"
+    if country == "NL":
+        return "nl-NL"
+    return "fr-BE" if language == "fr" else "nl-BE"
+
+
+def _period_start(since: dt.date, period: str) -> dt.date:
+    """The first day of the first period (month, quarter, year) starting on or after ``since``."""
+    months = {"monthly": 1, "quarterly": 3}.get(period, 12)
+    index = since.year * 12 + since.month - 1
+    start = index - index % months
+    if dt.date(start // 12, start % 12 + 1, 1) < since:
+        start += months
+    return dt.date(start // 12, start % 12 + 1, 1)
+
+
+def _of(town: str) -> str:
+    """French "of" before a town: ``de Namur``, ``d'Anvers``."""
+    return f"d'{town}" if town[0] in "AEIOUYÉÈÂ" else f"de {town}"
+
+
+def _location_name(group: str, town: str) -> str:
+    """``Vestiging Brugge``, ``Siège d'Anvers``, ``Niederlassung Eupen``."""
+    word = _LOCATION_WORD[group]
+    return f"{word} {_of(town)}" if group == "fr-BE" else f"{word} {town}"
+
+
+def _domain(name: str, country: str) -> str:
+    """An e-mail domain made from a name: ``Bakkerij Peeters`` -> ``bakkerij-peeters.be``."""
+    head = _LEGAL_SUFFIX.sub("", name.split(" – ")[0])
+    return _slug(head) + (".nl" if country == "NL" else ".be")
+
+
+@attrs.define
+class _Draft:
+    """A party under construction: its fields, then the party, and what links need."""
+
+    fields: dict[str, Any]
+    country: str
+    group: str
+    city: _City
+    domain: str = ""
+    role: str | None = None  # a relation's role at its clients
+    holding: bool = False
+    party: Party | None = None
+
+    def build(self) -> Party:
+        """Construct the party (once) and let go of the fields."""
+        self.party = Party(**self.fields)
+        self.fields = {}
+        return self.party
+
+    @property
+    def built(self) -> Party:
+        assert self.party is not None, "build() first"
+        return self.party
+
+
+_Fields = dict[str, Any]
+_from_ordinal: Final = dt.date.fromordinal
+
+
+class _Builder:
+    """Draws every value from one :class:`_Rng`, always in the same order."""
+
+    def __init__(self, rng: _Rng, today: dt.date) -> None:
+        self.rng = rng
+        self.today = today.toordinal()
+        self.client_numbers = itertools.count(1)
+        self.relation_numbers = itertools.count(1)
+        # equal values are shared: fewer objects to build, a smaller registry
+        self._tasks: dict[tuple[str, bool, str, dt.date], Task] = {}
+        self._staff: dict[tuple[str | None, str | None, str | None], StaffRoles] = {}
+        self._aml: dict[tuple[str | None, dt.date | None], AmlProfile] = {}
+        self._labels: dict[tuple[str, ...], frozenset[str]] = {}
+        self._checklists: dict[tuple[dt.date, str | None], tuple[ChecklistItem, ...]] = {}
+        self._billing = {
+            (mode, layout): Billing(mode=mode, invoice_layout=layout)
+            for mode in _BILLING_MODES
+            for layout in _LAYOUTS
+        }
+        self._portal = {
+            (on, forms): Portal(enabled=on, forms_allowed=forms)
+            for on in (False, True)
+            for forms in (False, True)
+        }
+
+    # --- small draws ---
+
+    def date_between(self, first: int, last: int) -> dt.date:
+        """A date whose ordinal lies in ``[first, last]`` (``first`` when ``last`` < ``first``)."""
+        span = last - first + 1
+        return _from_ordinal(first + int(self.rng.random() * span) if span > 1 else first)
+
+    def years_ago(self, years: float) -> int:
+        """The ordinal of the day ``years`` before today."""
+        return self.today - round(years * 365.25)
+
+    def city(self, country: str) -> _City:
+        return (_NL_CITIES if country == "NL" else _BE_CITIES).pick(self.rng)
+
+    def address(self, city: _City, group: str, language: str) -> Address:
+        rng = self.rng
+        number = str(rng.between(1, 240))
+        if city.country == "NL":
+            letters = rng.pick(_NL_POSTCODE_LETTERS) + rng.pick(_NL_POSTCODE_LETTERS)
+            if letters in ("SA", "SD", "SS"):  # never issued
+                letters = "AB"
+            low, high = city.postal_codes
+            postal = f"{rng.between(int(low), int(high))}{letters}"  # the compact form
+            if rng.random() < 0.1:
+                number += rng.pick(("A", "B", "-1", "-2"))
+        else:
+            postal = rng.pick(city.postal_codes)
+            if rng.random() < 0.1:
+                box = rng.between(1, 12)
+                number += f" boîte {box}" if group == "fr-BE" else f" bus {box}"
+        town = city.name_fr if language == "fr" else city.name
+        return Address(f"{rng.pick(_STREETS[group])} {number}", postal, town, city.country)
+
+    def po_box(self, city: _City) -> Address:
+        """A correspondence address at a post-office box in ``city``."""
+        rng = self.rng
+        if city.country == "NL":
+            low, high = city.postal_codes
+            box = f"Postbus {rng.between(100, 9999)}"
+            return Address(box, f"{rng.between(int(low), int(high))}AA", city.name, "NL")
+        box = f"Postbus {rng.between(1, 999)}"
+        return Address(box, rng.pick(city.postal_codes), city.name, "BE")
+
+    def landline(self, city: _City) -> str:
+        """A fixed line in the city's zone, in E.164."""
+        if city.country == "NL":
+            return f"+31{city.area}{_digits(self.rng, 9 - len(city.area), city.lead)}"
+        return f"+32{city.area}{_digits(self.rng, 8 - len(city.area), city.lead)}"
+
+    def mobile(self, country: str) -> str:
+        """A mobile number, in E.164."""
+        rng = self.rng
+        if country == "NL":
+            return f"+316{rng.between(1, 5)}{rng.below(10_000_000):07d}"
+        return f"+32{rng.pick(_BE_MOBILE)}{rng.below(1_000_000):06d}"
+
+    def person_name(self, group: str, language: str) -> tuple[str, str, bool]:
+        """First name, last name, and whether the first name is a man's."""
+        names = _NAMES["en" if language == "en" else group]
+        male = self.rng.random() < 0.5
+        first = self.rng.pick(names.male if male else names.female)
+        return first, self.rng.pick(names.last), male
+
+    def personal_email(self, first: str, last: str, country: str) -> str:
+        rng = self.rng
+        given, family = _slug(first, ""), _slug(last, "")
+        style = rng.below(3)
+        if style == 0:
+            local = f"{given}.{family}"
+        elif style == 1:
+            local = f"{given}{family}"
+        else:
+            local = f"{given[0]}.{family}"
+        if rng.random() < 0.15:
+            local += str(rng.between(1, 99))
+        return f"{local}@{rng.pick(_PROVIDERS[country])}"
+
+    def iban(self, country: str) -> str:
+        return _nl_iban(self.rng) if country == "NL" else _be_iban(self.rng)
+
+    # --- shared value objects ---
+
+    def labels(self, names: list[str]) -> frozenset[str]:
+        key = tuple(sorted(names))
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = frozenset(key)
+        return found
+
+    def staff(self, partner: str | None, declarant: str | None, owner: str | None) -> StaffRoles:
+        key = (partner, declarant, owner)
+        found = self._staff.get(key)
+        if found is None:
+            found = self._staff[key] = StaffRoles(partner, declarant, owner)
+        return found
+
+    def aml(self, risk: str | None, verified: dt.date | None) -> AmlProfile:
+        key = (risk, verified)
+        found = self._aml.get(key)
+        if found is None:
+            found = self._aml[key] = AmlProfile(risk=risk, verified_on=verified)
+        return found
+
+    def checklist(self, done: dt.date, note: str | None) -> tuple[ChecklistItem, ...]:
+        """The checklist with the AML identification done on ``done``."""
+        key = (done, note)
+        found = self._checklists.get(key)
+        if found is None:
+            found = self._checklists[key] = (ChecklistItem("aml_identification", done, note),)
+        return found
+
+    def task(self, code: str, active: bool, period: str | None, start: dt.date | None) -> Task:
+        key = (code, active, period or "", start or dt.date.min)
+        found = self._tasks.get(key)
+        if found is None:
+            found = self._tasks[key] = Task(code=code, active=active, period=period, start=start)
+        return found
+
+    def task_from(self, code: str, active: bool, period: str, since: dt.date) -> Task:
+        """A task whose first period is the first one after ``since``."""
+        return self.task(code, active, period, _period_start(since, period))
+
+    # --- one party ---
+
+    def draft(self) -> _Draft:
+        """The fields of the next party, free of defects."""
+        rng = self.rng
+        kind = _KINDS.pick(rng)
+        country = "NL" if rng.random() < 0.25 else "BE"
+        city = self.city(country)
+        language = _LANGUAGES[city.region].pick(rng)
+        group = _group(language, country)
+        fields: _Fields = {
+            "id": rng.uuid4(),
+            "kind": kind,
+            "language": language,
+            "address": self.address(city, group, language),
+        }
+        draft = _Draft(fields, country, group, city)
+        if kind.is_client:
+            fields["number"] = f"C{next(self.client_numbers):06d}"
+            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
+        else:
+            fields["number"] = f"R{next(self.relation_numbers):06d}"
+            provider = rng.random() < 0.12
+            fields["status"] = ClientStatus.SERVICE_PROVIDER if provider else ClientStatus.RELATION
+        if kind is PartyKind.CLIENT_COMPANY:
+            self.client_company_fields(fields, draft)
+        elif kind is PartyKind.RELATION_COMPANY:
+            self.relation_company_fields(fields, draft)
+        else:
+            self.person_fields(fields, draft)
+        return draft
+
+    def client_fields(self, fields: _Fields, status: ClientStatus, city: _City) -> None:
+        """Status, dates, staff, AML, billing, portal: what every client kind has."""
+        rng = self.rng
+        today = self.today
+        fields["status"] = status
+        fields["portfolio"] = city.portfolio
+        if status is ClientStatus.SUSPECT:
+            return
+        declarant = rng.pick(_DECLARANTS) if rng.random() < 0.8 else None
+        fields["staff"] = self.staff(rng.pick(_PARTNERS), declarant, rng.pick(_OWNERS))
+        if status is ClientStatus.PROSPECT:
+            return
+        if status in _ACTIVE_OR_FORMER:
+            former = status is ClientStatus.FORMER_CLIENT
+            since = self.date_between(_FIRST_CLIENT, today - (730 if former else 14))
+            fields["client_since"] = since
+            if former:
+                fields["client_until"] = self.date_between(since.toordinal() + 365, today - 1)
+            fields["billing"] = self._billing[rng.pick(_BILLING_MODES), rng.pick(_LAYOUTS)]
+            fields["last_verified_on"] = self.date_between(self.years_ago(3), today - 1)
+            if not former and rng.random() < 0.55:
+                fields["portal"] = self._portal[True, rng.random() < 0.6]
+            if rng.random() < 0.2:
+                fields["external_keys"] = {"adminpulse": f"AP{rng.below(10**6):06d}"}
+            if rng.random() < 0.05:
+                card = DebtorCard(f"D{rng.below(10**5):05d}", rng.pick(("audit", "tax")))
+                fields["debtor_cards"] = (card,)
+            if rng.random() < 0.03:
+                fields["attention"] = rng.pick(_ATTENTION)
+            if former and rng.random() < 0.05:
+                fields["marked_for_deletion"] = True
+        verified = self.date_between(self.years_ago(4.5), today - 1)
+        fields["aml"] = self.aml(_RISK.pick(rng), verified)
+        fields["checklist"] = self.checklist(verified, rng.pick(_CHECK_NOTES))
+        began: dt.date | None = fields.get("client_since")
+        if began is not None:  # accepted before becoming a client, if after the 2019 procedure
+            accepted = began.toordinal() - rng.between(5, 40) if began >= _ACCEPTANCE_FROM else 0
+        else:  # in acceptance now: submitted when the AML check was done
+            accepted = verified.toordinal() if status is not ClientStatus.ACCEPTANCE_DRAFT else 0
+        if accepted and rng.random() < 0.6:
+            submitted = dt.datetime.combine(_from_ordinal(accepted), dt.time(rng.between(8, 17)))
+            pending = status is ClientStatus.ACCEPTANCE_PENDING
+            fields["acceptance"] = Acceptance(
+                submitted_by=rng.pick(_DECLARANTS),
+                submitted_at=submitted,
+                approved_by=None if pending else rng.pick(_PARTNERS),
+                approved_at=None if pending else submitted + dt.timedelta(days=rng.between(1, 4)),
+            )
+
+    def company_identifiers(self, fields: _Fields, draft: _Draft, vat: bool) -> None:
+        """Enterprise or KvK number, VAT number, e-mail, phone, website, IBAN."""
+        rng = self.rng
+        fields["vat_liable"] = vat
+        if draft.country == "BE":
+            enterprise = _enterprise_number(rng.between(2_000_000, 19_999_999))
+            fields["enterprise_number"] = enterprise
+            if vat:
+                fields["vat_number"] = "BE" + enterprise
+        else:
+            fields["kvk_number"] = str(rng.between(10_000_000, 99_999_999))
+            if vat:
+                fields["vat_number"] = f"NL{_eleven_proof(rng)}B0{rng.between(1, 3)}"
+        fields["email"] = f"{rng.pick(_MAILBOXES)}@{draft.domain}"
+        fields["phone"] = self.landline(draft.city)
+        if rng.random() < 0.6:
+            fields["website"] = f"https://www.{draft.domain}"
+        if rng.random() < 0.85:
+            fields["iban"] = self.iban(draft.country)
+
+    def relation_company_fields(self, fields: _Fields, draft: _Draft) -> None:
+        """A bank branch, notary, insurer, tax office, social secretariat, lawyer..."""
+        rng = self.rng
+        language: str = fields["language"]
+        names = _NAMES["en" if language == "en" else draft.group]
+        table = _RELATION_COMPANIES["fr-BE" if draft.group == "de" else draft.group]
+        role, templates = table.pick(rng)
+        town = draft.city.name_fr if language == "fr" else draft.city.name
+        last, last2 = rng.pick(names.last), rng.pick(names.last)
+        fields["name"] = name = rng.pick(templates).format(
+            city=town, of_city=_of(town), last=last, last2=last2
+        )
+        draft.role = role
+        draft.domain = _domain(name, draft.country)
+        vat = role not in ("tax_office", "chamber_of_commerce")
+        self.company_identifiers(fields, draft, vat=vat)
+        contacts = self.contacts(draft, (), language)  # the account manager, the notary...
+        if contacts:
+            fields["contacts"] = contacts
+
+    def client_company_fields(self, fields: _Fields, draft: _Draft) -> None:
+        """Name and legal form, identifiers, locations, contacts, correspondence, tasks."""
+        rng = self.rng
+        group, city, country = draft.group, draft.city, draft.country
+        language: str = fields["language"]
+        last = rng.pick(_NAMES["en" if language == "en" else group].last)
+        form = _LEGAL_FORMS["fr-BE" if group == "de" else group].pick(rng)
+        if form in _NONPROFIT:
+            club = rng.pick(_CLUBS["nl" if language in ("nl", "en") else language])
+            base = f"{club} {city.name_fr if language == 'fr' else city.name}"
+            name = f"Stichting {base}" if form == "stichting" else f"{form} {base}"
+        elif form in _SOLE:
+            name = base = f"{rng.pick(_TRADES[group])} {last}"
+        elif form in _HOLDING_FORMS and rng.random() < 0.08:
+            draft.holding = True
+            base = f"{last} Holding" if rng.random() < 0.6 else f"Patrimonium {last}"
+            name = f"{base} {form}"
+        else:
+            base = f"{rng.pick(_TRADES[group])} {last}"
+            if rng.random() < 0.15:
+                base = f"{last} & {'Fils' if group == 'fr-BE' else 'Zonen'}"
+            name = f"{base} {form}"
+        draft.domain = _domain(base, country)
+        vat = rng.random() < (0.2 if form in _NONPROFIT else 0.95)
+        fields["name"] = name
+        fields["legal_form"] = form
+        self.company_identifiers(fields, draft, vat=vat)
+        locations = self.locations(country, group, language)
+        if locations:
+            fields["locations"] = locations
+        contacts = self.contacts(draft, locations, language)
+        if contacts:
+            fields["contacts"] = contacts
+        if rng.random() < 0.2:
+            label, mailbox = rng.pick(_CORRESPONDENCE[group])
+            fields["correspondence"] = (
+                GeneralCorrespondence(
+                    id="gc-1",
+                    name=label,
+                    email=f"{mailbox}@{draft.domain}",
+                    phone=self.landline(city) if rng.random() < 0.5 else None,
+                    location_id=rng.pick(locations).id
+                    if locations and rng.random() < 0.5
+                    else None,
+                ),
+            )
+        if rng.random() < 0.08:
+            fields["correspondence_address"] = self.po_box(city)
+        tags = ["holding"] if draft.holding else []
+        if rng.random() < 0.1:
+            tags.append("audit")
+        if rng.random() < 0.05:
+            tags.append("vip")
+        status: ClientStatus = fields["status"]
+        if status in _ACTIVE_OR_FORMER:
+            active = status is ClientStatus.CLIENT
+            since: dt.date = fields["client_since"]
+            tasks = [self.task_from("closing", active, "yearly", since)]
+            if form not in _NONPROFIT and form not in _SOLE:
+                tasks.append(self.task_from("corporate_tax", active, "yearly", since))
+            if vat:
+                period = "monthly" if rng.random() < 0.25 else "quarterly"
+                tasks.append(self.task_from("vat", active, period, since))
+            if rng.random() < 0.3:
+                tasks.append(self.task_from("payroll", active, "monthly", since))
+                tags.append("payroll")
+            if country == "BE" and form not in _SOLE:
+                tasks.append(self.task_from("nbb_filing", active, "yearly", since))
+                if rng.random() < 0.3:
+                    tags.append("nbb")
+                if form in _NONPROFIT:  # "the payment confirmation is never needed for VZWs"
+                    preset = TaskPreset("nbb_filing", "payment_confirmation", "not_needed")
+                    fields["task_presets"] = (preset,)
+            fields["tasks"] = tuple(tasks)
+            if active and since.toordinal() > self.today - 365:
+                tags.append("new")
+        if tags:
+            fields["labels"] = self.labels(tags)
+
+    def locations(self, country: str, group: str, language: str) -> tuple[Location, ...]:
+        """Zero to two branches in cities of the same country."""
+        out = []
+        count = self.rng.pick(_LOCATION_COUNTS)
+        for index in range(count):
+            city = self.city(country)
+            out.append(
+                Location(
+                    id=f"loc-{index + 1}",
+                    name=_location_name(group, city.name_fr if language == "fr" else city.name),
+                    address=self.address(city, group, language),
+                )
+            )
+        return tuple(out)
+
+    def contacts(
+        self, draft: _Draft, locations: tuple[Location, ...], language: str
+    ) -> tuple[ContactPerson, ...]:
+        """Zero to three contact persons, some at a location, some archived."""
+        rng = self.rng
+        out = []
+        for index in range(rng.pick(_CONTACT_COUNTS)):
+            first, last, _ = self.person_name(draft.group, language)
+            out.append(
+                ContactPerson(
+                    id=f"con-{index + 1}",
+                    first_name=first,
+                    last_name=last,
+                    role=rng.pick(_ROLES[draft.group]),
+                    email=f"{_slug(first, '')}.{_slug(last, '')}@{draft.domain}",
+                    phone=self.mobile(draft.country) if rng.random() < 0.7 else None,
+                    location_id=rng.pick(locations).id
+                    if locations and rng.random() < 0.5
+                    else None,
+                    archived=rng.random() < 0.1,
+                )
+            )
+        return tuple(out)
+
+    def person_fields(self, fields: _Fields, draft: _Draft) -> None:
+        """Name parts, birth date, national number or BSN, eID card, personal tax."""
+        rng = self.rng
+        country = draft.country
+        first, last, male = self.person_name(draft.group, fields["language"])
+        fields["first_name"] = first
+        fields["last_name"] = last
+        fields["name"] = f"{first} {last}"
+        birth = self.date_between(_FIRST_BIRTH, min(self.years_ago(19), _LAST_BIRTH))
+        fields["birth_date"] = birth
+        fields["phone"] = self.mobile(country) if rng.random() < 0.8 else self.landline(draft.city)
+        if fields["kind"] is PartyKind.RELATION_PERSON:
+            draft.role = role = _RELATION_PERSON_ROLES.pick(rng)
+            domain = _PRO_DOMAINS.get((role, country))
+            if domain is None:
+                fields["email"] = self.personal_email(first, last, country)
+            else:
+                fields["email"] = f"{_slug(first, '')}.{_slug(last, '')}@{domain}"
+            return
+        fields["email"] = self.personal_email(first, last, country)
+        fields["vat_liable"] = False
+        if rng.random() < 0.6:
+            fields["iban"] = self.iban(country)
+        if country == "BE":
+            serial = rng.between(1, 997)
+            if serial % 2 != male:  # odd for men, even for women
+                serial = serial + 1 if serial < 997 else serial - 1
+            fields["national_number"] = _national_number(birth, serial)
+            until = self.date_between(self.today + 30, self.today + 3650)
+            fields["eid"] = EidCard(card_number=_eid_card_number(rng), valid_until=until)
+        else:
+            fields["bsn"] = _eleven_proof(rng)
+        tags = ["vip"] if rng.random() < 0.04 else []
+        status: ClientStatus = fields["status"]
+        if status in _ACTIVE_OR_FORMER:
+            active = status is ClientStatus.CLIENT
+            since: dt.date = fields["client_since"]
+            fields["tasks"] = (self.task_from("personal_tax", active, "yearly", since),)
+            if active and since.toordinal() > self.today - 365:
+                tags.append("new")
+        if tags:
+            fields["labels"] = self.labels(tags)
+
+    # --- defects ---
+
+    def inject_defects(self, drafts: list[_Draft]) -> Mapping[str, frozenset[str]]:
+        """Give a share of the parties one defect each; the party ids per defect name."""
+        n = len(drafts)
+        taken: set[int] = set()
+        found: dict[str, set[str]] = {name: set() for name in DEFECTS}
+        for name, share in DEFECT_SHARES.items():
+            applies, inject = _DEFECT_RULES[name]
+            pool = [i for i, d in enumerate(drafts) if i not in taken and applies(d.fields)]
+            for i in sorted(self.rng.sample(pool, round(share * n))):
+                inject(self, drafts[i].fields)
+                taken.add(i)
+                found[name].add(drafts[i].fields["id"])
+        found["missing_email"] |= found["portal_without_email"]
+        return types.MappingProxyType({name: frozenset(ids) for name, ids in found.items()})
+
+    def bad_national_number(self, fields: _Fields) -> None:
+        number: str = fields["national_number"]
+        checks = _national_number_checks(number)
+        wrong = self.rng.pick([f"{c:02d}" for c in range(100) if f"{c:02d}" not in checks])
+        fields["national_number"] = number[:9] + wrong
+
+    def bad_enterprise_number(self, fields: _Fields) -> None:
+        number: str = fields["enterprise_number"]
+        wrong = self.rng.pick([f"{c:02d}" for c in range(100) if f"{c:02d}" != number[8:]])
+        fields["enterprise_number"] = number[:8] + wrong
+
+    def bad_email(self, fields: _Fields) -> None:
+        local, _, domain = fields["email"].partition("@")
+        fields["email"] = self.rng.pick(
+            (
+                f"{local}@{domain.rsplit('.', 1)[0]}",  # no top-level domain
+                f"{local}.{domain}",  # no @
+                f"{local}@@{domain}",
+                f"{local} {domain}",
+                f"{local}@{domain},",
+            )
+        )
+
+    def without_task(self, fields: _Fields, code: str) -> None:
+        """The task removed, or kept but inactive."""
+        tasks: tuple[Task, ...] = fields.get("tasks", ())
+        if self.rng.random() < 0.5:
+            fields["tasks"] = tuple(t for t in tasks if t.code != code)
+        else:
+            fields["tasks"] = tuple(
+                self.task(t.code, False, t.period, t.start) if t.code == code else t for t in tasks
+            )
+
+    def active_again(self, fields: _Fields) -> None:
+        tasks: tuple[Task, ...] = fields["tasks"]
+        index = self.rng.below(len(tasks))
+        fields["tasks"] = tuple(
+            self.task(t.code, True, t.period, t.start) if i == index else t
+            for i, t in enumerate(tasks)
+        )
+
+    def outdated_aml(self, fields: _Fields) -> None:
+        """No AML data, no risk class, or a check older than five years."""
+        roll = self.rng.random()
+        aml: AmlProfile = fields["aml"]
+        if roll < 0.2:
+            del fields["aml"]
+        elif roll < 0.4:
+            fields["aml"] = self.aml(None, aml.verified_on)
+        else:
+            old = self.date_between(self.years_ago(12), self.years_ago(5) - 30)
+            fields["aml"] = self.aml(aml.risk, old)
+
+    def until_while_client(self, fields: _Fields) -> None:
+        since: dt.date = fields["client_since"]
+        fields["client_until"] = self.date_between(since.toordinal(), self.today - 1)
+
+    def no_partner(self, fields: _Fields) -> None:
+        staff: StaffRoles = fields["staff"]
+        fields["staff"] = self.staff(None, staff.declarant, staff.owner)
+
+    def expired_eid(self, fields: _Fields) -> None:
+        eid: EidCard = fields["eid"]
+        until = self.date_between(self.today - 1500, self.today - 1)
+        fields["eid"] = EidCard(card_number=eid.card_number, valid_until=until)
+
+    def portal_without_email(self, fields: _Fields) -> None:
+        portal: Portal = fields.get("portal", self._portal[False, False])
+        fields["portal"] = self._portal[True, portal.forms_allowed]
+        del fields["email"]
+
+    def no_email(self, fields: _Fields) -> None:
+        fields.pop("portal", None)
+        del fields["email"]
+
+    # --- links ---
+
+    def links(self, drafts: list[_Draft]) -> list[Link]:
+        """Relations at clients, persons at companies, structures and card relations."""
+        rng = self.rng
+        out: list[Link] = []
+        relations: dict[str, list[_Draft]] = {"BE": [], "NL": []}
+        companies: dict[str, list[_Draft]] = {"BE": [], "NL": []}
+        for d in drafts:
+            kind = d.built.kind
+            if kind.is_relation:
+                relations[d.country].append(d)
+            elif kind is PartyKind.CLIENT_COMPANY:
+                companies[d.country].append(d)
+        for d in drafts:
+            party = d.built
+            if not party.kind.is_client or party.status is ClientStatus.SUSPECT:
+                continue
+            pool = relations[d.country] or relations["BE"] or relations["NL"]
+            if pool and rng.random() < 0.6:
+                for relation in rng.sample(pool, rng.between(1, 2)):
+                    out.append(
+                        Link(
+                            id=rng.uuid4(),
+                            kind=LinkKind.RELATION_AT_CLIENT,
+                            from_id=party.id,
+                            to_id=relation.built.id,
+                            role=relation.role,
+                            mail_to_third_party=rng.random() < 0.2,
+                        )
+                    )
+            employers = companies[d.country]
+            if party.kind is PartyKind.CLIENT_PERSON and employers and rng.random() < 0.2:
+                company = rng.pick(employers)
+                given, family = _slug(party.first_name or "", ""), _slug(party.last_name or "", "")
+                out.append(
+                    Link(
+                        id=rng.uuid4(),
+                        kind=LinkKind.PERSON_AT_COMPANY,
+                        from_id=party.id,
+                        to_id=company.built.id,
+                        role=rng.pick(_ROLES[company.group]),
+                        email=f"{given}.{family}@{company.domain}",
+                        phone=self.mobile(company.country) if rng.random() < 0.6 else None,
+                    )
+                )
+        for country in ("BE", "NL"):
+            out.extend(self.structures(companies[country]))
+        return out
+
+    def structures(self, companies: list[_Draft]) -> list[Link]:
+        """Holdings over subsidiaries: parent/subsidiary, group, mother and sister cards.
+
+        A parent is always a holding, a subsidiary never is and has one parent: the
+        structure is a forest of depth one, so no cycle can form.
+        """
+        rng = self.rng
+        out: list[Link] = []
+        free = [d for d in companies if not d.holding]
+        free = rng.sample(free, len(free))  # shuffled
+        for holding in (d for d in companies if d.holding):
+            count = rng.between(1, 3)
+            subsidiaries, free = free[:count], free[count:]
+            parent = holding.built.id
+            for sub in subsidiaries:
+                child = sub.built.id
+                out.append(
+                    Link(
+                        id=rng.uuid4(), kind=LinkKind.PARENT_SUBSIDIARY, from_id=parent, to_id=child
+                    )
+                )
+                if rng.random() < 0.6:
+                    out.append(
+                        Link(
+                            id=rng.uuid4(),
+                            kind=LinkKind.GROUP_MEMBERSHIP,
+                            from_id=child,
+                            to_id=parent,
+                        )
+                    )
+                if rng.random() < 0.5:
+                    out.append(
+                        Link(
+                            id=rng.uuid4(),
+                            kind=LinkKind.CARD_RELATION,
+                            from_id=child,
+                            to_id=parent,
+                            role="mother",
+                        )
+                    )
+            for first, second in itertools.combinations(subsidiaries, 2):
+                out.append(
+                    Link(
+                        id=rng.uuid4(),
+                        kind=LinkKind.CARD_RELATION,
+                        from_id=first.built.id,
+                        to_id=second.built.id,
+                        role="sister",
+                    )
+                )
+        return out
+
+
+_MAILBOXES: Final = ("info", "info", "contact", "admin")
+_LOCATION_COUNTS: Final = (0,) * 7 + (1,) * 2 + (2,)
+_CONTACT_COUNTS: Final = (0,) * 2 + (1,) * 4 + (2,) * 3 + (3,)
+
+_Applies = Callable[[_Fields], bool]
+_Inject = Callable[[_Builder, _Fields], None]
+
+
+def _is_client(fields: _Fields) -> bool:
+    return fields["status"] is ClientStatus.CLIENT
+
+
+# defect name -> (can a party receive it, give it to the party)
+_DEFECT_RULES: Final[Mapping[str, tuple[_Applies, _Inject]]] = {
+    "former_client_with_active_task": (
+        lambda f: f["status"] is ClientStatus.FORMER_CLIENT and bool(f.get("tasks")),
+        _Builder.active_again,
+    ),
+    "invalid_national_number": (lambda f: "national_number" in f, _Builder.bad_national_number),
+    "expired_eid": (lambda f: "eid" in f, _Builder.expired_eid),
+    "invalid_enterprise_number": (
+        lambda f: "enterprise_number" in f,
+        _Builder.bad_enterprise_number,
+    ),
+    "vat_liable_without_vat_task": (
+        lambda f: _is_client(f) and f.get("vat_liable") is True,
+        lambda b, f: b.without_task(f, "vat"),
+    ),
+    "company_without_closing_task": (
+        lambda f: _is_client(f) and f["kind"] is PartyKind.CLIENT_COMPANY,
+        lambda b, f: b.without_task(f, "closing"),
+    ),
+    "client_until_while_client": (_is_client, _Builder.until_while_client),
+    "missing_partner": (_is_client, _Builder.no_partner),
+    "aml_outdated": (_is_client, _Builder.outdated_aml),
+    "portal_without_email": (_is_client, _Builder.portal_without_email),
+    "missing_email": (lambda f: "email" in f, _Builder.no_email),
+    "invalid_email": (lambda f: "email" in f, _Builder.bad_email),
+}
