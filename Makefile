@@ -16,7 +16,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/clientcore sample --count 2000 --seed 0 --out build/sample.csv
-	$(BIN)/clientcore validate build/sample.csv --limit 15 || test $$? -eq 1
+	$(BIN)/clientcore check build/sample.csv --today 2026-01-01 || test $$? -eq 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from clientcore._messages import define, render
+from clientcore._messages import define, render, templates
 
 define(
     {
@@ -55,6 +55,26 @@ define(
             "No {what} with id {id}.",
             "Geen {what} met id {id}.",
             "Aucun(e) {what} avec l'id {id}.",
+        ),
+        "not_found.party": (
+            "No party with id {id}.",
+            "Geen partij met id {id}.",
+            "Aucune partie avec l'id {id}.",
+        ),
+        "not_found.link": (
+            "No link with id {id}.",
+            "Geen koppeling met id {id}.",
+            "Aucun lien avec l'id {id}.",
+        ),
+        "not_found.saved_filter": (
+            "No saved filter with id {id}.",
+            "Geen opgeslagen filter met id {id}.",
+            "Aucun filtre enregistré avec l'id {id}.",
+        ),
+        "not_found.record": (
+            "No record with id {id}.",
+            "Geen record met id {id}.",
+            "Aucun enregistrement avec l'id {id}.",
         ),
     }
 )
@@ -131,8 +151,7 @@ class UnknownField(ValidationError, KeyError):
     def __init__(self, path: str, suggestion: str | None = None) -> None:
         self.path = path
         self.suggestion = suggestion
-        hint = {"hint": f" (did you mean '{suggestion}'?)" if suggestion else ""}
-        super().__init__([Issue("field.unknown", path, {**hint, "suggestion": suggestion or ""})])
+        super().__init__([Issue("field.unknown", path, {"suggestion": suggestion or ""})])
 
     def __str__(self) -> str:
         return self._summary()
@@ -201,7 +220,8 @@ class NotFound(ClientCoreError, KeyError):
     def __init__(self, what: str, id: str) -> None:
         self.what = what
         self.id = id
-        self.issue = Issue("not_found", "", {"what": what, "id": id})
+        code = "not_found." + what.replace(" ", "_")
+        self.issue = Issue(code if templates(code) else "not_found", "", {"what": what, "id": id})
         super().__init__(self.issue.message())
 
     def __str__(self) -> str:

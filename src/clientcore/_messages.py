@@ -57,10 +57,22 @@ def render(code: str, params: Mapping[str, object], lang: str = "en") -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()))
         return f"{code} ({shown})" if shown else code
     template = found[LANGS.index(lang)]
+    values = {k: _show(v) for k, v in params.items()}
+    if "{hint}" in template and "hint" not in values:
+        suggestion = params.get("suggestion")
+        values["hint"] = _HINTS[lang].format(suggestion) if suggestion else ""
     try:
-        return template.format_map(_Lenient({k: _show(v) for k, v in params.items()}))
+        return template.format_map(_Lenient(values))
     except (ValueError, IndexError, AttributeError, KeyError):
         return template
+
+
+# The "did you mean" part of a message about an unknown name, in each language.
+_HINTS: Final[dict[str, str]] = {
+    "en": " (did you mean '{}'?)",
+    "nl": " (bedoelde u '{}'?)",
+    "fr": " (vouliez-vous dire '{}' ?)",
+}
 
 
 def _show(value: object) -> object:

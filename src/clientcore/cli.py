@@ -1,4 +1,4 @@
-"""The ``clientcore`` command: make a sample registry, validate a CSV file of parties.
+"""The ``clientcore`` command: make a sample registry, validate or check a file of parties.
 
 It needs the ``cli`` extra (click and rich); ``import clientcore`` never imports them,
 and without them :func:`main` says what to install and exits with status 2.
@@ -8,9 +8,11 @@ and without them :func:`main` says what to install and exits with status 2.
     $ clientcore sample --count 2000 --seed 0 --out build/sample.csv
     $ clientcore validate build/sample.csv --limit 15 --lang nl
     $ clientcore validate build/sample.csv --format json
+    $ clientcore check build/sample.csv --today 2026-01-01 --format html > report.html
 
-The work is done by plain functions (:func:`validate_file`, :func:`write_sample`) that the
-commands only present, so they are usable and testable without a terminal.
+The work is done by plain functions (:func:`validate_file`, :func:`write_sample`,
+:func:`clientcore.completeness.check`) that the commands only present, so they are
+usable and testable without a terminal.
 
 >>> import io
 >>> from clientcore.model import Party, rows_to_csv_text
@@ -295,6 +297,10 @@ def build_app() -> click.Group:
         if not report.ok:
             sys.exit(1)
 
+    # completeness checks, the main job: clientcore.completeness._cli holds the command
+    from clientcore.completeness._cli import build_check_command
+
+    app.add_command(build_check_command())
     return app
 
 

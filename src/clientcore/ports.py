@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
 from clientcore.model import Link, Party
+from clientcore.query import LayoutRepository, SavedFilterRepository
 
 
 @runtime_checkable
@@ -120,3 +121,12 @@ class UnitOfWork(Protocol):
     def events(self) -> Sequence[Any]:
         """Events committed through this unit of work, oldest first."""
         ...
+
+
+__all__ = [
+    "LayoutRepository",
+    "LinkRepository",
+    "PartyRepository",
+    "SavedFilterRepository",
+    "UnitOfWork",
+]

@@ -233,7 +233,9 @@ def test_ids_and_filter_together_select_the_ids_that_match() -> None:
 def test_unknown_ids_are_rejected_as_not_found() -> None:
     uow = store_with(company("a"))
     preview = BulkPlan(["a", "zz"], [Labels(add={"x"})]).preview(uow, STAFF)
-    assert [("zz", "not_found")] == [(r.party_id, r.issues[0].code) for r in preview.rejections]
+    assert [("zz", "not_found.party")] == [
+        (r.party_id, r.issues[0].code) for r in preview.rejections
+    ]
 
 
 def test_preview_writes_nothing() -> None:

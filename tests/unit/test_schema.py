@@ -96,3 +96,12 @@ def test_docs_fields_md_lists_every_field_of_the_catalogue() -> None:
 
 def test_docs_fields_md_holds_the_generated_table() -> None:
     assert default_schema().to_markdown() in DOCS.read_text(encoding="utf-8")
+
+
+def test_the_suggestion_reads_in_every_language() -> None:
+    with pytest.raises(UnknownField) as err:
+        default_schema().field("adress.city")
+    issue = err.value.issues[0]
+    assert "did you mean 'address.city'" in issue.message("en")
+    assert "bedoelde u 'address.city'" in issue.message("nl")
+    assert "vouliez-vous dire 'address.city'" in issue.message("fr")

@@ -561,7 +561,7 @@ class BulkPlan:
         changes: list[Change] = []
         unchanged: list[str] = []
         rejections: list[Rejection] = [
-            Rejection(pid, (Issue("not_found", "", {"what": "party", "id": pid}),))
+            Rejection(pid, (Issue("not_found.party", "", {"what": "party", "id": pid}),))
             for pid in missing
         ]
         for pid, outcome in outcomes.items():
@@ -631,7 +631,7 @@ def _evaluate(
             if permit(op.path):
                 field = catalogue.get(op.path) if catalogue is not None else None
                 if catalogue is not None and field is None:
-                    issues.append(Issue("field.unknown", op.path, {"hint": ""}))
+                    issues.append(Issue("field.unknown", op.path, {"suggestion": ""}))
                 elif field is not None and (problem := value_issue(field, op.value)):
                     issues.append(problem)
                 else:

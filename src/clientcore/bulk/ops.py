@@ -24,9 +24,15 @@ from clientcore.model._party import labels_set, opt_date, opt_str, text_or_empty
 define(
     {
         "bulk.field.not_editable": (
-            "'{path}' cannot be changed by a bulk edit{hint}.",
-            "'{path}' kan niet gewijzigd worden in een bulkwijziging{hint}.",
-            "'{path}' ne peut pas être modifié par une modification groupée{hint}.",
+            "'{path}' cannot be changed by a bulk edit.",
+            "'{path}' kan niet gewijzigd worden in een bulkwijziging.",
+            "'{path}' ne peut pas être modifié par une modification groupée.",
+        ),
+        "bulk.field.status": (
+            "The status is not set as a field: use a Transition, through the status machine.",
+            "De status wordt niet als veld gezet: gebruik een Transition, via de statusmachine.",
+            "Le statut ne se modifie pas comme un champ : utilisez une Transition, via la "
+            "machine à statuts.",
         ),
         "bulk.op.invalid": (
             "Invalid operation at {path}: {reason}.",
@@ -48,8 +54,8 @@ def _editable(path: str, schema: Schema | None) -> str:
     catalogue = schema or default_schema()
     field = catalogue.field(path)  # UnknownField with a suggestion
     if not field.bulk_editable:
-        hint = " (use Transition for status changes)" if path == "status" else ""
-        raise ValidationError([Issue("bulk.field.not_editable", path, {"hint": hint})])
+        code = "bulk.field.status" if path == "status" else "bulk.field.not_editable"
+        raise ValidationError([Issue(code, path)])
     return path
 
 

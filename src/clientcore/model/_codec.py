@@ -332,8 +332,7 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
             field = CustomField(category, name).to_field()
         if field is None or field.item_of is not None or field.type is FieldType.COLLECTION:
             suggestion = catalogue.suggest(column)
-            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-            issues.append(Issue("row.unknown_column", column, {"hint": hint}))
+            issues.append(Issue("row.unknown_column", column, {"suggestion": suggestion or ""}))
             continue
         if text is None:
             continue

@@ -78,8 +78,7 @@ def _custom_issues(party: Party, schema: Schema, *, check_unknown: bool) -> list
             if field is None:
                 if check_unknown:
                     suggestion = schema.suggest(path)
-                    hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-                    issues.append(Issue("field.unknown", path, {"hint": hint}))
+                    issues.append(Issue("field.unknown", path, {"suggestion": suggestion or ""}))
                 continue
             issue = value_issue(field, value)
             if issue is not None:

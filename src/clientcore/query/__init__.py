@@ -13,6 +13,22 @@ True
 
 from clientcore.query._compile import Selection, reference_predicate, source_of
 from clientcore.query._explain import Failure, describe, explain
+from clientcore.query._layout import (
+    DEFAULT_COLUMNS,
+    ColumnLayout,
+    InMemoryLayoutRepository,
+    LayoutBook,
+    LayoutRepository,
+)
+from clientcore.query._saved import (
+    DuplicateFilter,
+    DuplicateFilterName,
+    FilterBook,
+    InMemorySavedFilterRepository,
+    SavedFilter,
+    SavedFilterRepository,
+)
+from clientcore.query._search import Hit, MatchKind, SearchIndex
 from clientcore.query._tree import (
     COMPLEMENT,
     MAX_DEPTH,
@@ -33,17 +49,31 @@ from clientcore.query._visibility import push_not, restrict_status
 
 __all__ = [
     "COMPLEMENT",
+    "DEFAULT_COLUMNS",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_STRING",
     "OPERATORS",
     "And",
+    "ColumnLayout",
     "Cond",
+    "DuplicateFilter",
+    "DuplicateFilterName",
     "F",
     "Failure",
     "Filter",
+    "FilterBook",
+    "Hit",
+    "InMemoryLayoutRepository",
+    "InMemorySavedFilterRepository",
+    "LayoutBook",
+    "LayoutRepository",
+    "MatchKind",
     "Not",
     "Or",
+    "SavedFilter",
+    "SavedFilterRepository",
+    "SearchIndex",
     "Selection",
     "Today",
     "conditions",

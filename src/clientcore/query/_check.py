@@ -95,12 +95,11 @@ def _walk(flt: Filter, schema: Schema, where: str, issues: list[Issue]) -> None:
     field = schema.get(flt.path)
     if field is None or field.item_of is not None:
         suggestion = schema.suggest(flt.path)
-        hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
         issues.append(
             Issue(
                 "filter.unknown_path",
                 f"{where}.path",
-                {"field": flt.path, "hint": hint, "suggestion": suggestion or ""},
+                {"field": flt.path, "suggestion": suggestion or ""},
             )
         )
         return

@@ -1,0 +1,672 @@
+"""Quick search: find parties by name or by any identifier, typed in any format.
+
+A :class:`SearchIndex` is built once over parties (or mappings with the same field
+paths) and answers the grid's search box in well under a millisecond on 100,000 clients:
+identifiers first (``BE 0403.170.701``, ``+32 2 123 45 67``, an IBAN with spaces, a
+client number), then names by prefix, then names that merely contain the text.
+
+>>> from clientcore import Party
+>>> index = SearchIndex([
+...     Party(id="p1", kind="client_company", name="Bakkerij Peeters BV",
+...           enterprise_number="0403170701"),
+...     Party(id="p2", kind="client_person", name="Ann Bakker"),
+...     Party(id="p3", kind="client_person", name="Jan Debakker"),
+... ])
+>>> [(h.record.id, h.kind.value, h.matched) for h in index.search("BE 0403 170 701")]
+[('p1', 'identifier', 'enterprise_number')]
+>>> for hit in index.search("bak"):
+...     print(hit.record.name, hit.kind.value)
+Bakkerij Peeters BV name_prefix
+Ann Bakker token_prefix
+Jan Debakker contains
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from enum import StrEnum
+from itertools import accumulate, chain, compress
+from operator import attrgetter
+from typing import Any, Final, Generic, TypeVar
+
+import attrs
+
+from clientcore._errors import Issue, NotFound, ValidationError
+from clientcore._messages import define
+from clientcore._text import fold
+from clientcore.model import Schema, default_schema
+from clientcore.model import phone as _phone
+from clientcore.query._semantics import get_path
+
+__all__ = ["Hit", "MatchKind", "SearchIndex"]
+
+define(
+    {
+        "search.limit.invalid": (
+            "The number of results must be a whole number of at least 1, not {value}.",
+            "Het aantal resultaten moet een geheel getal van minstens 1 zijn, niet {value}.",
+            "Le nombre de résultats doit être un entier d'au moins 1, pas {value}.",
+        ),
+        "search.text.invalid": (
+            "The search text must be text, not {type}.",
+            "De zoektekst moet tekst zijn, geen {type}.",
+            "Le texte recherché doit être du texte, pas {type}.",
+        ),
+        "search.id.missing": (
+            "Record {position} has no id; every searchable record needs one.",
+            "Record {position} heeft geen id; elk doorzoekbaar record heeft er een nodig.",
+            "L'enregistrement {position} n'a pas d'id ; chaque enregistrement en a besoin.",
+        ),
+        "search.id.duplicate": (
+            "Id '{id}' occurs more than once in the records to search.",
+            "Id '{id}' komt meer dan eens voor in de te doorzoeken records.",
+            "L'id '{id}' apparaît plus d'une fois dans les enregistrements à chercher.",
+        ),
+    }
+)
+
+R = TypeVar("R")
+
+MAX_QUERY: Final = 256
+"""Longer search text is cut to this many characters (a search box, not a document)."""
+
+# Identifier fields whose exact value makes a hit; postal codes are left out on purpose:
+# "9000" would otherwise rank every client in Ghent as an exact match.
+_SKIPPED_IDENTIFIERS: Final = frozenset({"postal_code"})
+_CLIENT_NUMBER: Final = "number"
+# Rebuild the sorted structures once this many records were added since the last build;
+# until then added records are scanned one by one, which is cheap while they are few.
+_MAX_EXTRA: Final = 1024
+
+_WORD = re.compile(r"\w+")
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_NOT_DIGIT = re.compile(r"\D+")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]+$")
+_MIN_PHONE_DIGITS: Final = 6
+
+
+class MatchKind(StrEnum):
+    """How a hit matched, best first: see :attr:`rank`."""
+
+    IDENTIFIER = "identifier"
+    """An identifier (enterprise, VAT, national, BSN, KvK number, IBAN, e-mail, phone,
+    eID card or client number) equals the query, whatever its format."""
+    NAME_PREFIX = "name_prefix"
+    """The whole name starts with the query (``"bakkerij pee"``)."""
+    TOKEN_PREFIX = "token_prefix"
+    """Every word of the query starts some word of the name (``"pee bak"``)."""
+    CONTAINS = "contains"
+    """The name contains the query text somewhere (``"akker"``)."""
+
+    @property
+    def rank(self) -> int:
+        """0 for the best kind (identifier) to 3 for the weakest (contains)."""
+        return _RANKS[self]
+
+
+_RANKS: Final[Mapping[MatchKind, int]] = {kind: rank for rank, kind in enumerate(MatchKind)}
+
+
+@attrs.frozen
+class Hit(Generic[R]):
+    """One search result: the ``record``, how it matched and which field matched."""
+
+    record: R
+    kind: MatchKind
+    matched: str
+    """The field path that matched: ``"name"`` or an identifier field (``"vat_number"``)."""
+
+    @property
+    def rank(self) -> int:
+        """The rank of :attr:`kind` (0 is best); hits come sorted by it."""
+        return self.kind.rank
+
+
+def normalise_name(text: str) -> tuple[str, tuple[str, ...]]:
+    """The folded name as words joined by one space, and those words.
+
+    >>> normalise_name("  Café d'Élan &  Zonen BV")
+    ('cafe d elan zonen bv', ('cafe', 'd', 'elan', 'zonen', 'bv'))
+    """
+    words = tuple(_WORD.findall(fold(text)))
+    return " ".join(words), words
+
+
+def query_keys(text: str) -> list[str]:
+    """Every index key an identifier typed as ``text`` may be stored under, best first.
+
+    Everything but letters and digits is dropped; a ``BE``/``NL`` prefix is tried with
+    and without; bare digits are tried with those prefixes (and a 9-digit old enterprise
+    number with its leading zero); a phone-like text is read as a Belgian and as a Dutch
+    number.
+
+    >>> query_keys("BE 0403.170.701")
+    ['BE0403170701', '0403170701', 'NL0403170701']
+    >>> query_keys("02 123 45 67")[-2:]
+    ['+3221234567', '+3121234567']
+    """
+    stripped = text.strip()
+    if "@" in stripped:
+        return [stripped.casefold()]
+    compact = _NOT_ALNUM.sub("", stripped).upper()
+    if not compact:
+        return []
+    keys = [compact]
+    digits = compact
+    if compact[:2] in ("BE", "NL") and compact[2:].isdigit() and len(compact) > 2:
+        digits = compact[2:]
+        keys.append(digits)
+    if digits.isdigit():
+        if len(digits) == 9:
+            keys.append("0" + digits)
+            digits = "0" + digits
+        keys.extend(("BE" + digits, "NL" + digits))
+    if _PHONE_LIKE.match(stripped):
+        keys.extend(_phone_keys(stripped))
+    return list(dict.fromkeys(keys))
+
+
+def _phone_keys(text: str) -> list[str]:
+    digits = _NOT_DIGIT.sub("", text)
+    if len(digits) < _MIN_PHONE_DIGITS:
+        return []
+    if text.startswith("+"):
+        return ["+" + digits]
+    if digits.startswith("00"):
+        return ["+" + digits[2:]]
+    out = []
+    for region in ("BE", "NL"):
+        key = _phone_key(text, region)
+        if key is not None:
+            out.append(key)
+    return out
+
+
+def _phone_key(text: str, region: str | None) -> str | None:
+    try:
+        return _phone.compact(text, region)
+    except ValidationError:
+        return None
+
+
+def _stored_key(kind: str, stored: Any, record: Any) -> str | None:
+    """The index key of a stored identifier value (string work; phones parsed if needed).
+
+    A phone not in international form is read in the country of ``record``'s address.
+    """
+    if isinstance(stored, int) and not isinstance(stored, bool):
+        stored = str(stored)  # a client number read from a spreadsheet as a number
+    if not isinstance(stored, str):
+        return None
+    value = str.__str__(stored)
+    if kind == "email":
+        return value.strip().casefold() or None
+    if kind == "phone":
+        if value[1:].isdigit() and value[:1] == "+":  # already E.164: the usual case
+            return value
+        text = value.strip()
+        digits = _NOT_DIGIT.sub("", text)
+        if text.startswith("+"):
+            return "+" + digits if digits else None
+        if text.startswith("00"):
+            return "+" + digits[2:] if len(digits) > 2 else None
+        country = get_path(record, "address.country") if record is not None else None
+        return _phone_key(text, country if isinstance(country, str) else None)
+    if value.isascii() and value.isalnum():
+        compact = value.upper()
+    else:
+        compact = _NOT_ALNUM.sub("", value).upper()
+    if kind == "enterprise_number":
+        if compact.startswith("BE"):
+            compact = compact[2:]
+        if len(compact) == 9 and compact.isdigit():
+            compact = "0" + compact
+    return compact or None
+
+
+def _identifier_fields(schema: Schema) -> tuple[tuple[str, str], ...]:
+    """(field path, identifier kind) of every field a quick search matches exactly."""
+    out = []
+    for field in schema.top_level():
+        if field.path == _CLIENT_NUMBER:
+            out.append((field.path, _CLIENT_NUMBER))
+        elif field.identifier is not None and field.identifier not in _SKIPPED_IDENTIFIERS:
+            out.append((field.path, field.identifier))
+    return tuple(out)
+
+
+def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[Sequence[Any]]:
+    """The values at ``paths`` of every record, one sequence per path.
+
+    Parties are read with ``map(attrgetter(...))``, which runs in C: several times
+    faster than a comprehension, and than reading all fields of a record at once.
+    """
+    if any(issubclass(t, Mapping) for t in {type(r) for r in records}):
+        return [[get_path(r, p) for r in records] for p in paths]
+    columns: list[Sequence[Any]] = []
+    for path in paths:
+        head, _, rest = path.partition(".")
+        try:
+            values: list[Any] = list(map(attrgetter(head), records))
+        except AttributeError:
+            values = [getattr(r, head, None) for r in records]
+        if rest:
+            values = [None if v is None else get_path(v, rest) for v in values]
+        columns.append(values)
+    return columns
+
+
+def _names(raw: Sequence[Any]) -> list[str]:
+    """Every name normalised as by :func:`normalise_name`, with one space in front.
+
+    The leading space lets ``" " + word in name`` test "some word starts with word".
+    Works on one text of all names, which is several times faster than name by name.
+    """
+    texts = [fold(n) if isinstance(n, str) else "" for n in raw]
+    blob = "\n".join(texts)
+    if blob.count("\n") != max(len(texts) - 1, 0):  # a name with a line break of its own
+        return [" " + normalise_name(t)[0] for t in texts]
+    blob = _NOT_WORD_OR_LINE.sub(" ", blob)
+    blob = _SPACE_AT_LINE_END.sub("\n", blob).strip(" ")
+    return (" " + blob.replace("\n", "\n ")).split("\n") if texts else []
+
+
+_NOT_WORD_OR_LINE = re.compile(r"[^\w\n]+")
+_SPACE_AT_LINE_END = re.compile(r" ?\n ?")
+# How many positions the merged postings of word prefixes may hold in all (about 8 MB).
+_CACHE_BUDGET: Final = 1_000_000
+
+
+class _Entry:
+    """A record added after the last build: scanned one by one until the next rebuild."""
+
+    __slots__ = ("id", "keys", "name", "record")
+
+    def __init__(self, record: Any, rid: str, name: str, keys: dict[str, str]) -> None:
+        self.record = record
+        self.id = rid
+        self.name = name
+        self.keys = keys
+
+    @property
+    def order(self) -> tuple[str, str]:
+        return (self.name, self.id)
+
+
+class _Base:
+    """Sorted structures over a snapshot of records; positions follow (name, id) order."""
+
+    __slots__ = (
+        "blob",
+        "by_key",
+        "cached_size",
+        "cumulative",
+        "fields",
+        "ids",
+        "names",
+        "postings",
+        "prefix_cache",
+        "records",
+        "shared_keys",
+        "starts",
+        "vocabulary",
+    )
+
+    def __init__(
+        self,
+        records: Sequence[Any],
+        ids: Sequence[str],
+        names: Sequence[str],
+        identifiers: Sequence[tuple[str, str, Sequence[Any]]],
+    ) -> None:
+        # Sorting one text per record is much faster than sorting (name, id) tuples; the
+        # order is the same because a normalised name never holds "\0".
+        keys = [f"{n}\0{i}" for n, i in zip(names, ids)]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self.names: list[str] = [names[i] for i in order]
+        self.ids: list[str] = [ids[i] for i in order]
+        self.records: list[Any] = [records[i] for i in order]
+        rank = [0] * len(order)
+        for position, i in enumerate(order):
+            rank[i] = position
+        self._identifier_keys(rank, identifiers, records)
+        by_word: dict[str, list[int]] = {}
+        for position, name in enumerate(self.names):
+            for word in name.split():
+                posting = by_word.get(word)
+                if posting is None:
+                    by_word[word] = [position]
+                elif posting[-1] != position:
+                    posting.append(position)
+        self.vocabulary = sorted(by_word)
+        self.postings = [by_word[w] for w in self.vocabulary]
+        self.cumulative = [0]
+        total = 0
+        for posting in self.postings:
+            total += len(posting)
+            self.cumulative.append(total)
+        self.prefix_cache: dict[str, list[int]] = {}
+        self.cached_size = 0
+        # One text of every name, so "contains" runs at the speed of str.find.
+        self.blob = "\n".join(self.names)
+        self.starts = list(accumulate(map((1).__add__, map(len, self.names)), initial=0))
+        self.starts.pop()
+
+    def _identifier_keys(
+        self,
+        rank: Sequence[int],
+        identifiers: Sequence[tuple[str, str, Sequence[Any]]],
+        records: Sequence[Any],
+    ) -> None:
+        """Fill :attr:`by_key`: per identifier field, a dict from key to position.
+
+        ``identifiers`` holds (path, kind, values in the order of ``records``); ``rank``
+        maps that order to positions. A key several records share goes to
+        :attr:`shared_keys` with all their positions. One comprehension and one C-level
+        ``dict(zip(...))`` per field keep this fast.
+        """
+        self.fields = [path for path, _, _ in identifiers]
+        self.by_key: list[dict[str, int]] = []
+        self.shared_keys: list[dict[str, list[int]]] = []
+        for _, kind, column in identifiers:
+            # Most fields are sparse: keep the records that have a value (C-level
+            # compress), so every later step works on values only.
+            present = list(compress(range(len(column)), column))
+            values = list(compress(column, column))
+            keys: list[Any]
+            if kind == "phone":  # E.164 as the codec stores it; anything else is parsed
+                keys = [
+                    v
+                    if v.__class__ is str and v[1:].isdigit() and v[:1] == "+"
+                    else _stored_key(kind, v, records[p])
+                    for p, v in zip(present, values)
+                ]
+            elif kind == "email":
+                keys = [_stored_key(kind, v, None) for v in values]
+            else:
+                keys = [
+                    v.upper()
+                    if v.__class__ is str and v.isalnum() and v.isascii()
+                    else _stored_key(kind, v, None)
+                    for v in values
+                ]
+            if kind == "enterprise_number":
+                keys = [
+                    k if k is None or len(k) == 10 else _stored_key(kind, k, None) for k in keys
+                ]
+            positions = list(compress(map(rank.__getitem__, present), keys))
+            keys = list(compress(keys, keys))
+            fresh: dict[str, int] = dict(zip(keys, positions))  # the last position of a key
+            shared: dict[str, list[int]] = {}
+            if len(fresh) != len(keys):
+                # Some keys occur more than once; Counter, map and compress find all their
+                # positions at C speed (a loop over every key costs several times more).
+                counts = Counter(keys)
+                repeated = set(compress(counts.keys(), map((1).__lt__, counts.values())))
+                mask = list(map(repeated.__contains__, keys))
+                for key, position in zip(compress(keys, mask), compress(positions, mask)):
+                    shared.setdefault(key, []).append(position)
+                for found in shared.values():
+                    found.sort()
+            self.by_key.append(fresh)
+            self.shared_keys.append(shared)
+
+    def with_key(self, key: str) -> Iterator[tuple[int, str]]:
+        """(position, field path) of every record holding identifier ``key``."""
+        for path, by_key, shared in zip(self.fields, self.by_key, self.shared_keys):
+            position = by_key.get(key)
+            if position is not None:
+                for found in shared.get(key) or (position,):
+                    yield found, path
+
+    def word_count(self, prefix: str) -> int:
+        """How many (word, record) pairs a query word matches: its selectivity."""
+        lo, hi = self._range(prefix)
+        return self.cumulative[hi] - self.cumulative[lo]
+
+    def with_word(self, prefix: str) -> list[int]:
+        """Positions of records with a word starting with ``prefix``, ascending, once each."""
+        lo, hi = self._range(prefix)
+        if hi - lo == 1:
+            return self.postings[lo]
+        # Several words share the prefix: merge their postings once (in C) and keep the
+        # result while the cache stays under its budget, oldest out first.
+        cached = self.prefix_cache.get(prefix)
+        if cached is None:
+            cached = sorted(set(chain.from_iterable(self.postings[lo:hi])))
+            self.prefix_cache[prefix] = cached
+            self.cached_size += len(cached)
+            while self.cached_size > _CACHE_BUDGET and len(self.prefix_cache) > 1:
+                oldest = next(iter(self.prefix_cache))
+                self.cached_size -= len(self.prefix_cache.pop(oldest))
+        return cached
+
+    def _range(self, prefix: str) -> tuple[int, int]:
+        lo = bisect_left(self.vocabulary, prefix)
+        hi = bisect_right(self.vocabulary, prefix + "\U0010ffff", lo)
+        return lo, hi
+
+    def name_range(self, prefix: str) -> tuple[int, int]:
+        """Positions ``[lo, hi)`` of the names starting with ``prefix`` (with its space)."""
+        lo = bisect_left(self.names, prefix)
+        hi = bisect_right(self.names, prefix + "\U0010ffff", lo)
+        return lo, hi
+
+    def containing(self, text: str) -> Iterator[int]:
+        """Positions of names containing ``text``, ascending, each once."""
+        blob, starts = self.blob, self.starts
+        last = len(starts) - 1
+        at = blob.find(text)
+        while at >= 0:
+            # ``text`` holds no line break, so a match never spans two names.
+            position = bisect_right(starts, at) - 1
+            yield position
+            if position >= last:
+                return
+            at = blob.find(text, starts[position + 1])
+
+
+def _record_id(record: Any, position: int) -> str:
+    rid = get_path(record, "id")
+    if not isinstance(rid, str) or not rid:
+        raise ValidationError([Issue("search.id.missing", "id", {"position": position})])
+    return rid
+
+
+class SearchIndex(Generic[R]):
+    """A quick-search index over parties or mappings with the same field paths.
+
+    Built in about a second for 100,000 records; :meth:`search` answers in well under a
+    millisecond for most queries. :meth:`add` and :meth:`remove` keep it current.
+    Every record needs a unique, non-empty ``id``; ``name`` may be blank.
+    """
+
+    def __init__(self, records: Iterable[R] = (), schema: Schema | None = None) -> None:
+        self._fields = _identifier_fields(schema or default_schema())
+        self._build(list(records))
+
+    def _build(self, records: list[Any]) -> None:
+        paths = ["id", "name", *(path for path, _ in self._fields)]
+        ids, raw_names, *values = _columns(records, paths)
+        problems = [
+            Issue("search.id.missing", "id", {"position": i})
+            for i, rid in enumerate(ids)
+            if not isinstance(rid, str) or not rid
+        ]
+        if not problems and len(set(ids)) != len(ids):
+            problems = [
+                Issue("search.id.duplicate", "id", {"id": rid})
+                for rid, n in Counter(ids).items()
+                if n > 1
+            ]
+        if problems:
+            raise ValidationError(problems)
+        identifiers = [(p, k, v) for (p, k), v in zip(self._fields, values)]
+        self._base = _Base(records, ids, _names(raw_names), identifiers)
+        self._position = dict(zip(self._base.ids, range(len(self._base.ids))))
+        self._removed: set[int] = set()
+        self._extra: dict[str, _Entry] = {}
+
+    # --- upkeep ---
+
+    def __len__(self) -> int:
+        return len(self._position) - len(self._removed) + len(self._extra)
+
+    def __contains__(self, record_id: object) -> bool:
+        if record_id in self._extra:
+            return True
+        position = self._position.get(record_id) if isinstance(record_id, str) else None
+        return position is not None and position not in self._removed
+
+    def add(self, record: R) -> None:
+        """Index ``record``; a record with the same id is replaced."""
+        rid = _record_id(record, len(self))
+        if rid in self:
+            self.remove(rid)
+        keys: dict[str, str] = {}
+        for path, kind in self._fields:
+            value = get_path(record, path)
+            if value is not None:
+                key = _stored_key(kind, value, record)
+                if key is not None:
+                    keys.setdefault(key, path)
+        self._extra[rid] = _Entry(record, rid, _names([get_path(record, "name")])[0], keys)
+        if len(self._extra) > _MAX_EXTRA or len(self._removed) > len(self._position) // 2:
+            self._rebuild()
+
+    def remove(self, record_id: str) -> None:
+        """Drop the record with this id; :class:`~clientcore.NotFound` when there is none."""
+        if self._extra.pop(record_id, None) is not None:
+            return
+        position = self._position.get(record_id)
+        if position is None or position in self._removed:
+            raise NotFound("record", record_id)
+        self._removed.add(position)
+
+    def _rebuild(self) -> None:
+        base, removed = self._base, self._removed
+        records = [r for i, r in enumerate(base.records) if i not in removed]
+        records.extend(e.record for e in self._extra.values())
+        self._build(records)
+
+    # --- searching ---
+
+    def search(self, text: str, limit: int = 50) -> list[Hit[R]]:
+        """The records matching ``text``, best first, at most ``limit`` of them.
+
+        Order: exact identifier, then whole-name prefix, then every query word
+        prefixing a word of the name, then name containing the text; within each kind
+        by folded name, then id. Case and accents never matter. Blank text finds nothing.
+        """
+        if not isinstance(text, str):
+            raise ValidationError(
+                [Issue("search.text.invalid", "text", {"type": type(text).__name__})]
+            )
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError([Issue("search.limit.invalid", "limit", {"value": limit})])
+        text = text[:MAX_QUERY]
+        hits: list[Hit[R]] = []
+        seen: set[str] = set()
+        self._collect(self._by_identifier(text), MatchKind.IDENTIFIER, hits, seen, limit)
+        query, words = normalise_name(text)
+        if not words or len(hits) >= limit:
+            return hits
+        spaced = " " + query
+        lo, hi = self._base.name_range(spaced)
+        extra = self._extra.values()
+        sources: tuple[tuple[MatchKind, Iterable[int], list[_Entry]], ...] = (
+            (MatchKind.NAME_PREFIX, range(lo, hi), [e for e in extra if e.name.startswith(spaced)]),
+            (
+                MatchKind.TOKEN_PREFIX,
+                self._by_words(words, lo, hi),
+                [e for e in extra if _words_match([" " + w for w in words], e.name)],
+            ),
+            (
+                MatchKind.CONTAINS,
+                self._base.containing(query),
+                [e for e in extra if query in e.name],
+            ),
+        )
+        for kind, positions, added in sources:
+            if len(hits) >= limit:
+                break
+            found: Iterator[tuple[str, str, Any]] = self._alive(positions, seen)
+            if added:
+                added.sort(key=lambda e: e.order)
+                found = heapq.merge(found, ((e.name, e.id, e.record) for e in added))
+            self._collect(
+                ((rid, record, "name") for _, rid, record in found), kind, hits, seen, limit
+            )
+        return hits
+
+    def _collect(
+        self,
+        found: Iterable[tuple[str, Any, str]],
+        kind: MatchKind,
+        hits: list[Hit[R]],
+        seen: set[str],
+        limit: int,
+    ) -> None:
+        for rid, record, path in found:
+            if len(hits) >= limit:
+                return
+            if rid not in seen:
+                seen.add(rid)
+                hits.append(Hit(record, kind, path))
+
+    def _alive(self, positions: Iterable[int], seen: set[str]) -> Iterator[tuple[str, str, Any]]:
+        base, removed = self._base, self._removed
+        names, ids, records = base.names, base.ids, base.records
+        for position in positions:
+            if position not in removed and ids[position] not in seen:
+                yield names[position], ids[position], records[position]
+
+    def _by_identifier(self, text: str) -> list[tuple[str, Any, str]]:
+        found: dict[str, tuple[str, str, Any, str]] = {}
+        base = self._base
+        for key in query_keys(text):
+            for position, path in base.with_key(key):
+                if position not in self._removed:
+                    rid = base.ids[position]
+                    found.setdefault(rid, (base.names[position], rid, base.records[position], path))
+            for entry in self._extra.values():
+                path_of = entry.keys.get(key)
+                if path_of is not None:
+                    found.setdefault(entry.id, (entry.name, entry.id, entry.record, path_of))
+        return [
+            (rid, record, path)
+            for _, rid, record, path in sorted(found.values(), key=lambda f: f[:2])
+        ]
+
+    def _by_words(self, words: tuple[str, ...], lo: int, hi: int) -> Iterator[int]:
+        """Positions whose name has, for every query word, a word it prefixes.
+
+        Takes the postings of the most selective query word and checks the others on
+        the name itself (a substring test on the spaced name, in C); positions in
+        ``[lo, hi)`` are whole-name prefix hits, already reported.
+        """
+        base = self._base
+        ordered = sorted(set(words), key=base.word_count)
+        candidates = base.with_word(ordered[0])
+        if lo < hi:
+            cut, end = bisect_left(candidates, lo), bisect_left(candidates, hi)
+            found: Iterator[int] = chain(candidates[:cut], candidates[end:])
+        else:
+            found = iter(candidates)
+        for word in ordered[1:]:
+            found = _having(found, " " + word, base.names)
+        return found
+
+
+def _having(positions: Iterator[int], spaced_word: str, names: Sequence[str]) -> Iterator[int]:
+    """The positions whose name has a word starting with ``spaced_word`` (space first)."""
+    return (p for p in positions if spaced_word in names[p])
+
+
+def _words_match(spaced_words: Sequence[str], name: str) -> bool:
+    """Whether every word (with its leading space) starts a word of ``name`` (spaced too)."""
+    return all(word in name for word in spaced_words)

@@ -1,0 +1,413 @@
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clientcore import NotFound, Party, ValidationError
+from clientcore._messages import templates
+from clientcore._text import fold
+from clientcore.query import _search
+from clientcore.query._search import Hit, MatchKind, SearchIndex, normalise_name, query_keys
+
+
+def company(pid: str, name: str, **fields: Any) -> Party:
+    return Party(id=pid, kind="client_company", name=name, **fields)
+
+
+def person(pid: str, name: str, **fields: Any) -> Party:
+    return Party(id=pid, kind="client_person", name=name, **fields)
+
+
+def found(hits: list[Hit[Any]]) -> list[tuple[str, str, str]]:
+    return [
+        (h.record.id if hasattr(h.record, "id") else h.record["id"], h.kind.value, h.matched)
+        for h in hits
+    ]
+
+
+def ids(hits: list[Hit[Any]]) -> list[str]:
+    return [h.record.id for h in hits]
+
+
+REGISTRY = [
+    company(
+        "bp",
+        "Bakkerij Peeters BV",
+        enterprise_number="0403170701",
+        vat_number="BE0403170701",
+        number="C000123",
+        iban="BE71096123456769",
+        email="Info@Bakkerij-Peeters.be",
+        phone="+3221234567",
+    ),
+    person("an", "Ann Bakker", national_number="85073003328", phone="+31201234567"),
+    person("jd", "Jan Debakker", bsn="111222333"),
+    company("ce", "Café Élan SRL", kvk_number="12345678"),
+    company("pe", "Peeters & Zonen NV"),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex[Party]:
+    return SearchIndex(REGISTRY)
+
+
+# --- names ---
+
+
+def test_every_query_word_prefixing_a_word_of_the_name_finds_it(index: SearchIndex[Party]) -> None:
+    assert [("bp", "token_prefix", "name")] == found(index.search("pee bak"))
+
+
+def test_a_whole_name_prefix_finds_it_case_and_accents_ignored(index: SearchIndex[Party]) -> None:
+    assert [("bp", "name_prefix", "name")] == found(index.search("BAKKERIJ pée"))
+
+
+def test_accented_names_are_found_without_accents_and_the_other_way_round(
+    index: SearchIndex[Party],
+) -> None:
+    assert (["ce"], ["ce"]) == (ids(index.search("cafe elan")), ids(index.search("ÉLÀN")))
+
+
+def test_a_query_word_that_prefixes_no_word_of_the_name_finds_nothing(
+    index: SearchIndex[Party],
+) -> None:
+    assert [] == index.search("bak xyz")
+
+
+def test_a_name_that_only_contains_the_text_comes_last(index: SearchIndex[Party]) -> None:
+    expected = [
+        ("bp", "name_prefix", "name"),
+        ("an", "token_prefix", "name"),
+        ("jd", "contains", "name"),
+    ]
+    assert expected == found(index.search("bak"))
+
+
+def test_punctuation_in_names_and_queries_separates_words(index: SearchIndex[Party]) -> None:
+    assert ["pe"] == ids(index.search("peeters & zonen"))
+
+
+def test_hits_of_one_kind_are_ordered_by_name_then_id() -> None:
+    index = SearchIndex(
+        [
+            person("z", "Jan Peeters"),
+            person("b", "Jan Peeters"),
+            person("a", "Jan Maes"),
+            person("c", "An Jansens"),
+        ]
+    )
+    assert ["a", "b", "z", "c"] == ids(index.search("jan"))
+
+
+def test_blank_or_punctuation_only_text_finds_nothing(index: SearchIndex[Party]) -> None:
+    assert ([], [], []) == (index.search(""), index.search("   "), index.search("&-/"))
+
+
+def test_an_empty_index_finds_nothing() -> None:
+    index: SearchIndex[Party] = SearchIndex([])
+    assert ([], 0) == (index.search("bak 0403170701"), len(index))
+
+
+def test_the_limit_caps_the_hits_best_first(index: SearchIndex[Party]) -> None:
+    assert ["bp", "an"] == ids(index.search("bak", limit=2))
+
+
+# --- identifiers ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0403.170.701", ("bp", "identifier", "enterprise_number")),
+        ("0403170701", ("bp", "identifier", "enterprise_number")),
+        ("403.170.701", ("bp", "identifier", "enterprise_number")),
+        ("BE 0403 170 701", ("bp", "identifier", "vat_number")),
+        ("be0403170701", ("bp", "identifier", "vat_number")),
+        ("85.07.30-033.28", ("an", "identifier", "national_number")),
+        ("+32 2 123 45 67", ("bp", "identifier", "phone")),
+        ("02 123 45 67", ("bp", "identifier", "phone")),
+        ("0032 2 123 45 67", ("bp", "identifier", "phone")),
+        ("020 123 4567", ("an", "identifier", "phone")),
+        ("BE71 0961 2345 6769", ("bp", "identifier", "iban")),
+        ("c-000123", ("bp", "identifier", "number")),
+        (" info@BAKKERIJ-peeters.be ", ("bp", "identifier", "email")),
+        ("1112.22.333", ("jd", "identifier", "bsn")),
+        ("1234 5678", ("ce", "identifier", "kvk_number")),
+    ],
+)
+def test_an_identifier_typed_in_any_format_finds_its_party(
+    index: SearchIndex[Party], text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected == found(index.search(text))[0]
+
+
+def test_identifiers_stored_in_a_display_format_are_found_too() -> None:
+    index = SearchIndex(
+        [
+            company(
+                "x",
+                "X",
+                enterprise_number="BE 0403.170.701",
+                vat_number="0403 170 701",
+                phone="02 123 45 67",
+                address={"country": "BE"},
+            ),
+            company(
+                "y",
+                "Y",
+                enterprise_number="403170701",
+                phone="020 123 4567",
+                address={"country": "NL"},
+            ),
+        ]
+    )
+    assert (["x", "y"], ["x"], ["y"]) == (
+        ids(index.search("0403170701")),
+        ids(index.search("+3221234567")),
+        ids(index.search("+31 20 123 4567")),
+    )
+
+
+def test_an_identifier_hit_ranks_before_name_hits() -> None:
+    index = SearchIndex(
+        [company("a", "12345678 Holding"), company("b", "Zeta", kvk_number="12345678")]
+    )
+    assert [("b", "identifier", "kvk_number"), ("a", "name_prefix", "name")] == found(
+        index.search("12345678")
+    )
+
+
+def test_parties_sharing_an_identifier_are_all_found_ordered_by_name() -> None:
+    twins = SearchIndex(
+        [
+            company("b2", "Peeters Bis", enterprise_number="0403170701"),
+            *REGISTRY,
+            company("b3", "Aa Peeters", enterprise_number="BE 0403.170.701"),
+        ]
+    )
+    assert ["b3", "bp", "b2"] == ids(twins.search("0403.170.701"))
+
+
+def test_a_party_matched_by_two_identifiers_appears_once(index: SearchIndex[Party]) -> None:
+    assert 1 == len(index.search("0403170701"))
+
+
+def test_postal_codes_are_no_search_identifiers() -> None:
+    index = SearchIndex([company("g", "Gentse Bakker", address={"postal_code": "9000"})])
+    assert [] == index.search("9000")
+
+
+def test_query_keys_try_country_prefixes_and_phone_regions() -> None:
+    assert ["NL123456789B01"] == query_keys("nl 1234.56.789.B01")[:1]
+    assert {"+3221234567", "+3121234567"} <= set(query_keys("02 123 45 67"))
+
+
+def test_junk_identifiers_in_records_are_ignored() -> None:
+    index = SearchIndex(
+        [{"id": "m", "name": "M", "phone": "call me", "number": 42, "iban": ["x"], "email": ""}]
+    )
+    assert (["m"], []) == ([h.record["id"] for h in index.search("42")], index.search("call me!"))
+
+
+# --- records that are mappings ---
+
+
+def test_mappings_with_the_same_field_paths_are_searched_like_parties() -> None:
+    rows = [
+        {"id": "r1", "name": "Bakkerij Peeters", "enterprise_number": "0403.170.701"},
+        {"id": "r2", "name": "Maes", "eid": {"card_number": "591-1917064-58"}},
+        {"id": "r3", "name": "Flat", "eid.card_number": "592507940682"},
+    ]
+    index = SearchIndex(rows)
+    assert [
+        [("r1", "identifier", "enterprise_number")],
+        [("r2", "identifier", "eid.card_number")],
+        [("r3", "identifier", "eid.card_number")],
+        [("r1", "token_prefix", "name")],
+    ] == [found(index.search(q)) for q in ("0403170701", "591191706458", "592-5079406-82", "pee")]
+
+
+# --- refusals ---
+
+
+def assert_three_languages(err: ValidationError, code: str) -> None:
+    assert code == err.issues[0].code
+    assert templates(code) is not None
+    assert 3 == len({err.issues[0].message(lang) for lang in ("en", "nl", "fr")})
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, 2.5, "5"])
+def test_a_limit_that_is_no_positive_whole_number_is_refused(
+    index: SearchIndex[Party], limit: Any
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        index.search("bak", limit=limit)
+    assert_three_languages(err.value, "search.limit.invalid")
+
+
+def test_search_text_that_is_no_text_is_refused(index: SearchIndex[Party]) -> None:
+    with pytest.raises(ValidationError) as err:
+        index.search(None)  # type: ignore[arg-type]
+    assert_three_languages(err.value, "search.text.invalid")
+
+
+def test_records_with_the_same_id_are_refused_naming_the_id() -> None:
+    with pytest.raises(ValidationError) as err:
+        SearchIndex([person("x", "A"), person("x", "B"), person("y", "C")])
+    assert_three_languages(err.value, "search.id.duplicate")
+    assert [{"id": "x"}] == [i.params for i in err.value.issues]
+
+
+def test_a_record_without_id_is_refused_naming_its_position() -> None:
+    with pytest.raises(ValidationError) as err:
+        SearchIndex([{"id": "a", "name": "A"}, {"name": "B"}])
+    assert_three_languages(err.value, "search.id.missing")
+    assert {"position": 1} == err.value.issues[0].params
+
+
+# --- keeping the index current ---
+
+
+def test_an_added_record_is_found_in_its_rank() -> None:
+    index = SearchIndex([person("b", "Jan Peeters"), person("d", "Jan Maes")])
+    index.add(person("a", "Jan Janssens", phone="+3221234567"))
+    assert (["a", "d", "b"], ["a"]) == (ids(index.search("jan")), ids(index.search("02 123 45 67")))
+
+
+def test_adding_a_record_with_a_known_id_replaces_it() -> None:
+    index = SearchIndex([person("a", "Jan Peeters")])
+    index.add(person("a", "Els Maes"))
+    assert ([], ["a"], 1) == (index.search("jan"), ids(index.search("els")), len(index))
+
+
+def test_a_removed_record_is_no_longer_found() -> None:
+    index = SearchIndex([person("a", "Jan Peeters", national_number="85073003328")])
+    index.add(person("b", "Jan Maes"))
+    index.remove("a")
+    index.remove("b")
+    assert ([], [], 0, False) == (
+        index.search("jan"),
+        index.search("85073003328"),
+        len(index),
+        "a" in index,
+    )
+
+
+def test_removing_an_unknown_id_raises_not_found() -> None:
+    index = SearchIndex([person("a", "Jan")])
+    index.remove("a")
+    with pytest.raises(NotFound):
+        index.remove("a")
+
+
+def test_many_additions_rebuild_the_index_and_keep_every_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_search, "_MAX_EXTRA", 3)
+    index = SearchIndex([person("p0", "Peeters 0")])
+    for i in range(1, 10):
+        index.add(person(f"p{i}", f"Peeters {i}"))
+    index.remove("p4")
+    assert ([f"p{i}" for i in range(10) if i != 4], 0 < len(index._extra) <= 3) == (
+        ids(index.search("peeters")),
+        True,
+    )
+
+
+def test_merged_word_postings_stay_right_when_the_cache_evicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_search, "_CACHE_BUDGET", 2)
+    index = SearchIndex(
+        [
+            person("a", "Zeta Bakker"),
+            person("b", "Zeta Bakkerij"),
+            person("c", "Zeta Peeters"),
+            person("d", "Zeta Peetermans"),
+        ]
+    )
+    queries = ["bak", "pee", "bak", "pee", "zeta pee"]
+    assert [["a", "b"], ["d", "c"], ["a", "b"], ["d", "c"], ["d", "c"]] == [
+        ids(index.search(q)) for q in queries
+    ]
+    assert 1 == len(index._base.prefix_cache)
+
+
+# --- properties ---
+
+WORDS = [
+    "bak",
+    "bakker",
+    "bakkerij",
+    "peeters",
+    "pee",
+    "de",
+    "smet",
+    "desmet",
+    "élan",
+    "elan",
+    "café",
+    "an",
+    "ann",
+    "nv",
+    "bv",
+]
+names = st.lists(st.sampled_from(WORDS), min_size=0, max_size=4).map(" ".join)
+
+
+def reference(records: list[tuple[str, str]], text: str, limit: int) -> list[tuple[str, str]]:
+    """The ranking written plainly: what the index must return for name queries."""
+    query, words = normalise_name(text)
+    if not words:
+        return []
+    out = []
+    for rid, name in records:
+        norm, name_words = normalise_name(name)
+        if norm.startswith(query):
+            kind = MatchKind.NAME_PREFIX
+        elif all(any(w.startswith(q) for w in name_words) for q in words):
+            kind = MatchKind.TOKEN_PREFIX
+        elif query in norm:
+            kind = MatchKind.CONTAINS
+        else:
+            continue
+        out.append((kind.rank, norm, rid, kind.value))
+    return [(rid, kind) for _, _, rid, kind in sorted(out)[:limit]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(names, max_size=25),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+    | st.sampled_from(["ak", "eeters", "k p", "an b", "e"]),
+    st.integers(1, 8),
+    st.data(),
+)
+def test_search_agrees_with_a_plain_reference_ranking(
+    record_names: list[str], text: str, limit: int, data: st.DataObject
+) -> None:
+    records = [(f"r{i:02d}", name) for i, name in enumerate(record_names)]
+    split = data.draw(st.integers(0, len(records)))
+    index = SearchIndex([person(rid, name or "x") for rid, name in records[:split]])
+    for rid, name in records[split:]:
+        index.add(person(rid, name or "x"))
+    expected = reference([(rid, name or "x") for rid, name in records], text, limit)
+    assert expected == [(h.record.id, h.kind.value) for h in index.search(text, limit)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=string.printable + "éÉçß\u00a0ﬁ_", max_size=20), max_size=8))
+def test_names_normalised_in_bulk_equal_names_normalised_one_by_one(raw: list[str]) -> None:
+    assert [" " + normalise_name(fold(n))[0] for n in raw] == _search._names(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.integers(1, 5))
+def test_any_text_searches_without_error(text: str, limit: int) -> None:
+    index = SearchIndex(REGISTRY)
+    assert len(index.search(text, limit)) <= limit
