@@ -59,3 +59,23 @@ def test_compiling_takes_under_a_millisecond() -> None:
         (flt & F("version").ne(i)).compile(schema=default_schema())
     per_compile = (time.perf_counter() - started) / 50
     assert per_compile < 0.005  # generous on a noisy 2-core machine; bench/ quotes the median
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    filters(),
+    st.lists(parties(), max_size=5),
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["name", "labels", "vat_liable", "version"]), st.text(max_size=4)
+        ),
+        max_size=3,
+    ),
+)
+def test_select_keeps_exactly_what_the_predicate_keeps(
+    flt: Filter, sample: list[Party], rows: list[dict[str, str]]
+) -> None:
+    records: list[object] = [*sample, *rows]
+    predicate = flt.compile(today=TODAY)
+    assert [r for r in records if predicate(r)] == flt.select(records, today=TODAY)
+    assert len(records) == flt.count(iter(records), today=TODAY).total

@@ -230,21 +230,18 @@ class Filter:
 
     def select(self, records: Iterable[Any], today: dt.date | None = None) -> list[Any]:
         """The records that match, in order."""
-        predicate = self.compile(today=today)
-        return [r for r in records if predicate(r)]
+        from clientcore.query._compile import compile_both
+
+        return compile_both(self, None, today).select(records)
 
     def count(self, records: Iterable[Any], today: dt.date | None = None) -> Selection:
         """The matching records with the ``matched / total`` counter ("37 / 1,204")."""
-        from clientcore.query._compile import Selection
+        from clientcore.query._compile import Selection, compile_both
 
-        predicate = self.compile(today=today)
-        items: list[Any] = []
-        total = 0
-        for record in records:
-            total += 1
-            if predicate(record):
-                items.append(record)
-        return Selection(tuple(items), len(items), total)
+        if not isinstance(records, (list, tuple)):
+            records = list(records)
+        items = compile_both(self, None, today).select(records)
+        return Selection(tuple(items), len(items), len(records))
 
     def __repr__(self) -> str:
         return f"Filter({self.to_json_text()})"
