@@ -33,7 +33,6 @@ clientcore._errors.FilterError: unknown text filter option 'like' @ $.name.type
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,6 +43,7 @@ import attrs
 from clientcore._errors import FilterError
 from clientcore.model import Schema
 from clientcore.model._schema import Field, FieldType
+from clientcore.query._jsonpath import json_key, json_type
 from clientcore.query._tree import (
     COMPLEMENT,
     MAX_NODES,
@@ -132,23 +132,10 @@ _FLOAT: Final = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
 
 def _key(where: str, key: str) -> str:
-    """``where`` followed by ``key``: ``$.name`` or ``$["address.city"]``."""
-    if _IDENT.match(key):
-        return f"{where}.{key}"
-    return f"{where}[{json.dumps(key[:80], ensure_ascii=False)}]"
+    return json_key(where, key, 80)
 
 
-def _type(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "boolean",
-        int: "number",
-        float: "number",
-        str: "text",
-        list: "array",
-        dict: "object",
-    }.get(type(value), type(value).__name__)
+_type = json_type
 
 
 def _all_of(parts: Sequence[Filter]) -> Filter:

@@ -26,7 +26,6 @@ clientcore._errors.FilterError: JsonLogic operator '+' has no clientcore filter 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -35,6 +34,7 @@ from typing import Any, Final
 from clientcore._errors import FilterError
 from clientcore.model import Schema
 from clientcore.model._schema import FieldType
+from clientcore.query._jsonpath import json_key, json_type
 from clientcore.query._tree import (
     COMPLEMENT,
     MAX_DEPTH,
@@ -220,22 +220,10 @@ def from_json_logic(obj: Any, schema: Schema | None = None) -> Filter:
 
 
 def _key(where: str, key: str) -> str:
-    if _IDENT.match(key):
-        return f"{where}.{key}"
-    return f"{where}[{json.dumps(key[:40], ensure_ascii=False)}]"
+    return json_key(where, key, 40)
 
 
-def _type(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "boolean",
-        int: "number",
-        float: "number",
-        str: "text",
-        list: "array",
-        dict: "object",
-    }.get(type(value), type(value).__name__)
+_type = json_type
 
 
 def _is_var(node: Any) -> bool:
