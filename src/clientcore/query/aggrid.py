@@ -125,7 +125,6 @@ def _read_options(given: Mapping[str, Any], known: frozenset[str]) -> _Options:
 
 # --- shared helpers ---
 
-_IDENT: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _DATE: Final = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?\Z")
 _INT: Final = re.compile(r"-?\d{1,19}\Z")
 _FLOAT: Final = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")

@@ -80,7 +80,6 @@ _NO_FORM: Final[Mapping[str, str]] = {
     "valid": "JsonLogic knows no identifier checks",
     "invalid": "JsonLogic knows no identifier checks",
 }
-_IDENT: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
