@@ -26,6 +26,7 @@ from clientcore._errors import (
 )
 from clientcore.adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from clientcore.bulk import BulkPlan, FieldsChanged, Preview, Receipt
+from clientcore.completeness import Report, Rule, RuleSet, Severity, check, default_rules
 from clientcore.model import (
     Acceptance,
     Actor,
@@ -105,8 +106,12 @@ __all__ = [
     "Preview",
     "Reason",
     "Receipt",
+    "Report",
     "RolePolicy",
+    "Rule",
+    "RuleSet",
     "Schema",
+    "Severity",
     "StaffRoles",
     "StatusChanged",
     "StatusFacts",
@@ -119,6 +124,8 @@ __all__ = [
     "UnknownField",
     "ValidationError",
     "__version__",
+    "check",
+    "default_rules",
     "default_schema",
     "from_row",
     "read_csv",

@@ -77,3 +77,9 @@ def test_explain_is_empty_exactly_when_the_record_matches(
     for failure in failures:
         assert failure.text
         assert not re.search(r"\{[a-z_]+\}", failure.text)
+
+
+def test_not_invalid_explains_why_the_value_is_invalid() -> None:
+    p = Party(kind="client_company", name="A", enterprise_number="0403170702")
+    [failure] = explain(~F("enterprise_number").invalid(), p)
+    assert "identifier.invalid_checksum" == failure.code

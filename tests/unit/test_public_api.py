@@ -18,6 +18,8 @@ PUBLIC = [
     "clientcore.bulk.ops",
     "clientcore.query.aggrid",
     "clientcore.query.jsonlogic",
+    "clientcore.completeness",
+    "clientcore.ports",
 ]
 
 

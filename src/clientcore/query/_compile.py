@@ -212,6 +212,13 @@ class _Gen:
             }[op]
             inner = self.leaf(attrs.evolve(cond, op=positive), rec, item_of)
             return f"(not {inner})" if inner is not None else None
+        if op in ("valid", "invalid") and item_of is None and cond.path in IDENTIFIERS:
+            check = self.const(IDENTIFIERS[cond.path].is_valid, "i")
+            country = f"({rec}.address.country if {rec}.address is not None else None)"
+            verdict = f"{check}({v}, {country})"
+            if op == "invalid":
+                verdict = f"not {verdict}"
+            return f"(({v} := {get}) is not None and {v}.strip() != '' and {verdict})"
         if op == "blank":
             if kind in (FieldType.TEXT, FieldType.CHOICE) and not field.custom:
                 return f"((({v} := {get}) is None) or not {v}.strip())"

@@ -184,6 +184,9 @@ def _failures(
         return [Failure(prefix, "none_of", _w("none_of", lang).format(v=parts))]
     if isinstance(flt, Not):
         child = flt.child
+        if isinstance(child, Cond) and child.op == "invalid":
+            # "not invalid" fails only on a filled-in invalid value: say why it is invalid
+            return [_leaf_failure(attrs.evolve(child, op="valid"), record, today, lang)]
         if isinstance(child, Cond) and child.op in COMPLEMENT:
             flipped = attrs.evolve(child, op=COMPLEMENT[child.op])
             return _failures(flipped, record, today, lang, prefix)

@@ -1,0 +1,341 @@
+"""Running rules over parties: :func:`check` and the :class:`Report` it returns.
+
+Each scope and requirement is compiled once (:meth:`clientcore.query.Filter.compile`)
+and the compiled predicates run over every record; rules that share a scope share the
+parties in scope. Why a party fails (:func:`clientcore.query.explain`) is worked out
+only when asked, one finding at a time, so a check over many parties stays fast.
+
+>>> import datetime as dt
+>>> from clientcore import Party
+>>> report = check([Party(kind="client_company", name="Peeters BV", status="client",
+...                       vat_liable=True)], today=dt.date(2026, 1, 1))
+>>> vat = report.result("vat")
+>>> vat.in_scope, vat.failing
+(1, 1)
+>>> print(vat.findings[0].explanation())
+tasks: no item where code is 'vat' and active is true
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import filterfalse
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from clientcore._errors import FilterError, Issue, ValidationError
+from clientcore._messages import LANGS, define
+from clientcore.completeness._pack import default_rules
+from clientcore.completeness._rules import Rule, RuleSet, Severity
+from clientcore.model import Party, RowResult
+from clientcore.query import Failure, Filter, explain
+
+if TYPE_CHECKING:
+    import pandas
+
+    from clientcore.model import Schema
+
+define(
+    {
+        "completeness.needs_today": (
+            "Rules {rules} use a relative date: pass today= (the library never reads the clock).",
+            "Regels {rules} gebruiken een relatieve datum: geef today= mee (de bibliotheek "
+            "leest nooit de klok).",
+            "Les règles {rules} utilisent une date relative : passez today= (la bibliothèque "
+            "ne lit jamais l'horloge).",
+        ),
+        "completeness.today.invalid": (
+            "today must be a date, not {value}.",
+            "today moet een datum zijn, niet {value}.",
+            "today doit être une date, pas {value}.",
+        ),
+        "completeness.record.invalid": (
+            "Record {index} is neither a party, a mapping nor a row result ({value}).",
+            "Record {index} is geen partij, mapping of rijresultaat ({value}).",
+            "L'enregistrement {index} n'est ni une partie, ni un dictionnaire, ni un résultat "
+            "de ligne ({value}).",
+        ),
+        "completeness.unknown_rule": (
+            "The report has no rule with id '{id}'.",
+            "Het verslag heeft geen regel met id '{id}'.",
+            "Le rapport n'a pas de règle avec l'id '{id}'.",
+        ),
+    }
+)
+
+#: The ``rule`` of a row of :meth:`Report.to_rows` for a row of a file that could not be
+#: read (the parentheses keep it apart from every rule id).
+UNREADABLE: str = "(unreadable)"
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValidationError([Issue("rule.lang.invalid", "lang", {"value": repr(lang)[:40]})])
+    return lang
+
+
+def _field(record: Any, name: str) -> str | None:
+    value = record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+@attrs.frozen
+class Finding:
+    """One party that fails one rule: the party (or mapping), its row in the file when
+    it came from one, and why it fails, worked out on demand."""
+
+    rule: Rule
+    record: Any = attrs.field(hash=False)  # a mapping record is not hashable
+    row: int | None = None
+    today: dt.date | None = None
+
+    @property
+    def party_id(self) -> str | None:
+        """The party's ``id``."""
+        return _field(self.record, "id")
+
+    @property
+    def number(self) -> str | None:
+        """The party's client or relation number."""
+        return _field(self.record, "number")
+
+    @property
+    def name(self) -> str | None:
+        """The party's name."""
+        return _field(self.record, "name")
+
+    def reasons(self, lang: str = "en") -> list[Failure]:
+        """Which parts of the requirement fail, in words (see :func:`clientcore.query.explain`)."""
+        return explain(self.rule.require, self.record, self.today, _check_lang(lang))
+
+    def explanation(self, lang: str = "en") -> str:
+        """The reasons as one line, joined by ``; ``."""
+        return "; ".join(failure.text for failure in self.reasons(lang))
+
+
+@attrs.frozen
+class RuleResult:
+    """How one rule fared: how many parties were in its scope, and which of them fail."""
+
+    rule: Rule
+    in_scope: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def failing(self) -> int:
+        """How many parties in scope fail the requirement."""
+        return len(self.findings)
+
+    @property
+    def passing(self) -> int:
+        """How many parties in scope meet the requirement."""
+        return self.in_scope - len(self.findings)
+
+    @property
+    def ok(self) -> bool:
+        """No party in scope fails."""
+        return not self.findings
+
+
+@attrs.frozen
+class Report:
+    """The outcome of :func:`check`: one :class:`RuleResult` per rule, in rule order.
+
+    ``records`` counts the parties checked; ``rejected`` holds the rows of a file that
+    could not become a party (with their row numbers and issues), which were not
+    checked. ``lang`` is the default language of every rendering; ``source`` names
+    where the parties came from (a file), when known.
+    """
+
+    rules: RuleSet
+    results: tuple[RuleResult, ...]
+    records: int
+    rejected: tuple[RowResult, ...] = ()
+    today: dt.date | None = None
+    lang: str = "en"
+    source: str | None = None
+
+    def result(self, rule_id: str) -> RuleResult:
+        """The result of the rule with this id."""
+        for result in self.results:
+            if result.rule.id == rule_id:
+                return result
+        raise ValidationError([Issue("completeness.unknown_rule", "rule", {"id": rule_id})])
+
+    @property
+    def failed(self) -> tuple[RuleResult, ...]:
+        """The results of the rules that at least one party fails."""
+        return tuple(r for r in self.results if r.findings)
+
+    def findings(self) -> Iterator[Finding]:
+        """Every finding, rule by rule."""
+        for result in self.results:
+            yield from result.findings
+
+    def failing_rules(self, severity: Severity | str) -> tuple[RuleResult, ...]:
+        """The failed rules of one severity (``error``, ``warning`` or ``info``)."""
+        try:
+            wanted = Severity(severity)
+        except ValueError:
+            raise ValidationError(
+                [Issue("rule.severity.invalid", "severity", {"value": repr(severity)[:40]})]
+            ) from None
+        return tuple(r for r in self.failed if r.rule.severity is wanted)
+
+    @property
+    def ok(self) -> bool:
+        """No rule of severity ``error`` fails and every row could be read.
+
+        ``clientcore check`` exits 1 when this is false: a row that cannot be read
+        cannot be checked, so the check cannot vouch for it.
+        """
+        return not self.rejected and not self.failing_rules(Severity.ERROR)
+
+    # --- renderings (see clientcore.completeness._render) ---
+
+    def to_text(self, lang: str | None = None, limit: int | None = 5) -> str:
+        """A compact table for the terminal (rule, severity, in scope, failing, title),
+        then the first ``limit`` failures of each failed rule (all when ``None``) and the
+        rows that could not be read."""
+        from clientcore.completeness._render import to_text
+
+        return to_text(self, _check_lang(lang or self.lang), limit)
+
+    def to_html(self, lang: str | None = None, limit: int | None = 50, page: bool = False) -> str:
+        """HTML: per-rule counts with severity colours and a collapsible list of the
+        failing parties per rule (at most ``limit`` each; all when ``None``). With
+        ``page``, a whole HTML document. Every text is escaped."""
+        from clientcore.completeness._render import to_html
+
+        return to_html(self, _check_lang(lang or self.lang), limit, page)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_rows(self, lang: str | None = None) -> list[dict[str, Any]]:
+        """One dict per failure: ``rule``, ``severity``, ``title``, ``party_id``,
+        ``number``, ``name``, ``row``, ``explanation``; then one per unreadable row, with
+        ``rule`` :data:`UNREADABLE` and the row's issues as the explanation."""
+        from clientcore.completeness._render import to_rows
+
+        return to_rows(self, _check_lang(lang or self.lang))
+
+    def to_pandas(self, lang: str | None = None) -> pandas.DataFrame:
+        """:meth:`to_rows` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from clientcore.completeness._render import to_pandas
+
+        return to_pandas(self, _check_lang(lang or self.lang))
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        """The whole report as JSON-ready data, every failure with its reasons."""
+        from clientcore.completeness._render import to_json
+
+        return to_json(self, _check_lang(lang or self.lang))
+
+    def to_csv(self, lang: str | None = None) -> str:
+        """:meth:`to_rows` as CSV text (a header, then one line per row)."""
+        from clientcore.completeness._render import to_csv
+
+        return to_csv(self, _check_lang(lang or self.lang))
+
+
+Record = Party | Mapping[str, Any] | RowResult
+
+
+def _as_ruleset(rules: RuleSet | Iterable[Rule] | None) -> RuleSet:
+    if rules is None:
+        return default_rules()
+    if isinstance(rules, RuleSet):
+        return rules
+    return RuleSet("rules", list(rules))
+
+
+def check(
+    parties: Iterable[Record],
+    rules: RuleSet | Iterable[Rule] | None = None,
+    today: dt.date | None = None,
+    lang: str = "en",
+    *,
+    schema: Schema | None = None,
+) -> Report:
+    """Run ``rules`` (the built-in :func:`default_rules` when ``None``) over ``parties``.
+
+    ``parties`` holds parties, plain mappings (rows read without building a party) or
+    :class:`~clientcore.model.RowResult` values from a reader such as
+    :func:`~clientcore.model.read_csv`; a row result without a party is reported in
+    :attr:`Report.rejected` with its row number. ``today`` is the day relative dates
+    (``Today(0)``: eID validity, AML age) are resolved against; nothing reads the clock,
+    so rules that hold one refuse to run without it (:class:`~clientcore.FilterError`).
+    ``lang`` is the report's default language. With a ``schema``, every filter is first
+    checked against it.
+    """
+    ruleset = _as_ruleset(rules)
+    _check_lang(lang)
+    if today is not None and (not isinstance(today, dt.date) or isinstance(today, dt.datetime)):
+        raise ValidationError(
+            [Issue("completeness.today.invalid", "today", {"value": repr(today)[:40]})]
+        )
+    needs_today = ruleset.uses_today()
+    if needs_today and today is None:
+        issue = Issue("completeness.needs_today", "today", {"rules": ", ".join(needs_today)})
+        raise FilterError(issue.message(), "today", [issue])
+    if schema is not None:
+        ruleset.validate(schema)
+    compiled = [
+        (rule, rule.scope.compile(schema, today), rule.require.compile(schema, today))
+        for rule in ruleset
+    ]
+    records, rows, rejected = _collect(parties)
+    scoped: dict[Filter, list[Any]] = {}
+    results = []
+    for rule, scope, require in compiled:
+        in_scope = scoped.get(rule.scope)
+        if in_scope is None:
+            in_scope = scoped[rule.scope] = list(filter(scope, records))
+        failing = list(filterfalse(require, in_scope))
+        if rows is None:
+            findings = tuple([Finding(rule, record, None, today) for record in failing])
+        else:
+            findings = tuple([Finding(rule, r, rows.get(id(r)), today) for r in failing])
+        results.append(RuleResult(rule, len(in_scope), findings))
+    return Report(ruleset, tuple(results), len(records), tuple(rejected), today, lang)
+
+
+def _collect(
+    parties: Iterable[Record],
+) -> tuple[list[Any], dict[int, int] | None, list[RowResult]]:
+    """The records to check, the row of each (by ``id``) when any came with one, and the
+    rows that could not be read."""
+    records: list[Any] = []
+    rows: dict[int, int] | None = None  # by id(): parties need not be hashable
+    rejected: list[RowResult] = []
+    for index, item in enumerate(parties):
+        if item.__class__ is Party or isinstance(item, (Party, Mapping)):
+            records.append(item)
+        elif isinstance(item, RowResult):
+            if item.party is None:
+                rejected.append(item)
+                continue
+            if rows is None:
+                rows = {}
+            rows[id(item.party)] = item.row
+            records.append(item.party)
+        else:
+            raise ValidationError(
+                [
+                    Issue(
+                        "completeness.record.invalid",
+                        f"parties[{index}]",
+                        {"index": index, "value": type(item).__name__},
+                    )
+                ]
+            )
+    return records, rows, rejected
+
+
+__all__ = ["UNREADABLE", "Finding", "Record", "Report", "RuleResult", "check"]

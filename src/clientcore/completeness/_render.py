@@ -1,0 +1,509 @@
+"""Renderings of a completeness report: text, HTML, rows, CSV, JSON and pandas.
+
+Every text a person reads is in English, Dutch or French; explanations come from
+:func:`clientcore.query.explain` and are computed only for the failures shown.
+
+>>> import datetime as dt
+>>> from clientcore import Party
+>>> from clientcore.completeness import check, default_rules
+>>> p = Party(id="p1", kind="client_company", name="Peeters BV", status="client")
+>>> report = check([p], default_rules().only("closing"), today=dt.date(2026, 1, 1))
+>>> to_rows(report, "nl")[0]["explanation"]
+"tasks: geen item waarvoor code is 'closing' en active is true"
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from clientcore._errors import ClientCoreError, Issue
+from clientcore._messages import define
+from clientcore.completeness._check import UNREADABLE, Finding, Report, RuleResult
+from clientcore.completeness._rules import Severity
+from clientcore.model import RowResult
+
+if TYPE_CHECKING:
+    import pandas
+
+define(
+    {
+        "extra.missing": (
+            "{what} needs the {extra} extra: pip install 'clientcore[{extra}]'.",
+            "{what} heeft de extra {extra} nodig: pip install 'clientcore[{extra}]'.",
+            "{what} a besoin de l'extra {extra} : pip install 'clientcore[{extra}]'.",
+        ),
+    }
+)
+
+
+class MissingExtra(ClientCoreError, ImportError):
+    """An optional dependency is not installed; ``issue`` says which extra to install."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        self.extra = extra
+        self.issue = Issue("extra.missing", "", {"what": what, "extra": extra})
+        self.issues: tuple[Issue, ...] = (self.issue,)
+        super().__init__(self.issue.message())
+
+    def __str__(self) -> str:
+        return self.issue.message()
+
+
+#: The columns of :meth:`Report.to_rows` and of the CSV form, in order.
+ROW_COLUMNS: Final = (
+    "rule",
+    "severity",
+    "title",
+    "party_id",
+    "number",
+    "name",
+    "row",
+    "explanation",
+)
+
+_WORDS: Final[dict[str, tuple[str, str, str]]] = {
+    "heading": (
+        "Completeness check{of}: {records} {parties}, {rules} rules ({name})",
+        "Volledigheidstest{of}: {records} {parties}, {rules} regels ({name})",
+        "Test d'exhaustivité{of} : {records} {parties}, {rules} règles ({name})",
+    ),
+    "of": (" of {source}", " van {source}", " de {source}"),
+    "party": ("party", "partij", "partie"),
+    "parties": ("parties", "partijen", "parties"),
+    "on_day": (", today {day}", ", vandaag {day}", ", aujourd'hui {day}"),
+    "rule": ("rule", "regel", "règle"),
+    "severity": ("severity", "ernst", "gravité"),
+    "in_scope": ("in scope", "in bereik", "concernés"),
+    "failing": ("failing", "falend", "en échec"),
+    "title": ("title", "titel", "titre"),
+    "row": ("row", "rij", "ligne"),
+    "number": ("number", "nummer", "numéro"),
+    "name": ("name", "naam", "nom"),
+    "why": ("why", "waarom", "pourquoi"),
+    "field": ("field", "veld", "champ"),
+    "message": ("message", "melding", "message"),
+    "error": ("error", "fout", "erreur"),
+    "warning": ("warning", "waarschuwing", "avertissement"),
+    "info": ("info", "info", "info"),
+    "failing_head": (
+        "{id} ({severity}): {failing} of {in_scope} failing",
+        "{id} ({severity}): {failing} van {in_scope} falend",
+        "{id} ({severity}) : {failing} sur {in_scope} en échec",
+    ),
+    "first": (", first {shown}", ", eerste {shown}", ", {shown} premiers"),
+    "more": ("… and {more} more", "… en nog {more}", "… et {more} de plus"),
+    "unreadable_head": (
+        "{count} rows could not be read and were not checked",
+        "{count} rijen konden niet gelezen worden en werden niet getest",
+        "{count} lignes n'ont pas pu être lues et n'ont pas été testées",
+    ),
+    "unreadable_title": (
+        "Row cannot be read",
+        "Rij kan niet gelezen worden",
+        "Ligne illisible",
+    ),
+    "summary": (
+        "{failed} of {total} rules fail ({severities}); {findings} failures in all.",
+        "{failed} van {total} regels falen ({severities}); {findings} fouten in totaal.",
+        "{failed} règles sur {total} échouent ({severities}) ; {findings} échecs au total.",
+    ),
+    "all_pass": ("Every rule passes.", "Alle regels slagen.", "Toutes les règles passent."),
+    "verdict_ok": (
+        "Result: OK (no error rule fails, every row read).",
+        "Resultaat: OK (geen foutregel faalt, elke rij gelezen).",
+        "Résultat : OK (aucune règle d'erreur n'échoue, toutes les lignes lues).",
+    ),
+    "verdict_fail": (
+        "Result: FAIL ({reasons}).",
+        "Resultaat: GEFAALD ({reasons}).",
+        "Résultat : ÉCHEC ({reasons}).",
+    ),
+    "error_rules": (
+        "{count} error rules fail",
+        "{count} foutregels falen",
+        "{count} règles d'erreur échouent",
+    ),
+    "bad_rows": (
+        "{count} rows unreadable",
+        "{count} rijen onleesbaar",
+        "{count} lignes illisibles",
+    ),
+}
+
+_LANGS: Final = ("en", "nl", "fr")
+_COLOURS: Final = {
+    Severity.ERROR: "#b03a2e",
+    Severity.WARNING: "#b9770e",
+    Severity.INFO: "#2e86c1",
+}
+_PASS_COLOUR: Final = "#1e8449"
+
+
+def _w(key: str, lang: str) -> str:
+    return _WORDS[key][_LANGS.index(lang)]
+
+
+def _n(value: int, lang: str) -> str:
+    """A count with the thousands separator of ``lang``."""
+    text = f"{value:,}"
+    if lang == "nl":
+        return text.replace(",", ".")
+    if lang == "fr":
+        return text.replace(",", "\u202f")
+    return text
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _heading(report: Report, lang: str) -> str:
+    text = _w("heading", lang).format(
+        of=_w("of", lang).format(source=report.source) if report.source else "",
+        records=_n(report.records, lang),
+        parties=_w("party" if report.records == 1 else "parties", lang),
+        rules=_n(len(report.results), lang),
+        name=report.rules.name,
+    )
+    if report.today is not None:
+        text += _w("on_day", lang).format(day=report.today.isoformat())
+    return text
+
+
+def _shown_findings(result: RuleResult, limit: int | None) -> Sequence[Finding]:
+    return result.findings if limit is None else result.findings[: max(limit, 0)]
+
+
+def _issue_text(issue: Issue, lang: str) -> str:
+    message = issue.message(lang)
+    return f"{issue.path}: {message}" if issue.path else message
+
+
+def _unreadable_text(result: RowResult, lang: str) -> str:
+    return "; ".join(_issue_text(issue, lang) for issue in result.issues)
+
+
+def _summary(report: Report, lang: str) -> list[str]:
+    failed = report.failed
+    lines = []
+    if failed:
+        by_severity = [
+            f"{_w(s.value, lang)}: {_n(len(report.failing_rules(s)), lang)}"
+            for s in Severity
+            if report.failing_rules(s)
+        ]
+        lines.append(
+            _w("summary", lang).format(
+                failed=_n(len(failed), lang),
+                total=_n(len(report.results), lang),
+                severities=", ".join(by_severity),
+                findings=_n(sum(r.failing for r in failed), lang),
+            )
+        )
+    else:
+        lines.append(_w("all_pass", lang))
+    if report.ok:
+        lines.append(_w("verdict_ok", lang))
+    else:
+        reasons = []
+        errors = len(report.failing_rules(Severity.ERROR))
+        if errors:
+            reasons.append(_w("error_rules", lang).format(count=_n(errors, lang)))
+        if report.rejected:
+            reasons.append(_w("bad_rows", lang).format(count=_n(len(report.rejected), lang)))
+        lines.append(_w("verdict_fail", lang).format(reasons=", ".join(reasons)))
+    return lines
+
+
+# --- text ---
+
+
+def to_text(report: Report, lang: str, limit: int | None) -> str:
+    """The report as plain text for a terminal (see :meth:`Report.to_text`)."""
+    headers = [_w(k, lang) for k in ("rule", "severity", "in_scope", "failing", "title")]
+    table = [
+        [
+            r.rule.id,
+            _w(r.rule.severity.value, lang),
+            _n(r.in_scope, lang),
+            _n(r.failing, lang),
+            r.rule.title_in(lang),
+        ]
+        for r in report.results
+    ]
+    widths = [max(len(row[i]) for row in [headers, *table]) for i in range(4)]
+    lines = [_heading(report, lang), ""]
+
+    def line(cells: list[str]) -> str:
+        return (
+            f"{cells[0]:<{widths[0]}}  {cells[1]:<{widths[1]}}  {cells[2]:>{widths[2]}}  "
+            f"{cells[3]:>{widths[3]}}  {cells[4]}"
+        ).rstrip()
+
+    lines.append(line(headers))
+    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(headers[4]))
+    lines.extend(line(row) for row in table)
+    for result in report.failed:
+        shown = _shown_findings(result, limit)
+        head = _w("failing_head", lang).format(
+            id=result.rule.id,
+            severity=_w(result.rule.severity.value, lang),
+            failing=_n(result.failing, lang),
+            in_scope=_n(result.in_scope, lang),
+        )
+        if len(shown) < result.failing:
+            head += _w("first", lang).format(shown=_n(len(shown), lang))
+        lines.extend(["", head + f" — {result.rule.title_in(lang)}"])
+        if not shown:
+            continue
+        numbers = [str(f.row) if f.row is not None else "" for f in shown]
+        wn = max(len(n) for n in numbers)
+        cells = [
+            (
+                f"{_w('row', lang)} {n:>{wn}}" if n else " " * (len(_w("row", lang)) + 1 + wn),
+                f.number or f.party_id or "",
+                _cut(f.name or "", 32),
+                f.explanation(lang),
+            )
+            for n, f in zip(numbers, shown)
+        ]
+        w0 = max(len(c[0]) for c in cells) if wn else 0
+        w1 = max(len(c[1]) for c in cells)
+        w2 = max(len(c[2]) for c in cells)
+        for c in cells:
+            lead = f"{c[0]:<{w0}}  " if w0 else ""
+            lines.append(f"  {lead}{c[1]:<{w1}}  {c[2]:<{w2}}  {c[3]}".rstrip())
+        if len(shown) < result.failing:
+            more = _w("more", lang).format(more=_n(result.failing - len(shown), lang))
+            lines.append(f"  {more}")
+    if report.rejected:
+        shown_rows = report.rejected if limit is None else report.rejected[: max(limit, 0)]
+        lines.extend(
+            ["", _w("unreadable_head", lang).format(count=_n(len(report.rejected), lang)) + ":"]
+        )
+        for rejected in shown_rows:
+            lines.append(f"  {_w('row', lang)} {rejected.row}: {_unreadable_text(rejected, lang)}")
+        if len(shown_rows) < len(report.rejected):
+            more = _w("more", lang).format(more=_n(len(report.rejected) - len(shown_rows), lang))
+            lines.append(f"  {more}")
+    lines.append("")
+    lines.extend(_summary(report, lang))
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML ---
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _badge(severity: Severity, lang: str) -> str:
+    return (
+        f'<span style="background:{_COLOURS[severity]};color:#fff;padding:0 0.4em;'
+        f'border-radius:3px;font-size:90%">{_e(_w(severity.value, lang))}</span>'
+    )
+
+
+_TABLE: Final = 'style="border-collapse:collapse;margin:0.3em 0"'
+_CELL: Final = 'style="padding:0.15em 0.6em;text-align:left;vertical-align:top"'
+_NUM: Final = 'style="padding:0.15em 0.6em;text-align:right;vertical-align:top"'
+
+
+def to_html(report: Report, lang: str, limit: int | None, page: bool) -> str:
+    """The report as HTML (see :meth:`Report.to_html`)."""
+    parts = [
+        '<div class="clientcore-report">',
+        f"<p><strong>{_e(_heading(report, lang))}</strong></p>",
+    ]
+    heads = "".join(
+        f"<th {_NUM if k in ('in_scope', 'failing') else _CELL}>{_e(_w(k, lang))}</th>"
+        for k in ("rule", "severity", "in_scope", "failing", "title")
+    )
+    parts.append(f"<table {_TABLE}><thead><tr>{heads}</tr></thead><tbody>")
+    for r in report.results:
+        colour = _COLOURS[r.rule.severity] if r.failing else _PASS_COLOUR
+        parts.append(
+            f"<tr><td {_CELL}><code>{_e(r.rule.id)}</code></td>"
+            f"<td {_CELL}>{_badge(r.rule.severity, lang)}</td>"
+            f"<td {_NUM}>{_e(_n(r.in_scope, lang))}</td>"
+            f'<td {_NUM}><span style="color:{colour};font-weight:bold">'
+            f"{_e(_n(r.failing, lang))}</span></td>"
+            f"<td {_CELL}>{_e(r.rule.title_in(lang))}</td></tr>"
+        )
+    parts.append("</tbody></table>")
+    columns = "".join(
+        f"<th {_CELL}>{_e(_w(k, lang))}</th>" for k in ("row", "number", "name", "why")
+    )
+    for result in report.failed:
+        shown = _shown_findings(result, limit)
+        summary = _w("failing_head", lang).format(
+            id=result.rule.id,
+            severity=_w(result.rule.severity.value, lang),
+            failing=_n(result.failing, lang),
+            in_scope=_n(result.in_scope, lang),
+        )
+        parts.append(
+            f"<details><summary>{_badge(result.rule.severity, lang)} {_e(summary)} — "
+            f"{_e(result.rule.title_in(lang))}</summary>"
+        )
+        parts.append(f"<table {_TABLE}><thead><tr>{columns}</tr></thead><tbody>")
+        for f in shown:
+            parts.append(
+                f"<tr><td {_NUM}>{_e(f.row if f.row is not None else '')}</td>"
+                f"<td {_CELL}>{_e(f.number or f.party_id or '')}</td>"
+                f"<td {_CELL}>{_e(f.name or '')}</td>"
+                f"<td {_CELL}>{'<br>'.join(_e(x.text) for x in f.reasons(lang))}</td></tr>"
+            )
+        parts.append("</tbody></table>")
+        if len(shown) < result.failing:
+            more = _w("more", lang).format(more=_n(result.failing - len(shown), lang))
+            parts.append(f"<p>{_e(more)}</p>")
+        parts.append("</details>")
+    if report.rejected:
+        head = _w("unreadable_head", lang).format(count=_n(len(report.rejected), lang))
+        parts.append(f"<details><summary>{_badge(Severity.ERROR, lang)} {_e(head)}</summary>")
+        cols = "".join(f"<th {_CELL}>{_e(_w(k, lang))}</th>" for k in ("row", "field", "message"))
+        parts.append(f"<table {_TABLE}><thead><tr>{cols}</tr></thead><tbody>")
+        shown_rows = report.rejected if limit is None else report.rejected[: max(limit, 0)]
+        for rejected in shown_rows:
+            for issue in rejected.issues:
+                parts.append(
+                    f"<tr><td {_NUM}>{_e(rejected.row)}</td><td {_CELL}>{_e(issue.path)}</td>"
+                    f"<td {_CELL}>{_e(issue.message(lang))}</td></tr>"
+                )
+        parts.append("</tbody></table>")
+        if len(shown_rows) < len(report.rejected):
+            more = _w("more", lang).format(more=_n(len(report.rejected) - len(shown_rows), lang))
+            parts.append(f"<p>{_e(more)}</p>")
+        parts.append("</details>")
+    parts.append("".join(f"<p>{_e(line)}</p>" for line in _summary(report, lang)))
+    parts.append("</div>")
+    body = "\n".join(parts)
+    if not page:
+        return body
+    return (
+        f'<!DOCTYPE html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">'
+        f"<title>{_e(_heading(report, lang))}</title></head>\n"
+        f'<body style="font-family:sans-serif">\n{body}\n</body></html>\n'
+    )
+
+
+# --- rows, CSV, JSON, pandas ---
+
+
+def to_rows(report: Report, lang: str) -> list[dict[str, Any]]:
+    """One dict per failure, then one per unreadable row (see :meth:`Report.to_rows`)."""
+    rows: list[dict[str, Any]] = []
+    for result in report.results:
+        rule = result.rule
+        title = rule.title_in(lang)
+        for f in result.findings:
+            rows.append(
+                {
+                    "rule": rule.id,
+                    "severity": rule.severity.value,
+                    "title": title,
+                    "party_id": f.party_id,
+                    "number": f.number,
+                    "name": f.name,
+                    "row": f.row,
+                    "explanation": f.explanation(lang),
+                }
+            )
+    unreadable = _w("unreadable_title", lang)
+    for rejected in report.rejected:
+        rows.append(
+            {
+                "rule": UNREADABLE,
+                "severity": Severity.ERROR.value,
+                "title": unreadable,
+                "party_id": None,
+                "number": None,
+                "name": None,
+                "row": rejected.row,
+                "explanation": _unreadable_text(rejected, lang),
+            }
+        )
+    return rows
+
+
+def to_csv(report: Report, lang: str) -> str:
+    """:func:`to_rows` as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ROW_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in to_rows(report, lang):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def to_json(report: Report, lang: str) -> dict[str, Any]:
+    """The report as JSON-ready data (see :meth:`Report.to_json`)."""
+    return {
+        "clientcore_report": 1,
+        "source": report.source,
+        "ruleset": report.rules.name,
+        "today": report.today.isoformat() if report.today is not None else None,
+        "lang": lang,
+        "records": report.records,
+        "ok": report.ok,
+        "summary": {
+            "rules": len(report.results),
+            "failed_rules": len(report.failed),
+            "failures": sum(r.failing for r in report.results),
+            "rejected_rows": len(report.rejected),
+            "failed_rules_by_severity": {s.value: len(report.failing_rules(s)) for s in Severity},
+        },
+        "rules": [
+            {
+                "id": r.rule.id,
+                "severity": r.rule.severity.value,
+                "title": r.rule.title_in(lang),
+                "in_scope": r.in_scope,
+                "failing": r.failing,
+                "failures": [_finding_json(f, lang) for f in r.findings],
+            }
+            for r in report.results
+        ],
+        "rejected": [
+            {
+                "row": rejected.row,
+                "issues": [
+                    {"code": i.code, "path": i.path, "message": i.message(lang)}
+                    for i in rejected.issues
+                ],
+            }
+            for rejected in report.rejected
+        ],
+    }
+
+
+def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
+    reasons = finding.reasons(lang)
+    return {
+        "party_id": finding.party_id,
+        "number": finding.number,
+        "name": finding.name,
+        "row": finding.row,
+        "explanation": "; ".join(r.text for r in reasons),
+        "reasons": [{"path": r.path, "code": r.code, "text": r.text} for r in reasons],
+    }
+
+
+def to_pandas(report: Report, lang: str) -> pandas.DataFrame:
+    """:func:`to_rows` as a DataFrame with the columns of :data:`ROW_COLUMNS`."""
+    try:
+        import pandas
+    except ImportError:
+        raise MissingExtra("Report.to_pandas()", "pandas") from None
+    frame = pandas.DataFrame(to_rows(report, lang), columns=list(ROW_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+__all__ = ["ROW_COLUMNS", "MissingExtra", "to_csv", "to_html", "to_json", "to_pandas", "to_rows"]
