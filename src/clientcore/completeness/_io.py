@@ -27,6 +27,7 @@ from typing import Any, Final
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
 from clientcore.completeness._render import MissingExtra
+from clientcore.completeness._rules import _kind
 from clientcore.model import RowResult, Schema, from_row, party_from_json, read_csv
 
 define(
@@ -129,22 +130,6 @@ def _read_json(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]
 def _is_party_json(item: Mapping[str, Any]) -> bool:
     """Party JSON nests (an address object, a list of tasks); a row is flat."""
     return any(isinstance(v, (dict, list)) for v in item.values())
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 # --- XLSX ---
