@@ -51,7 +51,7 @@ def chunk_medians(streams: dict[str, Iterable[object]]) -> dict[str, float]:
 
 def kwargs_of(party: Party) -> dict[str, Any]:
     """The party's fields as keyword arguments: typed values, owned records as objects."""
-    return {field.name: getattr(party, field.name) for field in attrs.fields(Party)}
+    return {f.name: getattr(party, f.name) for f in attrs.fields(Party) if f.init}
 
 
 def show(label: str, seconds: float) -> None:

@@ -20,6 +20,7 @@ Each :class:`Issue` renders in English, Dutch and French::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -51,6 +52,32 @@ define(
             "Er bestaat al een partij met id {party_id}.",
             "Une partie avec l'id {party_id} existe déjà.",
         ),
+        "conflict.duplicate_link_id": (
+            "A link with id {link_id} already exists.",
+            "Er bestaat al een koppeling met id {link_id}.",
+            "Un lien avec l'id {link_id} existe déjà.",
+        ),
+        "conflict.party_has_links": (
+            "Party {party_id} still has links ({links}); remove them first.",
+            "Partij {party_id} heeft nog koppelingen ({links}); verwijder die eerst.",
+            "La partie {party_id} a encore des liens ({links}) ; supprimez-les d'abord.",
+        ),
+        "conflict.link_party_gone": (
+            "Link {link_id} refers to party {party_id}, which no longer exists.",
+            "Koppeling {link_id} verwijst naar partij {party_id}, die niet meer bestaat.",
+            "Le lien {link_id} renvoie à la partie {party_id}, qui n'existe plus.",
+        ),
+        "uow.not_open": (
+            "The unit of work is not open: use it as 'with uow: ...' before reading or writing.",
+            "De unit of work is niet open: gebruik 'with uow: ...' voor u leest of schrijft.",
+            "L'unité de travail n'est pas ouverte : utilisez 'with uow: ...' avant de lire "
+            "ou d'écrire.",
+        ),
+        "uow.already_open": (
+            "The unit of work is already open; a nested 'with' is not supported.",
+            "De unit of work is al open; een geneste 'with' wordt niet ondersteund.",
+            "L'unité de travail est déjà ouverte ; un 'with' imbriqué n'est pas pris en charge.",
+        ),
         "not_found": (
             "No {what} with id {id}.",
             "Geen {what} met id {id}.",
@@ -80,20 +107,29 @@ define(
 )
 
 
-def _params(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    return dict(value) if value else {}
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _params(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    # Read-only, so an issue (and the error holding it) cannot be changed after the fact.
+    if not value:
+        return _NO_PARAMS
+    if isinstance(value, MappingProxyType):
+        return value
+    return MappingProxyType(dict(value))
 
 
 @attrs.frozen
 class Issue:
     """One fault: a stable ``code``, the field ``path`` it concerns and ``params``.
 
-    ``message(lang)`` renders it in ``en``, ``nl`` or ``fr``.
+    ``message(lang)`` renders it in ``en``, ``nl`` or ``fr`` (another language falls
+    back to English). ``params`` is a read-only mapping.
     """
 
     code: str
     path: str = ""
-    params: dict[str, Any] = attrs.field(factory=dict, converter=_params, hash=False)
+    params: Mapping[str, Any] = attrs.field(default=_NO_PARAMS, converter=_params, hash=False)
 
     def message(self, lang: str = "en") -> str:
         """The human-readable message in ``lang``."""
@@ -123,7 +159,20 @@ def _jsonable(value: Any) -> Any:
 
 
 class ClientCoreError(Exception):
-    """The root of every error clientcore raises on purpose."""
+    """The root of every error clientcore raises on purpose.
+
+    ``issues`` says what went wrong as data (empty when the error has none).
+    """
+
+    issues: tuple[Issue, ...] = ()
+
+
+def usage_error(code: str, **params: Any) -> ClientCoreError:
+    """A :class:`ClientCoreError` for a misused API, with one coded issue (en, nl, fr)."""
+    issue = Issue(code, "", params)
+    err = ClientCoreError(issue.message())
+    err.issues = (issue,)
+    return err
 
 
 class ValidationError(ClientCoreError, ValueError):

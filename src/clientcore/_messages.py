@@ -49,9 +49,13 @@ class _Lenient(dict[str, object]):
 
 
 def render(code: str, params: Mapping[str, object], lang: str = "en") -> str:
-    """The message of ``code`` in ``lang`` (en, nl or fr) with ``params`` filled in."""
+    """The message of ``code`` in ``lang`` (en, nl or fr) with ``params`` filled in.
+
+    Another language (``de``, ``""``) falls back to English rather than failing:
+    a message is for showing, and showing English beats showing nothing.
+    """
     if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        lang = "en"
     found = _CATALOGUE.get(code)
     if found is None:
         shown = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()))

@@ -1,8 +1,10 @@
 """Ports: what a host implements to give clientcore its storage.
 
-A host writes storage only; version checks and events are the same for every store
-and are proven by the contract suite in :mod:`clientcore.testing`. The in-memory
-adapter, :class:`clientcore.adapters.memory.InMemoryUnitOfWork`, is the reference.
+clientcore does not wrap a host's repository: each protocol's docstring says what the
+host's implementation must guarantee itself (version checks, conflicts, ``NotFound``,
+link rules, events only on commit), and the contract suite in :mod:`clientcore.testing`
+proves that it does. The in-memory adapter,
+:class:`clientcore.adapters.memory.InMemoryUnitOfWork`, is the reference.
 
 >>> from clientcore import InMemoryUnitOfWork
 >>> isinstance(InMemoryUnitOfWork(), UnitOfWork)
@@ -25,9 +27,11 @@ class PartyRepository(Protocol):
     """The parties of one unit of work.
 
     A host guarantees: reads see committed data plus this unit of work's own writes;
-    :meth:`add` refuses an id that exists (``ConflictError``); :meth:`save` refuses a
-    party whose ``version`` is not the stored one (``ConflictError`` naming the party)
-    and stores it with ``version + 1``; :meth:`get` raises ``NotFound``.
+    :meth:`add` refuses an id that exists (``ConflictError``) and stores version 1;
+    :meth:`save` refuses an unknown party (``NotFound``) and a party whose ``version``
+    is not the stored one (``ConflictError`` naming the party), and stores it with
+    ``version + 1``; :meth:`get` and :meth:`get_many` raise ``NotFound`` naming the
+    missing id; :meth:`remove` refuses a party that still has links (``ConflictError``).
     """
 
     def add(self, party: Party) -> Party:
@@ -61,7 +65,11 @@ class PartyRepository(Protocol):
 
 @runtime_checkable
 class LinkRepository(Protocol):
-    """The links of one unit of work; :meth:`add` refuses links that do not fit."""
+    """The links of one unit of work.
+
+    A host guarantees: :meth:`add` refuses a duplicate id (``ConflictError``), a link
+    whose party kinds do not fit and a parent/subsidiary cycle (``ValidationError``).
+    """
 
     def add(self, link: Link) -> Link:
         """Store a new link; refuses a kind mismatch or a parent/subsidiary cycle."""
@@ -88,9 +96,13 @@ class LinkRepository(Protocol):
 class UnitOfWork(Protocol):
     """A transaction over parties and links, used as ``with uow: ...; uow.commit()``.
 
-    Nothing is visible outside before :meth:`commit`; leaving the block without
-    commit, or by an exception, rolls back. Events recorded with :meth:`record` are
-    kept only when the transaction commits, and then appear in :attr:`events`.
+    A host guarantees: nothing is visible outside before :meth:`commit`; leaving the
+    block without commit, or by an exception, rolls back. :meth:`commit` checks again,
+    atomically, every version the transaction read (``ConflictError``), that the merged
+    links make no parent/subsidiary cycle (``ValidationError`` naming it) and point at
+    parties that exist, then writes everything or nothing; the unit of work is usable
+    after a failed commit. Events recorded with :meth:`record` are kept only when the
+    transaction commits, and then appear in :attr:`events`.
     """
 
     parties: PartyRepository

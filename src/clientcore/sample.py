@@ -37,6 +37,8 @@ from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 import attrs
 
+from clientcore._errors import Issue, ValidationError
+from clientcore._messages import define
 from clientcore.model import (
     Acceptance,
     Address,
@@ -132,6 +134,36 @@ class SampleRegistry:
         return frozenset().union(*self.defects.values())
 
 
+define(
+    {
+        "sample.count.invalid": (
+            "'{path}' must be a whole number of zero or more, not {value}.",
+            "'{path}' moet een geheel getal van nul of meer zijn, niet {value}.",
+            "'{path}' doit être un nombre entier positif ou nul, pas {value}.",
+        ),
+        "sample.seed.invalid": (
+            "'{path}' must be a whole number, not {value}.",
+            "'{path}' moet een geheel getal zijn, niet {value}.",
+            "'{path}' doit être un nombre entier, pas {value}.",
+        ),
+    }
+)
+
+
+def _check_arguments(n: object, seed: object, today: object) -> None:
+    issues: list[Issue] = []
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        issues.append(Issue("sample.count.invalid", "n", {"value": repr(n)[:40]}))
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        issues.append(Issue("sample.seed.invalid", "seed", {"value": repr(seed)[:40]}))
+    if not isinstance(today, dt.date) or isinstance(today, dt.datetime):
+        issues.append(
+            Issue("value.invalid_type", "today", {"expected": "a date", "value": repr(today)[:40]})
+        )
+    if issues:
+        raise ValidationError(issues)
+
+
 def generate(n: int, seed: int = 0, today: dt.date = DEFAULT_TODAY) -> list[Party]:
     """``n`` sample parties: ``list(generate_registry(n, seed, today).parties)``.
 
@@ -147,10 +179,10 @@ def generate_registry(n: int, seed: int = 0, today: dt.date = DEFAULT_TODAY) -> 
 
     About 45% client companies, 35% client persons, 12% relation companies and 8%
     relation persons; 75% Belgian and 25% Dutch. Every identifier is valid (right check
-    digits) unless a defect says otherwise. Raises :class:`ValueError` for a negative ``n``.
+    digits) unless a defect says otherwise. A negative or non-integer ``n`` (or seed, or
+    a ``today`` that is not a date) raises :class:`~clientcore.ValidationError`.
     """
-    if n < 0:
-        raise ValueError(f"n must be zero or more, not {n}")
+    _check_arguments(n, seed, today)
     builder = _Builder(_Rng(seed), today)
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of acyclic objects: collections would only cost time

@@ -10,7 +10,7 @@ suite needs only pytest's plain ``assert``; it imports no test framework itself.
 ...     def make_uow(self): return InMemoryUnitOfWork()
 ...     def second_uow(self, first): return InMemoryUnitOfWork(first.store)
 >>> TestMemory().run_all()  # what pytest would do, test by test
-16
+23
 """
 
 from __future__ import annotations
@@ -206,6 +206,88 @@ class UnitOfWorkContract:
         assert err.issues[0].code == "link.cycle"  # type: ignore[attr-defined]
         with uow:
             assert len(uow.links.for_party("a")) == 2
+
+    def test_get_many_with_a_missing_id_raises_not_found_naming_it(self) -> None:
+        uow = self._seeded(company("p1"))
+        with uow:
+            err = _raises(NotFound, lambda: uow.parties.get_many(["p1", "nope"]))
+        assert err.id == "nope"  # type: ignore[attr-defined]
+
+    def test_saving_an_unknown_party_raises_not_found(self) -> None:
+        uow = self._seeded()
+        with uow:
+            err = _raises(NotFound, lambda: uow.parties.save(company("ghost")))
+        assert err.id == "ghost"  # type: ignore[attr-defined]
+
+    def test_two_transactions_cannot_close_a_cycle_together(self) -> None:
+        uow = self._seeded(company("a"), company("b"))
+        other = self.second_uow(uow)
+        with uow, other:
+            uow.links.add(Link.parent_of("a", "b"))
+            other.links.add(Link.parent_of("b", "a"))  # fine on its own
+            uow.commit()
+            err = _raises(ValidationError, other.commit)
+        issue = err.issues[0]  # type: ignore[attr-defined]
+        assert issue.code == "link.cycle"
+        assert {"a", "b"} <= set(issue.params["cycle"].split(" → "))
+        with uow:
+            assert [(k.from_id, k.to_id) for k in uow.links.list()] == [("a", "b")]
+
+    def test_a_party_that_still_has_links_cannot_be_removed(self) -> None:
+        uow = self._seeded(company("a"), company("b"))
+        with uow:
+            link = uow.links.add(Link.parent_of("a", "b"))
+            uow.commit()
+        with uow:
+            err = _raises(ConflictError, lambda: uow.parties.remove("b"))
+            uow.links.remove(link.id)
+            uow.parties.remove("b")
+            uow.commit()
+        assert err.party_ids == ("b",)  # type: ignore[attr-defined]
+        assert err.issues[0].code == "conflict.party_has_links"  # type: ignore[attr-defined]
+
+    def test_a_party_cannot_be_removed_while_another_transaction_links_it(self) -> None:
+        uow = self._seeded(company("a"), company("b"))
+        other = self.second_uow(uow)
+        with uow, other:
+            uow.links.add(Link.parent_of("a", "b"))
+            other.parties.remove("b")
+            uow.commit()
+            _raises(ConflictError, other.commit)
+        with uow:
+            assert uow.parties.get("b").id == "b"
+
+    def test_the_unit_of_work_is_usable_after_a_failed_commit(self) -> None:
+        uow = self._seeded(company("p1"))
+        other = self.second_uow(uow)
+        with uow, other:
+            uow.parties.save(attrs.evolve(uow.parties.get("p1"), name="Mine"))
+            other.parties.save(attrs.evolve(other.parties.get("p1"), name="Theirs"))
+            uow.commit()
+            _raises(ConflictError, other.commit)
+        with other:
+            fresh = other.parties.get("p1")
+            other.parties.save(attrs.evolve(fresh, name="Theirs, again"))
+            other.parties.add(company("p2"))
+            other.commit()
+        with uow:
+            assert [p.name for p in uow.parties.get_many(["p1", "p2"])] == [
+                "Theirs, again",
+                "Peeters BV",
+            ]
+
+    def test_events_recorded_before_an_exception_are_dropped(self) -> None:
+        uow = self._seeded()
+
+        def failing() -> None:
+            with uow:
+                uow.record("lost")
+                raise RuntimeError("boom")
+
+        _raises(RuntimeError, failing)
+        with uow:
+            uow.commit()
+        assert list(uow.events) == []
 
 
 class InjectedFault(Exception):

@@ -5,7 +5,7 @@ import threading
 import attrs
 import pytest
 
-from clientcore import ClientCoreError, ConflictError, InMemoryUnitOfWork, Party
+from clientcore import ClientCoreError, ConflictError, InMemoryUnitOfWork, Link, LinkKind, Party
 from clientcore.adapters.memory import InMemoryStore
 from clientcore.ports import UnitOfWork
 from clientcore.testing import UnitOfWorkContract, company
@@ -63,3 +63,34 @@ def test_concurrent_threads_never_lose_an_update() -> None:
     assert len(conflicts) == 3
     assert len(final.labels) == 1
     assert final.version == 2
+
+
+def test_misuse_errors_carry_a_code_and_speak_three_languages() -> None:
+    uow = InMemoryUnitOfWork()
+    with pytest.raises(ClientCoreError) as err:
+        uow.parties.get("p1")
+    [issue] = err.value.issues
+    assert "uow.not_open" == issue.code
+    assert len({issue.message(lang) for lang in ("en", "nl", "fr")}) == 3
+
+
+def test_a_duplicate_link_id_is_called_a_link() -> None:
+    store = InMemoryStore([company("a"), company("b"), company("c")])
+    with InMemoryUnitOfWork(store) as uow:
+        uow.links.add(Link(id="L", kind=LinkKind.PARENT_SUBSIDIARY, from_id="a", to_id="b"))
+        with pytest.raises(ConflictError) as err:
+            uow.links.add(Link(id="L", kind=LinkKind.PARENT_SUBSIDIARY, from_id="a", to_id="c"))
+    assert "A link with id L already exists." == str(err.value)
+
+
+def test_a_link_to_a_party_removed_meanwhile_is_refused_at_commit() -> None:
+    store = InMemoryStore([company("a"), company("b")])
+    mine, theirs = InMemoryUnitOfWork(store), InMemoryUnitOfWork(store)
+    with mine, theirs:
+        theirs.parties.remove("b")
+        mine.links.add(Link.parent_of("a", "b"))
+        theirs.commit()
+        with pytest.raises(ConflictError) as err:
+            mine.commit()
+    assert ["conflict.link_party_gone"] == [i.code for i in err.value.issues]
+    assert [] == list(store.links.values())

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from clientcore import CustomField, Party, ValidationError
 from clientcore.model import (
     FieldType,
+    Schema,
     default_schema,
     from_row,
     party_from_json,
@@ -21,31 +22,57 @@ from clientcore.model import (
     rows_to_csv_text,
     to_row,
 )
-from tests.strategies import junk, parties
+from tests.strategies import CUSTOM_VALUES, junk, parties
 
 
 def issue_paths(err: pytest.ExceptionInfo[ValidationError]) -> list[tuple[str, str]]:
     return [(i.path, i.code) for i in err.value.issues]
 
 
+def custom_schema(party: Party) -> Schema:
+    """The catalogue declaring the party's typed custom fields (see CUSTOM_VALUES)."""
+    return default_schema().with_custom(
+        *(
+            CustomField(category, key, FieldType(kind))
+            for category in party.custom
+            for key, (kind, _) in CUSTOM_VALUES.items()
+        )
+    )
+
+
 @settings(max_examples=150, deadline=None)
 @given(parties())
 def test_a_party_survives_to_row_and_back(party: Party) -> None:
-    assert party == from_row(to_row(party))
+    schema = custom_schema(party)
+    assert party == from_row(to_row(party, schema), schema)
 
 
 @settings(max_examples=100, deadline=None)
 @given(parties())
 def test_to_row_of_from_row_is_stable(party: Party) -> None:
-    row = to_row(party)
-    assert row == to_row(from_row(row))
+    schema = custom_schema(party)
+    row = to_row(party, schema)
+    assert row == to_row(from_row(row, schema), schema)
 
 
 @settings(max_examples=150, deadline=None)
 @given(parties())
-def test_a_party_survives_its_json_and_back(party: Party) -> None:
-    data = party_to_json(party)
-    assert party == party_from_json(json.loads(json.dumps(data)))
+def test_a_party_survives_its_json_and_back_with_typed_custom_values(party: Party) -> None:
+    data = json.loads(json.dumps(party_to_json(party)))
+    assert party == party_from_json(data, custom_schema(party))
+
+
+def test_without_a_schema_a_custom_date_comes_back_from_json_as_text() -> None:
+    p = Party(kind="client_company", name="A", custom={"kyc": {"since": dt.date(2024, 5, 1)}})
+    assert "2024-05-01" == party_from_json(party_to_json(p)).custom_value("kyc", "since")
+
+
+def test_a_custom_date_that_is_not_a_date_is_refused_from_json_with_its_path() -> None:
+    schema = default_schema().with_custom(CustomField("kyc", "since", FieldType.DATE))
+    data = {"kind": "client_company", "name": "A", "custom": {"kyc": {"since": "soon"}}}
+    with pytest.raises(ValidationError) as err:
+        party_from_json(data, schema)
+    assert [("$.custom.kyc.since", "value.invalid_date")] == issue_paths(err)
 
 
 def test_cells_are_typed_by_the_catalogue() -> None:
@@ -212,3 +239,170 @@ def test_read_csv_reports_a_row_with_too_many_cells() -> None:
 def test_read_csv_counts_records_when_a_cell_spans_lines() -> None:
     text = 'kind,name,attention\nclient_company,A,"two\nlines"\nclient_company,B,x\n'
     assert [2, 3] == [r.row for r in read_csv(io.StringIO(text))]
+
+
+# --- every bad cell, whatever kind of fault ---
+
+
+def test_a_row_reports_bad_cells_and_constructor_faults_together() -> None:
+    with pytest.raises(ValidationError) as err:
+        from_row({"kind": "nope", "client_since": "bad"})
+    assert [("client_since", "value.invalid_date"), ("kind", "party.kind.unknown")] == sorted(
+        issue_paths(err)
+    )
+
+
+def test_a_row_reports_a_person_field_on_a_company_next_to_a_bad_date() -> None:
+    row = {"kind": "client_company", "name": "A", "first_name": "An", "client_since": "x"}
+    with pytest.raises(ValidationError) as err:
+        from_row(row)
+    assert [("client_since", "value.invalid_date"), ("first_name", "party.field.person_only")] == (
+        sorted(issue_paths(err))
+    )
+
+
+def test_a_row_reports_the_wrong_status_family_and_the_date_order_with_a_bad_cell() -> None:
+    row = {
+        "kind": "relation_company",
+        "name": "A",
+        "status": "client",
+        "vat_liable": "maybe",
+        "client_since": "2024-01-01",
+        "client_until": "2023-01-01",
+    }
+    with pytest.raises(ValidationError) as err:
+        from_row(row)
+    assert {
+        ("vat_liable", "row.invalid_bool"),
+        ("status", "party.status.wrong_kind"),
+        ("client_until", "party.dates.order"),
+    } == set(issue_paths(err))
+
+
+def test_read_csv_reports_an_unknown_column_once_and_keeps_the_rows() -> None:
+    text = "kind,name,colour\nclient_company,A,red\nclient_company,,blue\nnope,C,green\n"
+    results = list(read_csv(io.StringIO(text)))
+    header, first, second, third = results
+    assert (1, None) == (header.row, header.party)
+    assert [("colour", "row.unknown_column")] == [(i.path, i.code) for i in header.issues]
+    assert ["A", ""] == [r.party.name for r in (first, second) if r.party is not None]
+    assert [("kind", "party.kind.unknown")] == [(i.path, i.code) for i in third.issues]
+
+
+def test_from_row_still_refuses_an_unknown_column_next_to_other_faults() -> None:
+    with pytest.raises(ValidationError) as err:
+        from_row({"kind": "client_company", "name": "A", "colour": "red", "vat_liable": "?"})
+    assert {("colour", "row.unknown_column"), ("vat_liable", "row.invalid_bool")} == set(
+        issue_paths(err)
+    )
+
+
+# --- phones and e-mails everywhere in E.164 and compact form ---
+
+
+def test_phones_and_emails_of_contacts_and_correspondence_are_stored_compact() -> None:
+    contacts = [{"id": "c1", "phone": "09 234 56 78", "email": " An@Example.be "}]
+    general = [{"id": "g1", "name": "Board", "phone": "+32 (0)2 234 56 78"}]
+    p = from_row(
+        {
+            "kind": "client_company",
+            "name": "A",
+            "address.country": "BE",
+            "contacts": json.dumps(contacts),
+            "correspondence": json.dumps(general),
+        }
+    )
+    assert "+3292345678" == p.contacts[0].phone
+    assert "An@example.be" == p.contacts[0].email
+    assert "+3222345678" == p.correspondence[0].phone
+
+
+def test_a_contact_phone_takes_the_country_of_its_location() -> None:
+    locations = [{"id": "ams", "address": {"country": "NL"}}]
+    contacts = [{"id": "c1", "phone": "020 123 4567", "location_id": "ams"}]
+    row = {
+        "kind": "client_company",
+        "name": "A",
+        "address.country": "BE",
+        "locations": json.dumps(locations),
+        "contacts": json.dumps(contacts),
+    }
+    assert "+31201234567" == from_row(row).contacts[0].phone
+
+
+def test_an_invalid_contact_phone_is_kept_as_given() -> None:
+    row = {"kind": "client_company", "name": "A", "contacts": '[{"id": "c1", "phone": "12"}]'}
+    assert "12" == from_row(row).contacts[0].phone
+
+
+# --- DataFrame rows ---
+
+
+def test_numpy_scalars_are_cells_like_any_other() -> None:
+    np = pytest.importorskip("numpy")
+    schema = default_schema().with_custom(CustomField("fin", "revenue", FieldType.NUMBER))
+    p = from_row(
+        {
+            "kind": "client_company",
+            "name": "A",
+            "number": np.int64(1001),
+            "vat_liable": np.bool_(True),
+            "custom.fin.revenue": np.float64(12.5),
+            "version": np.int64(3),
+        },
+        schema,
+    )
+    assert ("1001", True, 12.5, 3) == (
+        p.number,
+        p.vat_liable,
+        p.custom_value("fin", "revenue"),
+        p.version,
+    )
+
+
+def test_dataframe_rows_with_gaps_are_read_as_empty_cells() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "kind": ["client_company", "client_company"],
+            "name": ["A", "B"],
+            "number": [1001, None],
+            "client_since": [pd.Timestamp("2020-01-31"), pd.NaT],
+            "vat_liable": pd.array([True, None], dtype="boolean"),
+            "portfolio": pd.array(["north", None], dtype="string"),
+        }
+    )
+    first, second = (from_row(row) for row in frame.to_dict("records"))
+    assert ("1001", dt.date(2020, 1, 31), True, "north") == (
+        first.number,
+        first.client_since,
+        first.vat_liable,
+        first.portfolio,
+    )
+    assert (None, None, None, None) == (
+        second.number,
+        second.client_since,
+        second.vat_liable,
+        second.portfolio,
+    )
+
+
+def test_a_cell_that_is_no_scalar_is_reported_with_its_value() -> None:
+    with pytest.raises(ValidationError) as err:
+        from_row({"kind": "client_company", "name": "A", "number": [1, 2]})
+    assert [("number", "row.invalid_cell")] == issue_paths(err)
+    assert "[1, 2]" in err.value.issues[0].message()
+
+
+@pytest.mark.parametrize("version", ["1.5", 1.5, "-1", "three"])
+def test_a_version_that_is_not_a_whole_number_of_zero_or_more_is_refused(version: object) -> None:
+    with pytest.raises(ValidationError) as err:
+        from_row({"kind": "client_company", "name": "A", "version": version})
+    assert ["version"] == [i.path for i in err.value.issues]
+
+
+def test_loading_rows_shares_repeated_short_texts() -> None:
+    a = from_row({"kind": "client_company", "name": "A", "address.city": "Gent" + "brugge"[:0]})
+    b = from_row({"kind": "client_company", "name": "B", "address.city": "".join(["Ge", "nt"])})
+    cities = [p.address.city for p in (a, b) if p.address is not None]
+    assert cities[0] is cities[1]

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import itertools
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clientcore import Link, LinkKind, Party, ValidationError
-from clientcore.model import check_structure, find_cycle, link_issues
+from clientcore.model import check_structure, find_cycle, link_issues, validate_link
 
 client = Party(id="c", kind="client_company", name="Client")
 person = Party(id="p", kind="client_person", name="Person")
@@ -66,3 +67,44 @@ def test_find_cycle_agrees_with_a_reachability_check(edges: list[tuple[int, int]
         assert cycle[0] == cycle[-1]
         pairs = set(itertools.pairwise(cycle))
         assert pairs <= {(str(a), str(b)) for a, b in edges}
+
+
+def test_an_unknown_link_kind_is_refused_naming_the_kind() -> None:
+    with pytest.raises(ValidationError) as err:
+        Link(kind="nope", from_id="a", to_id="b")
+    assert [("kind", "link.kind.unknown")] == [(i.path, i.code) for i in err.value.issues]
+    assert "'nope'" in err.value.issues[0].message()
+
+
+@pytest.mark.parametrize("bad", [None, "", "  ", 5])
+def test_a_link_needs_non_blank_text_ids(bad: object) -> None:
+    with pytest.raises(ValidationError) as err:
+        Link(kind=LinkKind.PARENT_SUBSIDIARY, from_id=bad, to_id="b")  # type: ignore[arg-type]
+    assert ["from_id"] == [i.path for i in err.value.issues]
+
+
+def test_a_link_without_ids_is_refused_naming_both() -> None:
+    with pytest.raises(ValidationError) as err:
+        Link(kind=LinkKind.PARENT_SUBSIDIARY)  # type: ignore[call-arg]
+    assert [("from_id", "field.required"), ("to_id", "field.required")] == [
+        (i.path, i.code) for i in err.value.issues
+    ]
+
+
+@pytest.mark.parametrize("role", ["mother", "sister"])
+def test_a_card_relation_is_a_mother_or_a_sister(role: str) -> None:
+    assert role == Link(kind=LinkKind.CARD_RELATION, from_id="a", to_id="b", role=role).role
+
+
+@pytest.mark.parametrize("role", [None, "aunt"])
+def test_a_card_relation_with_another_role_is_refused(role: str | None) -> None:
+    with pytest.raises(ValidationError) as err:
+        Link(kind=LinkKind.CARD_RELATION, from_id="a", to_id="b", role=role)
+    assert [("role", "link.role.card")] == [(i.path, i.code) for i in err.value.issues]
+
+
+def test_the_direct_email_and_phone_of_a_link_are_validated() -> None:
+    link = Link(kind=LinkKind.PERSON_AT_COMPANY, from_id="p", to_id="c", email="an@", phone="12")
+    assert ["email", "phone"] == [i.path for i in validate_link(link, "BE")]
+    good = attrs.evolve(link, email="an@example.be", phone="09 234 56 78")
+    assert [] == validate_link(good, "BE")

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clientcore import (
     Address,
+    ClientCoreError,
     ClientStatus,
     ContactPerson,
     GeneralCorrespondence,
@@ -15,7 +19,8 @@ from clientcore import (
     PartyKind,
     ValidationError,
 )
-from clientcore.model import Actor
+from clientcore.model import Actor, party_to_json, to_row, validate_party
+from tests.strategies import junk
 
 
 def codes(err: pytest.ExceptionInfo[ValidationError]) -> list[tuple[str, str]]:
@@ -189,3 +194,131 @@ def test_an_actor_holds_roles() -> None:
     actor = Actor("ann", ["staff", "approver"])
     assert actor.has("approver")
     assert not actor.has("administration")
+
+
+# --- bad input is refused with a ValidationError naming the field and the value ---
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"labels": 5}, "labels"),
+        ({"labels": [1]}, "labels"),
+        ({"custom": 5}, "custom"),
+        ({"custom": {"kyc": 5}}, "custom.kyc"),
+        ({"custom": {"kyc": {"seen": object()}}}, "custom.kyc.seen"),
+        ({"external_keys": [1]}, "external_keys"),
+        ({"external_keys": {"crm": 1.5}}, "external_keys.crm"),
+        ({"contacts": ["x"]}, "contacts[0]"),
+        ({"contacts": [{"foo": 1}]}, "contacts[0].foo"),
+        ({"tasks": [5]}, "tasks[0]"),
+        ({"tasks": [{"code": "vat", "start": "soon"}]}, "tasks[0].start"),
+        ({"billing": 5}, "billing"),
+        ({"staff": "x"}, "staff"),
+        ({"address": "Main st 1"}, "address"),
+        ({"address": {"city": 9000}}, "address.city"),
+        ({"version": "3"}, "version"),
+        ({"version": 1.5}, "version"),
+        ({"version": True}, "version"),
+        ({"version": -1}, "version"),
+        ({"client_since": 5}, "client_since"),
+        ({"vat_liable": "maybe"}, "vat_liable"),
+        ({"name": 5}, "name"),
+        ({"id": ""}, "id"),
+        ({"acceptance": {"submitted_at": 5}}, "acceptance.submitted_at"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_refused_naming_its_path(
+    fields: dict[str, object], path: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", **{"name": "A", **fields})  # type: ignore[arg-type]
+    assert [path] == [i.path for i in err.value.issues]
+
+
+def test_a_wrong_type_message_names_the_field_and_shows_the_value() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", client_since=5)  # type: ignore[arg-type]
+    assert "'client_since' expects a date, not 5." == err.value.issues[0].message()
+    assert "client_since" in err.value.issues[0].message("nl")
+
+
+def test_a_party_without_a_kind_is_refused_naming_the_kind() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(name="x")  # type: ignore[call-arg]
+    assert codes(err) == [("kind", "field.required")]
+
+
+def test_an_unknown_keyword_is_refused_with_the_nearest_field() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", adress={"city": "Gent"})  # type: ignore[call-arg]
+    assert codes(err) == [("adress", "field.unknown")]
+    assert "address" in err.value.issues[0].message()
+
+
+def test_every_faulty_argument_is_reported_not_the_first() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="nope", name="A", client_since="bad", labels=5)  # type: ignore[arg-type]
+    assert sorted(codes(err)) == [
+        ("client_since", "value.invalid_date"),
+        ("kind", "party.kind.unknown"),
+        ("labels", "value.invalid_type"),
+    ]
+
+
+def test_faulty_arguments_are_reported_with_the_rules_across_fields() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", first_name="An", client_since=5)  # type: ignore[arg-type]
+    assert sorted(codes(err)) == [
+        ("client_since", "value.invalid_type"),
+        ("first_name", "party.field.person_only"),
+    ]
+    assert "'An'" in err.value.issues[1].message()
+
+
+_FIELD_NAMES = [f.name for f in attrs.fields(Party) if f.init]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*_FIELD_NAMES, "zzz"]), junk, max_size=6))
+def test_party_of_junk_keywords_raises_only_clientcore_errors(fields: dict[str, object]) -> None:
+    with contextlib.suppress(ClientCoreError):
+        party = Party(**fields)  # type: ignore[arg-type]
+        party_to_json(party)
+        validate_party(party)
+        to_row(party)
+
+
+# --- owned mappings are read-only ---
+
+
+def test_custom_values_and_external_keys_cannot_be_changed_in_place() -> None:
+    p = Party(
+        kind="client_company", name="A", custom={"kyc": {"risk": "low"}}, external_keys={"crm": "7"}
+    )
+    with pytest.raises(TypeError):
+        p.custom["kyc"] = {}  # type: ignore[index]
+    with pytest.raises(TypeError):
+        p.custom["kyc"]["risk"] = "high"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        p.external_keys["crm"] = "8"  # type: ignore[index]
+    assert p == Party(
+        kind="client_company",
+        name="A",
+        id=p.id,
+        custom={"kyc": {"risk": "low"}},
+        external_keys={"crm": "7"},
+    )
+
+
+def test_a_blank_custom_value_or_external_key_is_absent() -> None:
+    p = Party(
+        kind="client_company", name="A", custom={"kyc": {"risk": None}}, external_keys={"crm": " "}
+    )
+    assert ({}, {}) == (dict(p.custom), dict(p.external_keys))
+
+
+def test_actor_roles_must_be_texts() -> None:
+    with pytest.raises(ValidationError) as err:
+        Actor("ann", 5)  # type: ignore[arg-type]
+    assert ["roles"] == [i.path for i in err.value.issues]

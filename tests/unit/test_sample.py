@@ -9,6 +9,7 @@ from collections.abc import Callable
 import phonenumbers
 import pytest
 
+from clientcore import ValidationError
 from clientcore.model import (
     CLIENT_STATUSES,
     RELATION_STATUSES,
@@ -106,8 +107,17 @@ def test_today_moves_every_date_that_depends_on_it() -> None:
 
 
 def test_a_negative_count_is_refused() -> None:
-    with pytest.raises(ValueError, match="zero or more"):
+    with pytest.raises(ValidationError, match="zero or more") as err:
         generate_registry(-1)
+    assert [("n", "sample.count.invalid")] == [(i.path, i.code) for i in err.value.issues]
+
+
+@pytest.mark.parametrize(("n", "seed"), [("3", 0), (2.5, 0), (True, 0), (3, "0"), (3, None)])
+def test_a_count_or_seed_that_is_not_a_whole_number_is_refused(n: object, seed: object) -> None:
+    with pytest.raises(ValidationError) as err:
+        generate(n, seed=seed)  # type: ignore[arg-type]
+    assert len(err.value.issues) == 1
+    assert err.value.issues[0].message("fr") != err.value.issues[0].message("en")
 
 
 def test_an_empty_registry_still_names_every_defect() -> None:

@@ -2,8 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from clientcore import ContactPerson, CustomField, Party, ValidationError
-from clientcore.model import Address, FieldType, check_party, default_schema, validate_party
+from clientcore import ContactPerson, CustomField, Issue, Party, ValidationError
+from clientcore.model import (
+    Address,
+    FieldType,
+    GeneralCorrespondence,
+    Location,
+    check_party,
+    default_schema,
+    validate_party,
+)
 
 
 def found(party: Party, schema: object = None) -> list[tuple[str, str]]:
@@ -72,3 +80,41 @@ def test_messages_exist_in_three_languages() -> None:
     for issue in err.value.issues:
         en, nl, fr = (issue.message(lang) for lang in ("en", "nl", "fr"))
         assert len({en, nl, fr}) == 3, issue
+
+
+def test_general_correspondence_emails_and_phones_are_validated() -> None:
+    p = Party(
+        kind="client_company",
+        name="A",
+        correspondence=[GeneralCorrespondence(id="g1", email="board@", phone="12")],
+    )
+    assert [
+        ("correspondence[0].email", "identifier.invalid_format"),
+        ("correspondence[0].phone", "identifier.invalid_format"),
+    ] == [(path, code.replace("invalid_length", "invalid_format")) for path, code in found(p)]
+
+
+def test_location_postal_codes_are_checked_for_the_location_country() -> None:
+    p = Party(
+        kind="client_company",
+        name="A",
+        address=Address(country="BE"),
+        locations=[
+            Location(id="ams", address=Address(postal_code="1011AB", country="NL")),
+            Location(id="gent", address=Address(postal_code="90000")),
+        ],
+    )
+    assert ["locations[1].address.postal_code"] == [path for path, _ in found(p)]
+
+
+def test_a_message_in_an_unknown_language_falls_back_to_english() -> None:
+    issue = Issue("party.name.blank", "name")
+    assert issue.message("en") == issue.message("de") == issue.message("")
+
+
+def test_issue_params_are_read_only() -> None:
+    issue = Issue("party.version.negative", "version", {"value": -1})
+    with pytest.raises(TypeError):
+        issue.params["value"] = 0  # type: ignore[index]
+    assert {"value": -1} == dict(issue.params)
+    assert issue == Issue("party.version.negative", "version", {"value": -1})

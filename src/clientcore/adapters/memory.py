@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
-from clientcore._errors import ClientCoreError, ConflictError, Issue, NotFound, ValidationError
+from clientcore._errors import ConflictError, Issue, NotFound, ValidationError, usage_error
 from clientcore.model import Link, LinkKind, Party, check_structure, link_issues
 from clientcore.model._party import with_version
 
@@ -128,8 +128,17 @@ class _Parties:
         tx = self._tx()
         if self._visible(party_id) is None:
             raise NotFound("party", party_id)
+        linked = self._uow.links.for_party(party_id)
+        if linked:
+            raise ConflictError([_has_links(party_id, [k.id for k in linked])])
         self._touch(tx, party_id)
         tx.parties[party_id] = None
+
+
+def _has_links(party_id: str, link_ids: Iterable[str]) -> Issue:
+    return Issue(
+        "conflict.party_has_links", "id", {"party_id": party_id, "links": sorted(link_ids)}
+    )
 
 
 class _Links:
@@ -149,7 +158,7 @@ class _Links:
     def add(self, link: Link) -> Link:
         tx = self._uow._transaction()
         if self._visible(link.id) is not None:
-            raise ConflictError([Issue("conflict.duplicate_id", "id", {"party_id": link.id})])
+            raise ConflictError([Issue("conflict.duplicate_link_id", "id", {"link_id": link.id})])
         parties = self._uow.parties
         source, target = parties.get(link.from_id), parties.get(link.to_id)
         issues = link_issues(link, source, target)
@@ -199,9 +208,7 @@ class InMemoryUnitOfWork:
 
     def _transaction(self) -> _Transaction:
         if self._tx is None:
-            raise ClientCoreError(
-                "the unit of work is not open: use it as 'with uow: ...' before reading or writing"
-            )
+            raise usage_error("uow.not_open")
         return self._tx
 
     @property
@@ -211,9 +218,7 @@ class InMemoryUnitOfWork:
 
     def __enter__(self) -> Self:
         if self._tx is not None:
-            raise ClientCoreError(
-                "the unit of work is already open; nested 'with' is not supported"
-            )
+            raise usage_error("uow.already_open")
         self._tx = _Transaction()
         return self
 
@@ -244,10 +249,23 @@ class InMemoryUnitOfWork:
                     )
             for link_id, existed in tx.link_base.items():
                 if (link_id in store.links) != existed:
-                    stale.append(Issue("conflict.duplicate_id", "id", {"party_id": link_id}))
+                    stale.append(Issue("conflict.duplicate_link_id", "id", {"link_id": link_id}))
+            if not stale:
+                stale.extend(self._dangling(tx))
             if stale:
                 self._tx = _Transaction()
                 raise ConflictError(stale)
+            if any(
+                k is not None and k.kind is LinkKind.PARENT_SUBSIDIARY for k in tx.links.values()
+            ):
+                # Another transaction may have committed links that close a cycle with
+                # ours: each was checked alone, so check the merged structure again.
+                merged = {**store.links, **tx.links}
+                try:
+                    check_structure(k for k in merged.values() if k is not None)
+                except ValidationError:
+                    self._tx = _Transaction()
+                    raise
             for party_id, party in tx.parties.items():
                 if party is None:
                     store.parties.pop(party_id, None)
@@ -261,6 +279,37 @@ class InMemoryUnitOfWork:
             store.events.extend(tx.events)
         self._events.extend(tx.events)
         self._tx = _Transaction()
+
+    def _dangling(self, tx: _Transaction) -> builtins.list[Issue]:
+        # Called under the store's lock: links added here must point at parties that
+        # still exist once both this transaction's and committed changes are merged.
+        store = self.store
+        issues: list[Issue] = []
+        for link_id, link in tx.links.items():
+            if link is None:
+                continue
+            for party_id in (link.from_id, link.to_id):
+                party = (
+                    tx.parties[party_id] if party_id in tx.parties else store.parties.get(party_id)
+                )
+                if party is None:
+                    issues.append(
+                        Issue(
+                            "conflict.link_party_gone",
+                            "links",
+                            {"link_id": link_id, "party_id": party_id},
+                        )
+                    )
+        removed = {party_id for party_id, party in tx.parties.items() if party is None}
+        if removed:
+            merged = {**store.links, **tx.links}
+            linked: dict[str, list[str]] = {}
+            for link in merged.values():
+                if link is not None:
+                    for party_id in {link.from_id, link.to_id} & removed:
+                        linked.setdefault(party_id, []).append(link.id)
+            issues.extend(_has_links(p, ids) for p, ids in sorted(linked.items()))
+        return issues
 
     def rollback(self) -> None:
         if self._tx is not None:

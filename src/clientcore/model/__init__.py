@@ -48,7 +48,15 @@ from clientcore.model._identifiers import (
     postal_code,
     vat_number,
 )
-from clientcore.model._links import Link, LinkKind, check_structure, find_cycle, link_issues
+from clientcore.model._links import (
+    CARD_ROLES,
+    Link,
+    LinkKind,
+    check_structure,
+    find_cycle,
+    link_issues,
+    validate_link,
+)
 from clientcore.model._party import (
     CLIENT_STATUSES,
     LANGUAGES,
@@ -86,6 +94,7 @@ from clientcore.model._schema import (
 from clientcore.model._validation import check_party, validate_party
 
 __all__ = [
+    "CARD_ROLES",
     "CLIENT_STATUSES",
     "COLLECTIONS",
     "IDENTIFIERS",
@@ -156,6 +165,7 @@ __all__ = [
     "rows_to_csv_text",
     "structural_issues",
     "to_row",
+    "validate_link",
     "validate_party",
     "value_issue",
     "vat_number",

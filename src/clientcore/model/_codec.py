@@ -19,8 +19,10 @@ import csv
 import datetime as dt
 import io
 import json
+import numbers
 import os
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any, Final
 
 import attrs
@@ -146,10 +148,18 @@ def party_to_json(party: Party) -> dict[str, Any]:
     return data
 
 
-def party_from_json(data: Any) -> Party:
+def party_from_json(data: Any, schema: Schema | None = None) -> Party:
     """A party from :func:`party_to_json` output; strict: unknown keys are refused.
 
-    Any fault raises :class:`~clientcore.ValidationError` with the JSON path.
+    JSON has no date or set, so a custom DATE value comes back as ISO text and a custom
+    LABELS value as a list; pass the ``schema`` holding the custom fields to get them
+    back typed. Any fault raises :class:`~clientcore.ValidationError` with the JSON path.
+
+    >>> from clientcore.model import CustomField, FieldType, Party
+    >>> schema = default_schema().with_custom(CustomField("kyc", "checked", FieldType.DATE))
+    >>> p = Party(kind="client_person", name="An", custom={"kyc": {"checked": dt.date(2024, 5, 1)}})
+    >>> party_from_json(party_to_json(p), schema) == p
+    True
     """
     if not isinstance(data, Mapping):
         raise ValidationError(
@@ -161,12 +171,39 @@ def party_from_json(data: Any) -> Party:
                 )
             ]
         )
+    if schema is not None and isinstance(data.get("custom"), Mapping):
+        data = {**data, "custom": _typed_custom(data["custom"], schema)}
     try:
         return converter.structure(data, Party)
     except ValidationError:
         raise
     except Exception as exc:  # cattrs groups and converter errors alike become issues
         raise ValidationError(_cattrs_issues(exc)) from None
+
+
+def _typed_custom(custom: Mapping[Any, Any], schema: Schema) -> dict[Any, Any]:
+    issues: list[Issue] = []
+    out: dict[Any, Any] = {}
+    for category, values in custom.items():
+        if not isinstance(values, Mapping):
+            out[category] = values  # the Party converter names the fault
+            continue
+        typed: dict[Any, Any] = {}
+        for key, value in values.items():
+            field = schema.get(f"custom.{category}.{key}")
+            if field is not None and field.type is FieldType.DATE and isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    path = f"$.custom.{category}.{key}"
+                    issues.append(Issue("value.invalid_date", path, {"value": value[:40]}))
+            elif field is not None and field.type is FieldType.LABELS and isinstance(value, list):
+                value = frozenset(value) if all(isinstance(v, str) for v in value) else value
+            typed[key] = value
+        out[category] = typed
+    if issues:
+        raise ValidationError(issues)
+    return out
 
 
 def _cattrs_issues(exc: BaseException) -> list[Issue]:
@@ -198,15 +235,53 @@ def row_columns(schema: Schema | None = None) -> tuple[str, ...]:
     return tuple(out)
 
 
+_NOT_A_CELL: Final = "\x00not a cell"  # a marker no stripped cell text can equal
+
+
+def _is_missing(value: Any) -> bool:
+    # NaN, NaT and Decimal NaN differ from themselves; pandas' NA cannot even say so.
+    try:
+        return bool(value != value)
+    except (TypeError, ArithmeticError):
+        return True
+    except ValueError:  # an array: not a cell at all
+        return False
+
+
 def _cell_text(value: Any) -> str | None:
+    """The text of a cell: ``None`` when empty, :data:`_NOT_A_CELL` when it is no cell."""
     if value is None:
         return None
     if isinstance(value, str):
         text = value.strip()
-        return text or None
-    if isinstance(value, float) and value != value:  # NaN: an empty DataFrame cell
+        return _shared(text) if text else None
+    if not isinstance(value, (numbers.Number, dt.date)):
+        unwrap = getattr(value, "item", None)  # a numpy scalar, duck-typed: numpy is no dependency
+        if not callable(unwrap) or isinstance(value, (bytes, Mapping)):
+            return None if _is_missing(value) else _NOT_A_CELL
+        try:
+            value = unwrap()
+        except (TypeError, ValueError):
+            return _NOT_A_CELL
+        if value is None or isinstance(value, str):
+            return _cell_text(value)
+        if not isinstance(value, (numbers.Number, dt.date)):
+            return _NOT_A_CELL
+    if _is_missing(value):
         return None
-    return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an integer column with gaps is float in a DataFrame
+    if isinstance(value, (numbers.Number, dt.date)):
+        return str(value)
+    return _NOT_A_CELL
+
+
+def _shared(text: str) -> str:
+    # Short cells repeat across rows (cities, postal codes, legal forms, labels, staff):
+    # one shared string each keeps a loaded registry small.
+    return sys.intern(text) if len(text) <= 32 else text
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -276,10 +351,44 @@ def _normalise_identifier(path: str, text: str, country: str | None) -> str:
         return text  # kept as given; validation reports it
 
 
+def _compact_reachable(
+    items: tuple[Any, ...], country: str | None, locations: tuple[Location, ...]
+) -> tuple[Any, ...]:
+    """Contacts or general correspondence with valid e-mails and phones in compact form;
+    a phone without a country code takes its location's country, else the party's."""
+    out: list[Any] = []
+    changed = False
+    for item in items:
+        where = country
+        if item.location_id is not None:
+            for loc in locations:
+                if loc.id == item.location_id and loc.address is not None:
+                    where = loc.address.country or country
+        changes = {}
+        for name in ("email", "phone"):
+            value = getattr(item, name)
+            if isinstance(value, str):
+                compact = _normalise_identifier(name, value, where)
+                if compact != value:
+                    changes[name] = compact
+        if changes:
+            item = attrs.evolve(item, **changes)
+            changed = True
+        out.append(item)
+    return tuple(out) if changed else items
+
+
 def normalize_identifiers(party: Party) -> Party:
-    """The party with every valid identifier in compact form (what rows store)."""
+    """The party with every valid identifier in compact form (what rows store), those
+    of its contacts and general correspondence included (phones in E.164)."""
     country = party.address.country if party.address is not None else None
     changes: dict[str, Any] = {}
+    for name in ("contacts", "correspondence"):
+        items = getattr(party, name)
+        if items:
+            compact_items = _compact_reachable(items, country, party.locations)
+            if compact_items is not items:
+                changes[name] = compact_items
     for name in (
         "national_number",
         "bsn",
@@ -311,10 +420,11 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
     country = _cell_text(row.get("address.country"))
     for key, raw in row.items():
         column = str(key).strip()
-        if raw is not None and not isinstance(raw, (str, int, float, bool, dt.date)):
-            issues.append(Issue("row.invalid_cell", column, {"value": type(raw).__name__}))
-            continue
         text = _cell_text(raw)
+        if text is _NOT_A_CELL:
+            shown = f"{type(raw).__name__}: {repr(raw)[:30]}"
+            issues.append(Issue("row.invalid_cell", column, {"value": shown}))
+            continue
         if column.startswith("external."):
             if text is not None:
                 external[column[len("external.") :]] = text
@@ -325,12 +435,8 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
                 if value is not None:
                     kwargs[column] = value
             continue
-        field = catalogue.get(column)
-        if field is None and schema is None and _is_custom_column(column):
-            # without a host catalogue, custom cells are kept as text
-            _, category, name = column.split(".", 2)
-            field = CustomField(category, name).to_field()
-        if field is None or field.item_of is not None or field.type is FieldType.COLLECTION:
+        field = _column_field(column, catalogue, schema)
+        if field is None:
             suggestion = catalogue.suggest(column)
             issues.append(Issue("row.unknown_column", column, {"suggestion": suggestion or ""}))
             continue
@@ -362,18 +468,53 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
     if external:
         kwargs["external_keys"] = external
     kwargs.setdefault("id", new_id())
+    for name in ("contacts", "correspondence"):
+        items = kwargs.get(name)
+        if items:
+            kwargs[name] = _compact_reachable(items, country, kwargs.get("locations", ()))
     if "kind" not in kwargs:
         issues.append(
             Issue("value.invalid_choice", "kind", {"value": "", "choices": list(PartyKind)})
         )
+        raise ValidationError(issues)
+    # The good cells are built even when others are bad, so that the rules across fields
+    # (kind, status family, date order...) are reported with the bad cells, not after.
+    try:
+        party = Party(**kwargs)
+    except ValidationError as exc:
+        issues.extend(i if i.path else i.at("$") for i in exc.issues)
+    except (TypeError, ValueError) as exc:
+        issues.append(Issue("json.invalid", "$", {"reason": str(exc)}))
     if issues:
         raise ValidationError(issues)
-    try:
-        return Party(**kwargs)
-    except ValidationError as exc:
-        raise ValidationError([i if i.path else i.at("$") for i in exc.issues]) from None
-    except (TypeError, ValueError) as exc:
-        raise ValidationError([Issue("json.invalid", "$", {"reason": str(exc)})]) from None
+    return party
+
+
+def _column_field(column: str, catalogue: Schema, schema: Schema | None) -> Field | None:
+    """The catalogue field a (non-collection, non-external) column fills, or ``None``."""
+    field = catalogue.get(column)
+    if field is None and schema is None and _is_custom_column(column):
+        # without a host catalogue, custom cells are kept as text
+        _, category, name = column.split(".", 2)
+        field = CustomField(category, name).to_field()
+    if field is None or field.item_of is not None or field.type is FieldType.COLLECTION:
+        return None
+    return field
+
+
+def _unknown_columns(header: Iterable[str], schema: Schema | None) -> list[Issue]:
+    catalogue = schema or default_schema()
+    issues: list[Issue] = []
+    for name in header:
+        column = name.strip()
+        if column.startswith("external.") and column != "external.":
+            continue
+        if column in COLLECTIONS or column in _EXTRA_COLUMNS:
+            continue
+        if _column_field(column, catalogue, schema) is None:
+            suggestion = catalogue.suggest(column) if column else None
+            issues.append(Issue("row.unknown_column", column, {"suggestion": suggestion or ""}))
+    return issues
 
 
 def _is_custom_column(column: str) -> bool:
@@ -381,9 +522,13 @@ def _is_custom_column(column: str) -> bool:
     return len(parts) == 3 and parts[0] == "custom" and all(parts[1:])
 
 
+def _shared_values(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {k: _shared(v) if v.__class__ is str else v for k, v in pairs}
+
+
 def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_shared_values)
     except (ValueError, RecursionError) as exc:
         issues.append(Issue("row.invalid_json", column, {"what": column, "reason": str(exc)[:80]}))
         return None
@@ -502,6 +647,17 @@ def _read_rows(handle: IO[str], schema: Schema | None) -> Iterator[RowResult]:
     rest = _chain(header, handle)
     reader = csv.DictReader(rest, delimiter=delimiter)
     number = 1
+    try:
+        names = reader.fieldnames or []
+    except (csv.Error, UnicodeDecodeError) as exc:
+        yield RowResult(1, None, (Issue("csv.invalid", "", {"reason": str(exc)[:120]}),))
+        return
+    unknown = _unknown_columns(names, schema)
+    if unknown:
+        # Reported once, against the header, and left out of every row: one stray
+        # column must not make every row unreadable.
+        yield RowResult(1, None, tuple(unknown))
+    ignored = [name for name in names if name.strip() in {i.path for i in unknown}]
     while True:
         try:
             record = next(reader)
@@ -526,6 +682,8 @@ def _read_rows(handle: IO[str], schema: Schema | None) -> Iterator[RowResult]:
                 ),
             )
             continue
+        for name in ignored:
+            record.pop(name, None)
         try:
             yield RowResult(number, from_row(record, schema))
         except ValidationError as exc:

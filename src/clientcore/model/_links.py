@@ -13,12 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Final
 
 import attrs
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
-from clientcore.model._party import Party, PartyKind, new_id, opt_str, to_bool
+from clientcore.model._identifiers import email, phone
+from clientcore.model._party import (
+    Party,
+    PartyKind,
+    _name_faults,
+    new_id,
+    opt_str,
+    record_id,
+    to_bool,
+)
 
 define(
     {
@@ -31,6 +41,16 @@ define(
             "A party cannot be linked to itself ({party_id}).",
             "Een partij kan niet aan zichzelf gekoppeld worden ({party_id}).",
             "Une partie ne peut pas être liée à elle-même ({party_id}).",
+        ),
+        "link.kind.unknown": (
+            "Unknown link kind '{value}' (one of {choices}).",
+            "Onbekend soort koppeling '{value}' (een van {choices}).",
+            "Type de lien inconnu '{value}' (parmi {choices}).",
+        ),
+        "link.role.card": (
+            "A card relation's role is mother or sister, not {value}.",
+            "De rol van een kaartrelatie is mother of sister, niet {value}.",
+            "Le rôle d'une relation de fiche est mother ou sister, pas {value}.",
         ),
         "link.cycle": (
             "Parent/subsidiary cycle: {cycle}.",
@@ -51,6 +71,28 @@ class LinkKind(StrEnum):
     CARD_RELATION = "card_relation"
 
 
+#: The roles a card relation can have.
+CARD_ROLES: Final = ("mother", "sister")
+
+
+def _link_kind(value: object) -> LinkKind:
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return LinkKind(value)
+    except ValueError:
+        shown = value if isinstance(value, str) else repr(value)[:40]
+        raise ValidationError(
+            [
+                Issue(
+                    "link.kind.unknown",
+                    "",
+                    {"value": shown, "choices": [k.value for k in LinkKind]},
+                )
+            ]
+        ) from None
+
+
 @attrs.frozen(kw_only=True)
 class Link:
     """A link from ``from_id`` to ``to_id``.
@@ -61,12 +103,15 @@ class Link:
     - parent/subsidiary: from the parent to the subsidiary;
     - group membership: from the member to the group's head company;
     - card relation: ``role`` is ``mother`` or ``sister``.
+
+    Ids are non-blank text; anything else is refused with a
+    :class:`~clientcore.ValidationError` naming the field.
     """
 
-    id: str = attrs.field(factory=new_id)
-    kind: LinkKind = attrs.field(converter=LinkKind)
-    from_id: str
-    to_id: str
+    id: str = attrs.field(factory=new_id, converter=record_id)
+    kind: LinkKind = attrs.field(converter=_link_kind)
+    from_id: str = attrs.field(converter=record_id)
+    to_id: str = attrs.field(converter=record_id)
     role: str | None = attrs.field(default=None, converter=opt_str)
     mail_to_third_party: bool = attrs.field(default=False, converter=to_bool)
     email: str | None = attrs.field(default=None, converter=opt_str)
@@ -75,6 +120,8 @@ class Link:
     def __attrs_post_init__(self) -> None:
         if self.from_id == self.to_id:
             raise ValidationError([Issue("link.self", "to_id", {"party_id": self.to_id})])
+        if self.kind is LinkKind.CARD_RELATION and self.role not in CARD_ROLES:
+            raise ValidationError([Issue("link.role.card", "role", {"value": repr(self.role)})])
 
     @classmethod
     def parent_of(cls, parent_id: str, subsidiary_id: str) -> Link:
@@ -101,6 +148,28 @@ def link_issues(link: Link, source: Party, target: Party) -> list[Issue]:
             {"link": link.kind.value, "source": source.kind.value, "target": target.kind.value},
         )
     ]
+
+
+_name_faults(Link)
+
+
+def validate_link(link: Link, country: str | None = None) -> list[Issue]:
+    """The identifier issues of ``link``'s direct ``email`` and ``phone``; empty when fine.
+
+    ``country`` is the default region for a phone number without a country code.
+
+    >>> [i.code for i in validate_link(Link(kind="person_at_company", from_id="p", to_id="c",
+    ...                                     email="an@", phone="+32 9 234 56 78"))]
+    ['identifier.invalid_format']
+    """
+    issues: list[Issue] = []
+    for name, ident in (("email", email), ("phone", phone)):
+        value = getattr(link, name)
+        if value is not None:
+            issue = ident.explain(value, country)
+            if issue is not None:
+                issues.append(Issue(issue.code, name, issue.params))
+    return issues
 
 
 def find_cycle(links: Iterable[Link]) -> list[str] | None:

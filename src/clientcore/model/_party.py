@@ -18,9 +18,13 @@ a :class:`~clientcore.ValidationError` listing every broken rule.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
+import inspect
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -42,14 +46,14 @@ define(
             "Le statut '{status}' n'est pas permis pour un(e) {kind}.",
         ),
         "party.field.person_only": (
-            "'{path}' is a field of a person, not of a company.",
-            "'{path}' is een veld van een persoon, niet van een bedrijf.",
-            "'{path}' est un champ de personne, pas d'entreprise.",
+            "'{path}' is a field of a person, not of a company ({value}).",
+            "'{path}' is een veld van een persoon, niet van een bedrijf ({value}).",
+            "'{path}' est un champ de personne, pas d'entreprise ({value}).",
         ),
         "party.field.company_only": (
-            "'{path}' is a field of a company, not of a person.",
-            "'{path}' is een veld van een bedrijf, niet van een persoon.",
-            "'{path}' est un champ d'entreprise, pas de personne.",
+            "'{path}' is a field of a company, not of a person ({value}).",
+            "'{path}' is een veld van een bedrijf, niet van een persoon ({value}).",
+            "'{path}' est un champ d'entreprise, pas de personne ({value}).",
         ),
         "party.correspondence.person": (
             "General correspondence exists only on companies, not on a person.",
@@ -76,15 +80,25 @@ define(
             "De versie kan niet negatief zijn ({value}).",
             "La version ne peut pas être négative ({value}).",
         ),
+        "party.version.invalid": (
+            "The version must be a whole number of zero or more, not {value}.",
+            "De versie moet een geheel getal van nul of meer zijn, niet {value}.",
+            "La version doit être un nombre entier positif ou nul, pas {value}.",
+        ),
+        "field.required": (
+            "'{path}' is required.",
+            "'{path}' is verplicht.",
+            "'{path}' est obligatoire.",
+        ),
         "value.invalid_type": (
             "'{path}' expects {expected}, not {value}.",
             "'{path}' verwacht {expected}, niet {value}.",
             "'{path}' attend {expected}, pas {value}.",
         ),
         "value.invalid_date": (
-            "'{value}' is not a date (YYYY-MM-DD).",
-            "'{value}' is geen datum (JJJJ-MM-DD).",
-            "'{value}' n'est pas une date (AAAA-MM-JJ).",
+            "'{value}' is not a date (YYYY-MM-DD) in '{path}'.",
+            "'{value}' is geen datum (JJJJ-MM-DD) in '{path}'.",
+            "'{value}' n'est pas une date (AAAA-MM-JJ) dans '{path}'.",
         ),
         "value.invalid_choice": (
             "'{value}' is not one of {choices}.",
@@ -163,14 +177,27 @@ def new_id() -> str:
 # --- converters: normalise on the way in, cheap and idempotent (evolve runs them again) ---
 
 
+def _shown(value: object) -> str:
+    """The offending value as a message shows it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def wrong_type(expected: str, value: object, path: str = "") -> ValidationError:
+    """The error for ``value`` not being ``expected``; the path is filled in by the caller."""
+    return ValidationError(
+        [Issue("value.invalid_type", path, {"expected": expected, "value": _shown(value)})]
+    )
+
+
 def opt_str(value: object) -> str | None:
-    """Strip text; blank becomes ``None``; anything else is kept for validation to judge."""
+    """Strip text; blank becomes ``None``; anything but text is refused."""
     if value is None:
         return None
     if isinstance(value, str):
         stripped = value.strip()
         return stripped or None
-    return value  # type: ignore[return-value]  # a wrong type is reported by validation
+    raise wrong_type("text", value)
 
 
 def opt_date(value: object) -> dt.date | None:
@@ -185,10 +212,31 @@ def opt_date(value: object) -> dt.date | None:
         try:
             return dt.date.fromisoformat(value.strip()[:10])
         except ValueError:
-            raise ValidationError([Issue("value.invalid_date", "", {"value": value})]) from None
-    raise ValidationError(
-        [Issue("value.invalid_type", "", {"expected": "a date", "value": type(value).__name__})]
-    )
+            raise ValidationError(
+                [Issue("value.invalid_date", "", {"value": value[:40]})]
+            ) from None
+    raise wrong_type("a date", value)
+
+
+def opt_datetime(value: object) -> dt.datetime | None:
+    """Accept a datetime or an ISO date-time string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise wrong_type("a date and time", value)
+
+
+def record_id(value: object) -> str:
+    """An id: non-blank text, kept as given."""
+    if isinstance(value, str) and value.strip():
+        return value
+    raise wrong_type("a non-blank id", value)
 
 
 def opt_bool(value: object) -> bool | None:
@@ -203,9 +251,7 @@ def opt_bool(value: object) -> bool | None:
             return True
         if text in ("false", "no", "0", "nee", "non"):
             return False
-    raise ValidationError(
-        [Issue("value.invalid_type", "", {"expected": "true or false", "value": repr(value)})]
-    )
+    raise wrong_type("true or false", value)
 
 
 def to_bool(value: object) -> bool:
@@ -219,8 +265,15 @@ def labels_set(value: object) -> frozenset[str]:
         return _NO_LABELS
     if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
         return value
-    items: Iterable[Any] = value.split(";") if isinstance(value, str) else value  # type: ignore[assignment]
-    out = frozenset(s for s in (str(v).strip() for v in items) if s)
+    if isinstance(value, str):
+        items: Iterable[Any] = value.split(";")
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        items = list(value)
+        if not all(isinstance(v, str) for v in items):
+            raise wrong_type("labels (text)", value)
+    else:
+        raise wrong_type("labels (text or a set of texts)", value)
+    out = frozenset(s for s in (v.strip() for v in items) if s)
     return out or _NO_LABELS
 
 
@@ -228,16 +281,108 @@ _NO_LABELS: Final[frozenset[str]] = frozenset()
 _set_slot = object.__setattr__
 
 
-def _custom(value: object) -> dict[str, dict[str, Any]]:
-    if not value:
-        return {}
-    return {str(cat): dict(fields) for cat, fields in value.items()}  # type: ignore[attr-defined]
+NO_CUSTOM: Final[Mapping[str, Mapping[str, Any]]] = MappingProxyType({})
+NO_KEYS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
-def _keys(value: object) -> dict[str, str]:
-    if not value:
-        return {}
-    return {str(k): str(v) for k, v in value.items()}  # type: ignore[attr-defined]
+def _mapping(value: object, expected: str) -> Mapping[Any, Any]:
+    if isinstance(value, Mapping):
+        return value
+    raise wrong_type(expected, value)
+
+
+def _name(value: object, what: str, issues: list[Issue], path: str) -> bool:
+    if isinstance(value, str) and value.strip() and "." not in value:
+        return True
+    issues.append(Issue("value.invalid_type", path, {"expected": what, "value": _shown(value)}))
+    return False
+
+
+def custom_scalar(value: object) -> Any:
+    """A custom-field value as the model keeps it: text, a number, true/false, a date or
+    labels (a frozen set of texts); ``None`` for none. Anything else is refused."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if value == value and value not in (float("inf"), float("-inf")):
+            return value
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    elif isinstance(value, (frozenset, set, list, tuple)) and all(
+        isinstance(v, str) for v in value
+    ):
+        return labels_set(value)
+    raise wrong_type("text, a number, true/false, a date or labels", value)
+
+
+def _custom(value: object) -> Mapping[str, Mapping[str, Any]]:
+    if value is None or value is NO_CUSTOM:
+        return NO_CUSTOM
+    categories = _mapping(value, "a mapping of categories to fields")
+    if not categories:
+        return NO_CUSTOM
+    issues: list[Issue] = []
+    out: dict[str, Mapping[str, Any]] = {}
+    for category, fields in categories.items():
+        if not _name(category, "a category name", issues, ""):
+            continue
+        if not isinstance(fields, Mapping):
+            issues.append(
+                Issue(
+                    "value.invalid_type",
+                    category,
+                    {"expected": "a mapping of fields to values", "value": _shown(fields)},
+                )
+            )
+            continue
+        kept: dict[str, Any] = {}
+        for key, raw in fields.items():
+            if not _name(key, "a field name", issues, category):
+                continue
+            try:
+                scalar = custom_scalar(raw)
+            except ValidationError as exc:
+                issues.extend(i.at(f"{category}.{key}") for i in exc.issues)
+                continue
+            if scalar is not None:  # none is absent, as in a row
+                kept[key] = scalar
+        if kept:
+            out[category] = MappingProxyType(kept)
+    if issues:
+        raise ValidationError(issues)
+    return MappingProxyType(out) if out else NO_CUSTOM
+
+
+def _keys(value: object) -> Mapping[str, str]:
+    if value is None or value is NO_KEYS:
+        return NO_KEYS
+    keys = _mapping(value, "a mapping of systems to keys")
+    issues: list[Issue] = []
+    out: dict[str, str] = {}
+    for system, key in keys.items():
+        if not _name(system, "a system name", issues, ""):
+            continue
+        if isinstance(key, int) and not isinstance(key, bool):
+            key = str(key)
+        if not isinstance(key, str):
+            issues.append(
+                Issue("value.invalid_type", system, {"expected": "text", "value": _shown(key)})
+            )
+        elif key.strip():
+            out[system] = key.strip()
+    if issues:
+        raise ValidationError(issues)
+    return MappingProxyType(out) if out else NO_KEYS
+
+
+def _version(value: object) -> int:
+    if value.__class__ is int and value >= 0:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError([Issue("party.version.invalid", "", {"value": _shown(value)})])
+    if value < 0:
+        raise ValidationError([Issue("party.version.negative", "", {"value": value})])
+    return int(value)
 
 
 def text_or_empty(value: object) -> str:
@@ -255,10 +400,23 @@ _EMPTIES: dict[type[Any], Any] = {}  # one empty instance per class, made on fir
 
 
 def _nested_of(cls: type[Any], value: object) -> Any:
-    return cls(**value) if isinstance(value, Mapping) else value
+    if value.__class__ is cls:
+        return value
+    if isinstance(value, Mapping):
+        return cls(**_keywords(value))
+    raise wrong_type(f"{cls.__name__} or a mapping", value)
+
+
+def _keywords(value: Mapping[Any, Any]) -> Mapping[str, Any]:
+    if all(isinstance(k, str) for k in value):
+        return value
+    bad = next(k for k in value if not isinstance(k, str))
+    raise wrong_type("a mapping with text keys", bad)
 
 
 def _optional_of(cls: type[Any], value: object) -> Any:
+    if value is None:
+        return None
     built = _nested_of(cls, value)
     if built.__class__ is cls:
         empty = _EMPTIES.get(cls)
@@ -275,16 +433,22 @@ def _tuple_of_items(cls: type[Any], value: object) -> tuple[Any, ...]:
     if value.__class__ is tuple and all(v.__class__ is cls for v in value):
         return value
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise ValidationError(
-            [
-                Issue(
-                    "value.invalid_type",
-                    "",
-                    {"expected": f"a list of {cls.__name__}", "value": type(value).__name__},
-                )
-            ]
-        )
-    return tuple(cls(**item) if isinstance(item, Mapping) else item for item in value)
+        raise wrong_type(f"a list of {cls.__name__}", value)
+    out: list[Any] = []
+    issues: list[Issue] = []
+    for index, item in enumerate(value):
+        try:
+            if item.__class__ is cls:
+                out.append(item)
+            elif isinstance(item, Mapping):
+                out.append(cls(**_keywords(item)))
+            else:
+                raise wrong_type(f"{cls.__name__} or a mapping", item)
+        except ValidationError as exc:
+            issues.extend(_under(f"[{index}]", i) for i in exc.issues)
+    if issues:
+        raise ValidationError(issues)
+    return tuple(out)
 
 
 # Named converters (the attrs mypy plugin reads their types).
@@ -363,7 +527,7 @@ class Address:
 class Location:
     """A branch of a company; contacts attached to it use its address."""
 
-    id: str = attrs.field(factory=new_id)
+    id: str = attrs.field(factory=new_id, converter=record_id)
     name: str | None = attrs.field(default=None, converter=opt_str)
     address: Address | None = attrs.field(default=None, converter=_to_address)
 
@@ -372,7 +536,7 @@ class Location:
 class ContactPerson:
     """Someone at a party the firm deals with (a director, who receives the mail...)."""
 
-    id: str = attrs.field(factory=new_id)
+    id: str = attrs.field(factory=new_id, converter=record_id)
     first_name: str | None = attrs.field(default=None, converter=opt_str)
     last_name: str | None = attrs.field(default=None, converter=opt_str)
     role: str | None = attrs.field(default=None, converter=opt_str)
@@ -391,7 +555,7 @@ class ContactPerson:
 class GeneralCorrespondence:
     """A general contact point of a company ("the board", "the secretariat")."""
 
-    id: str = attrs.field(factory=new_id)
+    id: str = attrs.field(factory=new_id, converter=record_id)
     name: str | None = attrs.field(default=None, converter=opt_str)
     email: str | None = attrs.field(default=None, converter=opt_str)
     phone: str | None = attrs.field(default=None, converter=opt_str)
@@ -480,9 +644,9 @@ class Acceptance:
     """Who submitted the client for acceptance and who approved it (four-eyes)."""
 
     submitted_by: str | None = attrs.field(default=None, converter=opt_str)
-    submitted_at: dt.datetime | None = None
+    submitted_at: dt.datetime | None = attrs.field(default=None, converter=opt_datetime)
     approved_by: str | None = attrs.field(default=None, converter=opt_str)
-    approved_at: dt.datetime | None = None
+    approved_at: dt.datetime | None = attrs.field(default=None, converter=opt_datetime)
 
 
 # Shared defaults keep a party small: one instance serves every party that has no value.
@@ -506,7 +670,8 @@ def _kind(value: object) -> PartyKind:
             raise ValueError(value)
         return PartyKind(value)
     except ValueError:
-        raise ValidationError([Issue("party.kind.unknown", "kind", {"value": value})]) from None
+        shown = value if isinstance(value, str) else _shown(value)
+        raise ValidationError([Issue("party.kind.unknown", "", {"value": shown})]) from None
 
 
 def _status(value: object) -> ClientStatus:
@@ -519,7 +684,7 @@ def _status(value: object) -> ClientStatus:
             [
                 Issue(
                     "value.invalid_choice",
-                    "status",
+                    "",
                     {"value": value, "choices": [s.value for s in ClientStatus]},
                 )
             ]
@@ -535,7 +700,7 @@ class Party:
     :func:`clientcore.model.validate_party` reports which are invalid.
     """
 
-    id: str = attrs.field(factory=new_id)
+    id: str = attrs.field(factory=new_id, converter=record_id)
     kind: PartyKind = attrs.field(converter=_kind)
     name: str = attrs.field(default="", converter=text_or_empty)
     number: str | None = attrs.field(default=None, converter=opt_str)
@@ -581,11 +746,13 @@ class Party:
     debtor_cards: tuple[DebtorCard, ...] = attrs.field(default=(), converter=_to_debtor_cards)
     checklist: tuple[ChecklistItem, ...] = attrs.field(default=(), converter=_to_checklist_items)
     attention: str | None = attrs.field(default=None, converter=opt_str)
-    custom: dict[str, dict[str, Any]] = attrs.field(factory=dict, converter=_custom, hash=False)
-    external_keys: dict[str, str] = attrs.field(factory=dict, converter=_keys, hash=False)
+    custom: Mapping[str, Mapping[str, Any]] = attrs.field(
+        default=NO_CUSTOM, converter=_custom, hash=False
+    )
+    external_keys: Mapping[str, str] = attrs.field(default=NO_KEYS, converter=_keys, hash=False)
     acceptance: Acceptance | None = attrs.field(default=None, converter=_to_acceptance)
     # management
-    version: int = 0
+    version: int = attrs.field(default=0, converter=_version)
     archived: bool = attrs.field(default=False, converter=to_bool)
     marked_for_deletion: bool = attrs.field(default=False, converter=to_bool)
     last_verified_on: dt.date | None = attrs.field(default=None, converter=opt_date)
@@ -654,8 +821,9 @@ def structural_issues(party: Party) -> list[Issue]:
         )
     if kind.is_company:
         for name in PERSON_FIELDS:
-            if getattr(party, name) is not None:
-                issues.append(Issue("party.field.person_only", name))
+            value = getattr(party, name)
+            if value is not None:
+                issues.append(Issue("party.field.person_only", name, {"value": _shown(value)}))
     else:
         for name in COMPANY_FIELDS:
             value = getattr(party, name)
@@ -665,7 +833,7 @@ def structural_issues(party: Party) -> list[Issue]:
                     if name == "correspondence"
                     else "party.field.company_only"
                 )
-                issues.append(Issue(code, name))
+                issues.append(Issue(code, name, {"value": _shown(value)}))
     if party.version < 0:
         issues.append(Issue("party.version.negative", "version", {"value": party.version}))
     if party.locations or party.contacts or party.correspondence:
@@ -715,7 +883,11 @@ def _unique_ids(items: Iterable[Any], collection: str, issues: list[Issue]) -> s
 def _roles(value: Iterable[str]) -> frozenset[str]:
     if isinstance(value, str):
         return frozenset({value})
-    return frozenset(value)
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        roles = frozenset(value)
+        if all(isinstance(r, str) for r in roles):
+            return roles
+    raise wrong_type("a role or a set of roles", value)
 
 
 @attrs.frozen
@@ -729,6 +901,106 @@ class Actor:
         """Whether the actor holds ``role``."""
         return role in self.roles
 
+
+def _under(prefix: str, issue: Issue) -> Issue:
+    """``issue`` with its path put under ``prefix`` (``[2]`` joins without a dot)."""
+    path = issue.path
+    if not path:
+        return attrs.evolve(issue, path=prefix)
+    return attrs.evolve(issue, path=prefix + path if path[0] == "[" else f"{prefix}.{path}")
+
+
+def _name_faults(cls: Any) -> None:
+    """Make ``cls(...)`` name the field of every fault.
+
+    Converters do not know which field they convert, so they raise issues without a
+    path. When construction fails, each argument is converted again on its own to
+    find every faulty one (not only the first), then the remaining ones are checked
+    together for the rules across fields; the happy path pays nothing.
+    """
+    init = cls.__init__
+    fields = [f for f in attrs.fields(cls) if f.init]
+    names = [f.alias or f.name for f in fields]
+    converters = {f.alias or f.name: f.converter for f in fields}
+    required = [f.alias or f.name for f in fields if f.default is attrs.NOTHING]
+    signature = inspect.signature(init)
+
+    def explained(args: tuple[Any, ...], kwargs: dict[str, Any], exc: ValidationError) -> Any:
+        given = dict(zip(names, args, strict=False))
+        given.update(kwargs)
+        issues: list[Issue] = []
+        good: dict[str, Any] = {}
+        for name, value in given.items():
+            convert = converters.get(name)
+            try:
+                good[name] = convert(value) if callable(convert) else value
+            except ValidationError as fault:
+                issues.extend(_under(name, i) for i in fault.issues)
+        if not issues:
+            return exc  # a rule across fields: its issues carry their paths
+        try:
+            init(object.__new__(cls), **good)
+        except ValidationError as rest:
+            issues.extend(rest.issues)
+        except TypeError:
+            pass  # a required field was faulty: the rules across fields cannot be checked
+        return ValidationError(issues)
+
+    def signature_issues(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Issue]:
+        issues: list[Issue] = []
+        if len(args) > len(names):
+            issues.append(
+                Issue(
+                    "value.invalid_type",
+                    "",
+                    {"expected": f"at most {len(names)} values", "value": len(args)},
+                )
+            )
+        given = set(names[: len(args)]) | set(kwargs)
+        for key in kwargs:
+            if key not in converters:
+                near = difflib.get_close_matches(str(key), names, n=1)
+                issues.append(
+                    Issue("field.unknown", str(key), {"suggestion": near[0] if near else ""})
+                )
+        issues.extend(Issue("field.required", name) for name in required if name not in given)
+        return issues
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, *args, **kwargs)
+        except ValidationError as exc:
+            raise explained(args, kwargs, exc) from None
+        except TypeError:
+            try:
+                signature.bind(self, *args, **kwargs)
+            except TypeError:
+                raise ValidationError(signature_issues(args, kwargs)) from None
+            raise
+
+    cls.__init__ = __init__
+
+
+for _cls in (
+    Address,
+    Location,
+    ContactPerson,
+    GeneralCorrespondence,
+    Task,
+    TaskPreset,
+    StaffRoles,
+    DebtorCard,
+    AmlProfile,
+    ChecklistItem,
+    EidCard,
+    Billing,
+    Portal,
+    Acceptance,
+    Party,
+    Actor,
+):
+    _name_faults(_cls)
 
 _PARTY_SLOTS: Final = tuple(f.name for f in attrs.fields(Party))
 

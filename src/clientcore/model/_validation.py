@@ -13,7 +13,12 @@ from typing import Any
 
 from clientcore._errors import Issue, ValidationError
 from clientcore.model._identifiers import IDENTIFIERS
-from clientcore.model._party import Party, structural_issues
+from clientcore.model._party import (
+    ContactPerson,
+    GeneralCorrespondence,
+    Party,
+    structural_issues,
+)
 from clientcore.model._schema import FieldType, Schema, default_schema, value_issue
 
 _SCALAR_IDENTIFIERS = tuple(
@@ -58,13 +63,27 @@ def validate_party(party: Party, schema: Schema | None = None) -> list[Issue]:
         if issue is not None:
             issues.append(issue)
     email_type, phone_type = IDENTIFIERS["contacts.email"], IDENTIFIERS["contacts.phone"]
-    for index, contact in enumerate(party.contacts):
-        for name, ident in (("email", email_type), ("phone", phone_type)):
-            value = getattr(contact, name)
-            if value is not None:
-                issue = ident.explain(value, country)
-                if issue is not None:
-                    issues.append(Issue(issue.code, f"contacts[{index}].{name}", issue.params))
+    owned: tuple[tuple[str, tuple[ContactPerson | GeneralCorrespondence, ...]], ...] = (
+        ("contacts", party.contacts),
+        ("correspondence", party.correspondence),
+    )
+    for collection, items in owned:
+        for index, item in enumerate(items):
+            for name, ident in (("email", email_type), ("phone", phone_type)):
+                value = getattr(item, name)
+                if value is not None:
+                    issue = ident.explain(value, country)
+                    if issue is not None:
+                        path = f"{collection}[{index}].{name}"
+                        issues.append(Issue(issue.code, path, issue.params))
+    postal_code = IDENTIFIERS["address.postal_code"]
+    for index, location in enumerate(party.locations):
+        address = location.address
+        if address is not None and address.postal_code is not None:
+            issue = postal_code.explain(address.postal_code, address.country or country)
+            if issue is not None:
+                path = f"locations[{index}].address.postal_code"
+                issues.append(Issue(issue.code, path, issue.params))
     issues.extend(_custom_issues(party, catalogue, check_unknown=schema is not None))
     return issues
 
