@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientcore import FilterError
+from clientcore.model import default_schema
 from clientcore.query import F, Filter, Today
 from tests.strategies import filters
 
@@ -116,6 +117,17 @@ json_values = st.recursive(
 def test_no_other_exception_escapes_for_any_json_value(obj: object) -> None:
     try:
         Filter.from_json(obj)
+    except FilterError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values | st.builds(where, json_values))
+def test_no_other_exception_escapes_for_any_json_value_checked_against_the_catalogue(
+    obj: object,
+) -> None:
+    try:
+        Filter.from_json(obj, schema=default_schema())
     except FilterError:
         pass
 

@@ -40,7 +40,7 @@ def test_an_unknown_path_is_refused_with_the_nearest_suggested() -> None:
 
 def test_an_operator_that_does_not_fit_the_field_type_is_refused() -> None:
     assert faults(F("vat_liable").starts_with("t")) == [("$.where.op", "filter.op_mismatch")]
-    assert faults(F("name").valid()) == [("$.where.op", "filter.op_mismatch")]
+    assert faults(F("name").valid()) == [("$.where.op", "filter.no_identifier")]
     assert faults(F("labels").eq("vip")) == [("$.where.op", "filter.op_mismatch")]
 
 

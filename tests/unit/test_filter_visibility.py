@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientcore import Actor, Party
-from clientcore.query import F, Filter, push_not, restrict_status
-from clientcore.status import RolePolicy, StatusMachine
+from clientcore.query import F, Filter, conditions, push_not, restrict_status
+from clientcore.status import STATUS_PATHS, RolePolicy, StatusMachine
 from tests.strategies import filters, parties
 
 MACHINE = StatusMachine(RolePolicy.default())
@@ -67,3 +67,80 @@ def test_a_hidden_status_never_matches_a_status_condition(sample: list[Party], s
                 assert not restricted.matches(p)
             else:
                 assert flt.matches(p) == restricted.matches(p)
+
+
+# --- machine.restrict: a filter run for an actor in one call ---
+
+
+def test_restrict_gives_an_assistant_no_count_of_a_hidden_status() -> None:
+    parties = registry()
+    prospects = MACHINE.restrict(ASSISTANT, F("status").eq("prospect"))
+    not_client = MACHINE.restrict(ASSISTANT, ~F("status").eq("client"))
+    assert 0 == prospects.count(parties).matched
+    assert ["c5", "r"] == [p.id for p in not_client.select(parties)]
+
+
+def test_restrict_is_restrict_status_with_the_actors_visible_statuses() -> None:
+    flt = ~(F("status").in_(["client", "prospect"]) & F("name").starts_with("C"))
+    expected = restrict_status(flt, MACHINE.visible_statuses(ASSISTANT))
+    assert expected == MACHINE.restrict(ASSISTANT, flt)
+
+
+def test_restrict_leaves_the_filter_of_an_actor_who_sees_every_status_alone() -> None:
+    flt = ~F("status").eq("client") | F("client_since").blank()
+    assert flt is MACHINE.restrict(Actor("ann", {"staff"}), flt)
+
+
+def test_restrict_hides_what_client_dates_and_acceptance_betray_about_a_hidden_status() -> None:
+    import datetime as dt
+
+    from clientcore.model import Acceptance
+
+    reverted = Party(
+        id="x", kind="client_company", name="X", status="prospect", client_since=dt.date(2020, 1, 1)
+    )
+    pending = Party(
+        id="y",
+        kind="client_company",
+        name="Y",
+        status="acceptance_pending",
+        acceptance=Acceptance(submitted_by="ann"),
+    )
+    client = Party(
+        id="z", kind="client_company", name="Z", status="client", client_since=dt.date(2021, 1, 1)
+    )
+    parties = [reverted, pending, client]
+    for flt, expected in [
+        (F("client_since").not_blank(), ["z"]),
+        (F("client_since").blank(), []),
+        (~F("client_until").not_blank(), ["z"]),
+        (F("acceptance.submitted_by").eq("ann"), []),
+        (~F("acceptance.submitted_by").eq("ann"), ["z"]),
+        (F("acceptance").not_blank(), []),
+    ]:
+        assert expected == [p.id for p in MACHINE.restrict(ASSISTANT, flt).select(parties)], flt
+    # Fields that say nothing about the status still match every party.
+    assert 3 == MACHINE.restrict(ASSISTANT, F("name").ne("")).count(parties).matched
+
+
+def _betrays_status(path: str) -> bool:
+    return path in STATUS_PATHS or path == "status" or path.startswith("acceptance.")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(parties(), min_size=1, max_size=6), filters())
+def test_a_restricted_filter_matches_a_hidden_party_only_through_fields_blind_to_status(
+    sample: list[Party], flt: Filter
+) -> None:
+    import datetime as dt
+
+    restricted = MACHINE.restrict(ASSISTANT, flt)
+    visible = MACHINE.visible_statuses(ASSISTANT)
+    conds = conditions(flt)
+    only_status_fields = bool(conds) and all(_betrays_status(c.path) for c in conds)
+    today = dt.date(2026, 1, 1)
+    for p in sample:
+        if p.status in visible:
+            assert flt.matches(p, today=today) == restricted.matches(p, today=today)
+        elif only_status_fields:
+            assert not restricted.matches(p, today=today)

@@ -30,13 +30,15 @@ def company(**fields: Any) -> Party:
 def error_of(rule: Any, schema: Any = None) -> tuple[str, str]:
     with pytest.raises(FilterError) as caught:
         from_json_logic(rule, schema)
-    return caught.value.path, str(caught.value)
+    # the English message and the fault's code, so a test may name either
+    return caught.value.path, f"{caught.value} [{caught.value.issues[0].code}]"
 
 
 def refusal(flt: Filter) -> tuple[str, str]:
     with pytest.raises(FilterError) as caught:
         to_json_logic(flt)
-    return caught.value.path, str(caught.value)
+    # the English message and the fault's code, so a test may name either
+    return caught.value.path, f"{caught.value} [{caught.value.issues[0].code}]"
 
 
 # --- the mapping, both ways ---
@@ -214,10 +216,10 @@ def test_with_a_schema_item_fields_are_read_inside_some() -> None:
     ("rule", "path", "words"),
     [
         ({"==": [{"var": "nmae"}, "a"]}, '$["=="][0].var', "did you mean 'name'"),
-        ({"==": [{"var": "tasks.code"}, "a"]}, '$["=="][0].var', "unknown field"),
+        ({"==": [{"var": "tasks.code"}, "a"]}, '$["=="][0].var', "filter.unknown_path"),
         ({"==": [{"var": "client_since"}, "31/01/2024"]}, '$["=="][1]', "not a date"),
-        ({"some": [NAME, {"!": {"var": "code"}}]}, "$.some[0]", "collection field"),
-        ({"some": [TASKS, {"!": {"var": "name"}}]}, '$.some[1]["!"].var', "unknown field"),
+        ({"some": [NAME, {"!": {"var": "code"}}]}, "$.some[0]", "filter.op_mismatch"),
+        ({"some": [TASKS, {"!": {"var": "name"}}]}, '$.some[1]["!"].var', "filter.unknown_path"),
     ],
 )
 def test_with_a_schema_unknown_fields_and_bad_dates_are_refused(
@@ -245,27 +247,27 @@ def deep(levels: int) -> Any:
         ({"if": [True, True, False]}, "$.if", "operator 'if'"),
         ({"missing": ["a"]}, "$.missing", "operator 'missing'"),
         ({"===": [NAME, "a"]}, '$["==="]', "operator '==='"),
-        ({"==": [{"var": ["name", "x"]}, "a"]}, '$["=="][0].var', "default"),
-        ({"==": [{"var": 1}, "a"]}, '$["=="][0].var', "must be a text"),
-        ({"==": [{"var": ""}, "a"]}, '$["=="][0].var', "{'var': ''}"),
+        ({"==": [{"var": ["name", "x"]}, "a"]}, '$["=="][0].var', "filter.jsonlogic.bad_arguments"),
+        ({"==": [{"var": 1}, "a"]}, '$["=="][0].var', "filter.bad_path"),
+        ({"==": [{"var": ""}, "a"]}, '$["=="][0].var', "filter.bad_path"),
         ({"==": [NAME, None]}, '$["=="][1]', "null"),
-        ({"==": [NAME, {"+": [1, 2]}]}, '$["=="][1]', "computed value"),
-        ({"==": [NAME, [1]]}, '$["=="][1]', "got array"),
-        ({"==": [NAME, {"var": "x"}]}, '$["=="]', "one {'var': ...} with one value"),
-        ({"==": [1, 2]}, '$["=="]', "one {'var': ...} with one value"),
-        ({"==": [NAME, 1, 2]}, '$["=="]', "takes 2 arguments"),
-        ({">": [1, REVENUE, 3]}, '$[">"]', "takes 2 arguments"),
-        ({"<": [REVENUE, 1, 3]}, '$["<"]', "in the middle"),
-        ({"in": [NAME, "text"]}, "$.in", "'in' maps as"),
-        ({"in": [NAME]}, "$.in", "takes 2 arguments"),
-        ({"and": []}, "$.and", "empty 'and'"),
+        ({"==": [NAME, {"+": [1, 2]}]}, '$["=="][1]', "filter.jsonlogic.no_value"),
+        ({"==": [NAME, [1]]}, '$["=="][1]', "filter.expected_scalar"),
+        ({"==": [NAME, {"var": "x"}]}, '$["=="]', "filter.jsonlogic.bad_arguments"),
+        ({"==": [1, 2]}, '$["=="]', "filter.jsonlogic.bad_arguments"),
+        ({"==": [NAME, 1, 2]}, '$["=="]', "filter.jsonlogic.arity"),
+        ({">": [1, REVENUE, 3]}, '$[">"]', "filter.jsonlogic.arity"),
+        ({"<": [REVENUE, 1, 3]}, '$["<"]', "filter.jsonlogic.bad_arguments"),
+        ({"in": [NAME, "text"]}, "$.in", "filter.jsonlogic.bad_arguments"),
+        ({"in": [NAME]}, "$.in", "filter.jsonlogic.arity"),
+        ({"and": []}, "$.and", "filter.jsonlogic.arity"),
         ({"or": [True, {"nope": 1}]}, "$.or[1].nope", "operator 'nope'"),
-        (NAME, "$.var", "bare 'var'"),
+        (NAME, "$.var", "filter.jsonlogic.bad_arguments"),
         ({"!": [NAME, NAME]}, '$["!"]', "takes 1 argument"),
-        ({"some": [NAME]}, "$.some", "takes 2 arguments"),
-        ({"some": ["tasks", True]}, "$.some[0]", "needs {'var': collection}"),
-        ({"==": [NAME, "a"], "!=": [NAME, "b"]}, "$", "2 keys"),
-        ("name", "$", "got text"),
+        ({"some": [NAME]}, "$.some", "filter.jsonlogic.arity"),
+        ({"some": ["tasks", True]}, "$.some[0]", "filter.jsonlogic.bad_arguments"),
+        ({"==": [NAME, "a"], "!=": [NAME, "b"]}, "$", "filter.jsonlogic.bad_rule"),
+        ("name", "$", "filter.jsonlogic.bad_rule"),
         (None, "$", "got null"),
         ({"==": [NAME, float("inf")]}, '$["=="][1]', "finite"),
         (deep(40), "$" + ".and[0]" * 32, "deeper than 32"),
@@ -281,15 +283,18 @@ def test_what_does_not_map_raises_filter_error_naming_it_and_its_path(
 @pytest.mark.parametrize(
     ("flt", "path", "words"),
     [
-        (F("name").eq("a", case_sensitive=True), "$.where.case_sensitive", "case-sensitive"),
+        (
+            F("name").eq("a", case_sensitive=True),
+            "$.where.case_sensitive",
+            "filter.jsonlogic.no_switch",
+        ),
         (
             F("a").eq(1) & F("name").contains("a", accent_sensitive=True),
             "$.where.and[1].accent_sensitive",
-            "accent-sensitive",
+            "filter.jsonlogic.no_switch",
         ),
         (F("since").lt(Today(-30)), "$.where.value", "relative date"),
         (F("since").between(Today(-30), Today(0)), "$.where.value[0]", "relative date"),
-        (F("revenue").in_([1, 2**70]), "$.where.value[1]", "out of range"),
         (F("email").valid(), "$.where.op", "'valid'"),
         (F("email").invalid(), "$.where.op", "'invalid'"),
         (F("labels").has_all(["a"]), "$.where.op", "'has_all'"),

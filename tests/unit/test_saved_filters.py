@@ -305,12 +305,19 @@ def test_a_shared_filter_cannot_be_changed_or_deleted_by_a_colleague(
     ],
     ids=["rename", "change_icon", "set_shared", "replace_filter", "delete"],
 )
-def test_a_colleagues_private_filter_is_not_found_for_changes(
+def test_a_colleagues_private_filter_is_refused_with_permission_denied_naming_the_owner(
     book: FilterBook, change: Any
 ) -> None:
     saved = book.save("ann", "Private", "star", VAT)
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied) as err:
         change(book, saved.id)
+    reason = err.value.reasons[0]
+    assert ("saved_filter.not_owner", "ann", "Private") == (
+        reason.code,
+        reason.params["owner"],
+        reason.params["name"],
+    )
+    assert (True, True) == ("ann" in reason.message("nl"), "Private" in reason.message("fr"))
 
 
 def test_changing_an_unknown_filter_raises_not_found(book: FilterBook) -> None:
@@ -411,7 +418,7 @@ def stored(**changes: Any) -> dict[str, Any]:
         (stored(id=""), [("saved_filter.id.blank", "$.id")]),
         (
             stored(filter={"clientcore_filter": 1, "where": {"and": [{"path": "a", "op": "??"}]}}),
-            [("filter.invalid", "$.filter.where.and[0].op")],
+            [("filter.unknown_operator", "$.filter.where.and[0].op")],
         ),
     ],
 )

@@ -13,7 +13,23 @@ True
 
 from __future__ import annotations
 
+from typing import Any, Final
+
+import attrs
+
 from clientcore.query._tree import And, Cond, Filter, Not, Or, _sort_key
+
+# Below 2**53 every integral float is exactly an int: beyond, the int would be a guess.
+_EXACT: Final = 2**53
+
+
+def _number(value: Any) -> Any:
+    """An integral float as an int (``eq(1.0)`` means ``eq(1)``: one fingerprint); a
+    bool stays a bool, since ``True`` is no number in a filter."""
+    if value.__class__ is float and value.is_integer() and abs(value) < _EXACT:
+        return int(value)
+    return value
+
 
 _SET_OPS = frozenset({"in", "not_in", "has_any", "has_all"})
 
@@ -24,9 +40,14 @@ def canonical(flt: Filter) -> Filter:
         if flt.op == "any":
             return Cond(flt.path, "any", canonical(flt.value))
         if flt.op in _SET_OPS:
-            unique = {_sort_key(v): v for v in flt.value}
+            unique = {_sort_key(v): v for v in map(_number, flt.value)}
             ordered = tuple(unique[k] for k in sorted(unique))
             return Cond(flt.path, flt.op, ordered, flt.case_sensitive, flt.accent_sensitive)
+        if flt.op == "between":
+            low, high = flt.value
+            return attrs.evolve(flt, value=(_number(low), _number(high)))
+        if flt.value is not None:
+            return attrs.evolve(flt, value=_number(flt.value))
         return flt
     if isinstance(flt, Not):
         inner = canonical(flt.child)

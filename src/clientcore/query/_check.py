@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any, Final
 
 from clientcore._errors import FilterError, Issue
-from clientcore.model import Schema
+from clientcore.model import IDENTIFIERS, Schema
 from clientcore.model._schema import Field, FieldType
 from clientcore.query._semantics import fold
 from clientcore.query._tree import (
@@ -100,6 +100,15 @@ def _walk(flt: Filter, schema: Schema, where: str, issues: list[Issue]) -> None:
                 "filter.unknown_path",
                 f"{where}.path",
                 {"field": flt.path, "suggestion": suggestion or ""},
+            )
+        )
+        return
+    if flt.op in ("valid", "invalid") and field.identifier is None:
+        issues.append(
+            Issue(
+                "filter.no_identifier",
+                f"{where}.op",
+                {"op": flt.op, "field": flt.path, "expected": ", ".join(sorted(IDENTIFIERS))},
             )
         )
         return

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -31,16 +31,16 @@ from clientcore._errors import FilterError
 from clientcore.model import IDENTIFIERS, Party, Schema, default_schema
 from clientcore.model._codec import COLLECTIONS
 from clientcore.model._schema import Field, FieldType
+from clientcore.query._faults import fault
 from clientcore.query._semantics import (
     _fold_slow,
     fold,
-    fold_set,
     folder,
     get_path,
     interpret,
     resolve,
 )
-from clientcore.query._tree import And, Cond, Filter, Not, Or
+from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
 
 Predicate = Callable[[Any], bool]
 
@@ -64,9 +64,45 @@ def validity(path: str, value: Any, record: Any) -> bool:
     """Whether ``value`` is a valid identifier of the field at ``path``."""
     ident = IDENTIFIERS.get(path)
     if ident is None:
-        raise FilterError(f"field '{path}' has no identifier type for valid/invalid", "$")
+        raise _no_identifier(path, "valid", "$")
     country = get_path(record, "address.country")
     return ident.is_valid(value, country if isinstance(country, str) else None)
+
+
+def _no_identifier(path: str, op: str, where: str) -> FilterError:
+    return fault(
+        "filter.no_identifier", where, op=op, field=path, expected=", ".join(sorted(IDENTIFIERS))
+    )
+
+
+def _nodes_at(flt: Filter, where: str, prefix: str) -> Iterator[tuple[Filter, str, str]]:
+    """Every node with its JSON path and the collection prefix of its field paths."""
+    yield flt, where, prefix
+    if isinstance(flt, (And, Or)):
+        key = "and" if isinstance(flt, And) else "or"
+        for i, child in enumerate(flt.children):
+            yield from _nodes_at(child, f"{where}.{key}[{i}]", prefix)
+    elif isinstance(flt, Not):
+        yield from _nodes_at(flt.child, f"{where}.not", prefix)
+    elif isinstance(flt, Cond) and flt.op == "any":
+        yield from _nodes_at(flt.value, f"{where}.where", f"{prefix}{flt.path}.")
+
+
+def refuse_unanswerable(flt: Filter, today: dt.date | None) -> None:
+    """Refuse, before any record is read, what no record could answer: ``valid`` or
+    ``invalid`` on a field without an identifier type, a relative date without ``today``."""
+    for node, where, prefix in _nodes_at(flt, "$.where", ""):
+        if not isinstance(node, Cond):
+            continue
+        if node.op in ("valid", "invalid") and prefix + node.path not in IDENTIFIERS:
+            raise _no_identifier(prefix + node.path, node.op, f"{where}.op")
+        if today is None:
+            values = node.value if isinstance(node.value, tuple) else (node.value,)
+            for value in values:
+                if isinstance(value, Today):
+                    raise fault(
+                        "filter.needs_today", f"{where}.value", value=value, field=node.path
+                    )
 
 
 def _known_attrs(cls: type[Any]) -> frozenset[str]:
@@ -91,27 +127,10 @@ _ITEM_ATTRS: dict[str, frozenset[str]] = {
 }
 
 
-# Folded forms of categorical texts and label sets, shared by every compiled filter.
-# Bounded: emptied when it grows past _CACHE_LIMIT entries.
-_CACHE_LIMIT = 200_000
+# A memo of a compiled condition (one per distinct value) is emptied past this size,
+# so a long-running process reading ever new values keeps bounded memory.
 _MEMO_LIMIT = 20_000
 _UNSEEN = object()
-_FOLDED: dict[str, str] = {}
-_FOLDED_SETS: dict[frozenset[str], frozenset[str]] = {}
-
-
-def _fold_put(text: str) -> str:
-    if len(_FOLDED) > _CACHE_LIMIT:
-        _FOLDED.clear()
-    folded = _FOLDED[text] = fold(text)
-    return folded
-
-
-def _fold_set_put(values: frozenset[str]) -> frozenset[str]:
-    if len(_FOLDED_SETS) > _CACHE_LIMIT:
-        _FOLDED_SETS.clear()
-    folded = _FOLDED_SETS[values] = fold_set(values)
-    return folded
 
 
 class _Gen:
@@ -121,10 +140,6 @@ class _Gen:
         self.ns: dict[str, Any] = {
             "_fold": _fold_slow,
             "_U": _UNSEEN,
-            "_FC": _FOLDED.get,
-            "_fput": _fold_put,
-            "_FS": _FOLDED_SETS.get,
-            "_fsput": _fold_set_put,
             "_NUM": frozenset({int, float}),
             "_date": dt.date,
             "_E": {},
@@ -275,10 +290,12 @@ class _Gen:
         memo: dict[Any, bool] = {}
 
         def learn(value: Any) -> bool:
-            if len(memo) > _MEMO_LIMIT:
-                memo.clear()
             answer = leaf({"v": value})
-            memo[value] = answer
+            # Texts and None only: True == 1 == 1.0 share one slot, their answers differ.
+            if value is None or value.__class__ is str:
+                if len(memo) > _MEMO_LIMIT:
+                    memo.clear()
+                memo[value] = answer
             return answer
 
         v, m = self.var(), self.var()
@@ -359,8 +376,7 @@ def compile_both(flt: Filter, schema: Schema | None, today: dt.date | None) -> C
     """Compile ``flt`` (validated against ``schema`` when one is given)."""
     if schema is not None:
         flt.validate(schema)
-    if flt.uses_today() and today is None:
-        raise FilterError("this filter uses a relative date: pass today=", "$")
+    refuse_unanswerable(flt, today)
     slow = interpret(flt, today, validity)
     gen = _Gen(schema or default_schema(), today)
     body = gen.expr(flt, "r", None)
@@ -409,8 +425,7 @@ def compile_filter(flt: Filter, schema: Schema | None, today: dt.date | None) ->
 
 def reference_predicate(flt: Filter, today: dt.date | None = None) -> Predicate:
     """The interpreted reference predicate (slower; what every back end must agree with)."""
-    if flt.uses_today() and today is None:
-        raise FilterError("this filter uses a relative date: pass today=", "$")
+    refuse_unanswerable(flt, today)
     return interpret(flt, today, validity)
 
 

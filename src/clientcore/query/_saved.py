@@ -626,10 +626,11 @@ class FilterBook:
     # --- rules ---
 
     def _owned(self, user: str | Actor, filter_id: str) -> SavedFilter:
-        """The saved filter, if ``user`` owns it: ``NotFound`` when they cannot even see
-        it, ``PermissionDenied`` when they see it but someone else created it."""
+        """The saved filter, if ``user`` owns it: ``NotFound`` only when there is no such
+        filter, ``PermissionDenied`` when someone else created it, shared or not (the
+        issue's rule: "anyone else gets PermissionDenied, whether the filter is shared")."""
         uid = _user_id(user)
-        item = self.get(uid, filter_id)
+        item = self._repository.get(filter_id)
         if item.owner != uid:
             reason = Issue(
                 "saved_filter.not_owner",

@@ -127,6 +127,9 @@ def _as_text(value: Any) -> str | None:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        # as a grid shows it (JavaScript's String(5.0) is "5"), so a set key "5" finds 5.0
+        return str(int(value))
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, dt.date):
@@ -172,9 +175,9 @@ def resolve(value: Any, today: dt.date | None) -> Any:
     """Replace :class:`Today` by a date; refuse when ``today`` is missing."""
     if isinstance(value, Today):
         if today is None:
-            from clientcore._errors import FilterError
+            from clientcore.query._faults import fault
 
-            raise FilterError("this filter uses a relative date: pass today=", "$")
+            raise fault("filter.needs_today", "$", value=value)
         return value.resolve(today)
     if isinstance(value, tuple):
         return tuple(resolve(v, today) for v in value)

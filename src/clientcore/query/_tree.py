@@ -18,12 +18,13 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, overload
 
 import attrs
 
-from clientcore._errors import FilterError, Issue
+from clientcore._errors import Issue
 from clientcore._messages import define
+from clientcore.query._faults import fault
 
 if TYPE_CHECKING:
     from clientcore.model import Schema
@@ -50,11 +51,6 @@ define(
             "Value {value} does not fit field '{field}' of type {type}.",
             "Waarde {value} past niet bij veld '{field}' van type {type}.",
             "La valeur {value} ne convient pas au champ '{field}' de type {type}.",
-        ),
-        "filter.needs_today": (
-            "This filter uses a relative date: pass today=.",
-            "Deze filter gebruikt een relatieve datum: geef today= mee.",
-            "Ce filtre utilise une date relative : passez today=.",
         ),
     }
 )
@@ -88,7 +84,7 @@ class Today:
     against the wall clock.
     """
 
-    days: int = 0
+    days: int = attrs.field(default=0, validator=lambda _s, _a, v: _check_days(v))
 
     def resolve(self, today: dt.date) -> dt.date:
         """The date this stands for when evaluated on ``today``."""
@@ -96,6 +92,12 @@ class Today:
 
 
 Scalar = str | int | float | bool | dt.date | Today
+MAX_DAYS: Final = 36_600  # a relative date reaches at most 100 years either way
+
+
+def _check_days(days: Any) -> None:
+    if type(days) is not int or abs(days) > MAX_DAYS:
+        raise fault("filter.expected_days", "$.today", value=days, limit=MAX_DAYS)
 
 
 def _freeze(value: Any) -> Any:
@@ -113,7 +115,20 @@ def _sort_key(value: Any) -> str:
 
 
 def _children(value: Iterable[Filter]) -> tuple[Filter, ...]:
+    if isinstance(value, (str, bytes, Filter)) or not isinstance(value, Iterable):
+        raise fault("filter.expected_list", "$", key="children", op="and/or", value=value)
     return tuple(value)
+
+
+def _typed(value: Any) -> Any:
+    """What ``Cond.value`` is compared and hashed by: the value with its type, so
+    ``True``, ``1`` and ``1.0`` are three filters (Python's ``True == 1 == 1.0`` would
+    make them one, and the compile cache would hand one's predicate to the other)."""
+    if isinstance(value, tuple):
+        return tuple(_typed(v) for v in value)
+    if isinstance(value, Filter):
+        return value
+    return (value.__class__, value)
 
 
 class Filter:
@@ -228,20 +243,41 @@ class Filter:
         """Whether ``record`` (a party or a mapping) matches."""
         return self.compile(today=today)(record)
 
-    def select(self, records: Iterable[Any], today: dt.date | None = None) -> list[Any]:
-        """The records that match, in order."""
-        from clientcore.query._compile import compile_both
+    @overload
+    def select(
+        self,
+        records: Iterable[Any],
+        today: dt.date | None = None,
+        *,
+        with_total: Literal[False] = False,
+    ) -> list[Any]: ...
 
-        return compile_both(self, None, today).select(records)
+    @overload
+    def select(
+        self, records: Iterable[Any], today: dt.date | None = None, *, with_total: Literal[True]
+    ) -> Selection: ...
+
+    def select(
+        self, records: Iterable[Any], today: dt.date | None = None, *, with_total: bool = False
+    ) -> list[Any] | Selection:
+        """The records that match, in order: the fast path (the whole loop is compiled).
+
+        With ``with_total=True``, a :class:`~clientcore.query.Selection` holding the
+        matches and the ``matched / total`` counter ("37 / 1,204"), like :meth:`count`.
+        """
+        from clientcore.query._compile import Selection, compile_both
+
+        run = compile_both(self, None, today).select
+        if not with_total:
+            return run(records)
+        if not isinstance(records, (list, tuple)):
+            records = list(records)
+        items = run(records)
+        return Selection(tuple(items), len(items), len(records))
 
     def count(self, records: Iterable[Any], today: dt.date | None = None) -> Selection:
         """The matching records with the ``matched / total`` counter ("37 / 1,204")."""
-        from clientcore.query._compile import Selection, compile_both
-
-        if not isinstance(records, (list, tuple)):
-            records = list(records)
-        items = compile_both(self, None, today).select(records)
-        return Selection(tuple(items), len(items), len(records))
+        return self.select(records, today, with_total=True)
 
     def __repr__(self) -> str:
         return f"Filter({self.to_json_text()})"
@@ -252,11 +288,14 @@ class Cond(Filter):
     """One condition: ``path`` ``op`` ``value``; for ``any``, ``value`` is a nested filter."""
 
     kind: ClassVar[str] = "cond"
-    path: str
+    path: str = attrs.field(validator=lambda _s, _a, v: _check_path(v))
     op: str
-    value: Any = attrs.field(default=None, converter=_freeze)
-    case_sensitive: bool = False
-    accent_sensitive: bool = False
+    value: Any = attrs.field(default=None, converter=_freeze, eq=_typed)
+    case_sensitive: bool = attrs.field(default=False, validator=lambda s, a, v: _flag(s, a, v))
+    accent_sensitive: bool = attrs.field(default=False, validator=lambda s, a, v: _flag(s, a, v))
+
+    def __attrs_post_init__(self) -> None:
+        _check_value(self)
 
     def node_json(self) -> Any:
         out: dict[str, Any] = {"path": self.path, "op": self.op}
@@ -279,7 +318,9 @@ class And(Filter):
     """Every child matches (no children: everything matches)."""
 
     kind: ClassVar[str] = "and"
-    children: tuple[Filter, ...] = attrs.field(converter=_children)
+    children: tuple[Filter, ...] = attrs.field(
+        converter=_children, validator=lambda s, a, v: _nodes(s, a, v)
+    )
 
     def node_json(self) -> Any:
         return {"and": [c.node_json() for c in self.children]}
@@ -290,7 +331,9 @@ class Or(Filter):
     """Some child matches (no children: nothing matches)."""
 
     kind: ClassVar[str] = "or"
-    children: tuple[Filter, ...] = attrs.field(converter=_children)
+    children: tuple[Filter, ...] = attrs.field(
+        converter=_children, validator=lambda s, a, v: _nodes(s, a, v)
+    )
 
     def node_json(self) -> Any:
         return {"or": [c.node_json() for c in self.children]}
@@ -301,10 +344,102 @@ class Not(Filter):
     """The exact complement of the child."""
 
     kind: ClassVar[str] = "not"
-    child: Filter
+    child: Filter = attrs.field(validator=lambda _s, _a, v: _node(v, "$.not"))
 
     def node_json(self) -> Any:
         return {"not": self.child.node_json()}
+
+
+def _node(value: Any, where: str) -> None:
+    if not isinstance(value, Filter):
+        raise fault("filter.expected_node", where, value=value)
+
+
+def _nodes(_self: Any, _attr: Any, children: tuple[Any, ...]) -> None:
+    for i, child in enumerate(children):
+        _node(child, f"$[{i}]")
+
+
+def _check_path(path: Any) -> None:
+    if not isinstance(path, str) or not path.strip():
+        raise fault("filter.bad_path", "$.path", value=path)
+    if len(path) > MAX_STRING:
+        raise _too_long(path, "$.path")
+
+
+def _flag(self: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise fault("filter.expected_bool", f"$.{attribute.name}", key=attribute.name, value=value)
+
+
+def _too_long(text: str, where: str) -> Exception:
+    return fault("filter.text_too_long", where, value=text, length=len(text), limit=MAX_STRING)
+
+
+def check_scalar(value: Any, where: str, op: str = "?", field: str = "?") -> Any:
+    """``value`` when it can stand in a filter (text, number, bool, date, Today), else
+    a :class:`~clientcore.FilterError` naming it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if abs(value) > 2**63:
+            raise fault(
+                "filter.number_out_of_range", where, value=value, limit="2^63", op=op, field=field
+            )
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise fault("filter.number_not_finite", where, value=value, op=op, field=field)
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise _too_long(value, where)
+        return value
+    if isinstance(value, (dt.date, Today)) and not isinstance(value, dt.datetime):
+        return value
+    raise fault("filter.expected_scalar", where, value=value, op=op, field=field)
+
+
+def _check_value(cond: Cond) -> None:
+    """The value's shape fits the operator (what :meth:`Filter.from_json` would accept)."""
+    op, value, field = cond.op, cond.value, cond.path
+    if not isinstance(op, str) or op not in OPERATORS:
+        raise fault("filter.unknown_operator", "$.op", op=str(op)[:40], field=field)
+    if op == "any":
+        _node(value, "$.where")
+        if cond.case_sensitive or cond.accent_sensitive:
+            raise fault("filter.no_switch", "$", op=op, field=field, key="case_sensitive")
+        return
+    if op in NO_VALUE_OPS:
+        if value is not None:
+            raise fault("filter.no_value", "$.value", op=op, field=field, key="value", value=value)
+        if cond.case_sensitive or cond.accent_sensitive:
+            raise fault("filter.no_switch", "$", op=op, field=field, key="case_sensitive")
+        return
+    if op in LIST_OPS:
+        if not isinstance(value, tuple):
+            raise fault(
+                "filter.expected_list", "$.value", key="value", op=op, field=field, value=value
+            )
+        for i, item in enumerate(value):
+            check_scalar(item, f"$.value[{i}]", op, field)
+        return
+    if op == "between":
+        if not isinstance(value, tuple) or len(value) != 2:
+            raise fault("filter.expected_pair", "$.value", field=field, value=value)
+        check_scalar(value[0], "$.value[0]", op, field)
+        check_scalar(value[1], "$.value[1]", op, field)
+    elif op in TEXT_OPS:
+        if not isinstance(value, str):
+            raise fault(
+                "filter.expected_text", "$.value", key="value", op=op, field=field, value=value
+            )
+        check_scalar(value, "$.value", op, field)
+    else:
+        check_scalar(value, "$.value", op, field)
+    if op in ("lt", "le", "gt", "ge", "between") and (cond.case_sensitive or cond.accent_sensitive):
+        key = "case_sensitive" if cond.case_sensitive else "accent_sensitive"
+        raise fault("filter.no_switch", "$", op=op, field=field, key=key)
 
 
 def _value_json(value: Any) -> Any:
@@ -345,12 +480,7 @@ def _collect_paths(flt: Filter, prefix: str, out: set[str]) -> None:
 
 
 def _check_scalar(value: Any, where: str) -> Any:
-    value = _freeze(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise FilterError("a number must be finite", where)
-    if not isinstance(value, (str, int, float, bool, dt.date, Today)):
-        raise FilterError(f"unsupported value type {type(value).__name__}", where)
-    return value
+    return check_scalar(_freeze(value), where)
 
 
 class F:
@@ -363,8 +493,7 @@ class F:
     __slots__ = ("path",)
 
     def __init__(self, path: str) -> None:
-        if not isinstance(path, str) or not path:
-            raise FilterError("a field path must be a non-empty text", "$.path")
+        _check_path(path)
         self.path = path
 
     def __repr__(self) -> str:
@@ -430,14 +559,18 @@ class F:
 
     def _list(self, op: str, values: Iterable[Any], case: bool, accent: bool) -> Cond:
         if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-            raise FilterError(f"'{op}' needs a list of values", "$.value")
+            raise fault(
+                "filter.expected_list", "$.value", key="value", op=op, field=self.path, value=values
+            )
         items = _freeze(values if isinstance(values, (set, frozenset)) else list(values))
         checked = tuple(_check_scalar(v, f"$.value[{i}]") for i, v in enumerate(items))
         return self._cond(op, checked, case_sensitive=case, accent_sensitive=accent)
 
     def _text(self, op: str, value: Any, case: bool, accent: bool) -> Cond:
         if not isinstance(value, str):
-            raise FilterError(f"'{op}' needs a text value", "$.value")
+            raise fault(
+                "filter.expected_text", "$.value", key="value", op=op, field=self.path, value=value
+            )
         return self._cond(op, value, case_sensitive=case, accent_sensitive=accent)
 
     def contains(
@@ -498,7 +631,7 @@ class F:
     def any(self, where: Filter) -> Cond:
         """Some item of the collection matches ``where`` (paths relative to the item)."""
         if not isinstance(where, Filter):
-            raise FilterError("'any' needs a nested filter", "$.where")
+            raise fault("filter.expected_node", "$.where", op="any", field=self.path, value=where)
         return self._cond("any", where)
 
     def valid(self) -> Cond:

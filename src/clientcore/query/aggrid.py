@@ -25,9 +25,10 @@ False
 >>> to_filter_model(flt) == model
 True
 >>> from_filter_model({"name": {"filterType": "text", "type": "like", "filter": "x"}})
+... # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-clientcore._errors.FilterError: unknown text filter option 'like' @ $.name.type
+clientcore._errors.FilterError: unknown text filter option 'like' on column 'name' ... @ $.name.type
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ from typing import Any, Final, TypedDict, TypeVar, Unpack
 
 import attrs
 
-from clientcore._errors import FilterError
 from clientcore.model import Schema
 from clientcore.model._schema import Field, FieldType
+from clientcore.query._faults import fault, shown
 from clientcore.query._jsonpath import json_key, json_type
 from clientcore.query._tree import (
     COMPLEMENT,
@@ -115,11 +116,14 @@ _READ_OPTIONS: Final = frozenset(attrs.fields_dict(_Options))
 def _read_options(given: Mapping[str, Any], known: frozenset[str]) -> _Options:
     for name, value in given.items():
         if name not in known:
-            raise FilterError(
-                f"unknown option {name!r} (known: {', '.join(sorted(known))})", f"options.{name}"
+            raise fault(
+                "filter.aggrid.unknown_setting",
+                f"options.{name}",
+                key=str(name)[:40],
+                expected=", ".join(sorted(known)),
             )
         if not isinstance(value, bool):
-            raise FilterError(f"option {name!r} must be True or False", f"options.{name}")
+            raise fault("filter.expected_bool", f"options.{name}", key=name, value=value)
     return _Options(**given)
 
 
@@ -149,8 +153,9 @@ def _column_field(schema: Schema | None, column: str, where: str) -> Field | Non
     field = schema.get(column)
     if field is None or field.item_of is not None:
         suggestion = schema.suggest(column)
-        hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-        raise FilterError(f"unknown column '{column[:80]}'{hint}", where)
+        raise fault(
+            "filter.aggrid.unknown_column", where, field=column[:80], suggestion=suggestion or ""
+        )
     return field
 
 
@@ -229,15 +234,17 @@ def from_filter_model(
     if model is None:
         return Filter.all()
     if not isinstance(model, dict):
-        raise FilterError(f"expected an object of column filters, got {_type(model)}", "$")
+        raise fault("filter.expected_object", "$", value=model)
     reader = _Reader(schema, opts)
     parts: list[Filter] = []
     for column, column_model in model.items():
         if not isinstance(column, str) or not column.strip():
-            raise FilterError("a column id must be a non-empty text", "$")
+            raise fault("filter.aggrid.bad_column", "$", value=column)
         where = _key("$", column)
         if len(column) > MAX_STRING:
-            raise FilterError(f"column id longer than {MAX_STRING} characters", where)
+            raise fault(
+                "filter.text_too_long", where, value=column, length=len(column), limit=MAX_STRING
+            )
         field = _column_field(schema, column, where)
         if column_model is None:
             continue
@@ -254,30 +261,35 @@ class _Reader:
     def spend(self, where: str, count: int = 1) -> None:
         self.nodes += count
         if self.nodes > MAX_NODES:
-            raise FilterError(f"more than {MAX_NODES} conditions", where)
+            raise fault("filter.too_many_nodes", where, limit=MAX_NODES)
 
     def column(
         self, column: str, model: Any, field: Field | None, where: str, in_multi: bool
     ) -> Filter:
         if not isinstance(model, dict):
-            raise FilterError(f"expected a column filter object, got {_type(model)}", where)
+            raise fault("filter.expected_object", where, value=model, field=column)
         if "filterType" not in model:
-            raise FilterError("missing 'filterType'", where)
+            raise fault("filter.missing_key", where, key="filterType", field=column)
         kind = model["filterType"]
         if not isinstance(kind, str) or kind not in ("text", "number", "date", "set", "multi"):
-            shown = kind[:40] if isinstance(kind, str) else _type(kind)
-            raise FilterError(
-                f"unknown filter type {shown!r} (known: text, number, date, set, multi)",
+            raise fault(
+                "filter.aggrid.unknown_filter_type",
                 f"{where}.filterType",
+                value=kind,
+                field=column,
+                expected="text, number, date, set, multi",
             )
         if kind == "multi":
             if in_multi:
-                raise FilterError("a multi filter cannot hold another multi filter", where)
+                raise fault("filter.aggrid.nested_multi", where, field=column)
             return self.multi(column, model, field, where)
         if field is not None and field.type not in _FITS[kind]:
-            raise FilterError(
-                f"a {kind} filter does not fit column '{column}' of type {field.type.value}",
+            raise fault(
+                "filter.aggrid.type_mismatch",
                 f"{where}.filterType",
+                kind=kind,
+                field=column,
+                expected=field.type.value,
             )
         if kind == "set":
             return self.set_filter(column, model, field, where)
@@ -288,11 +300,16 @@ class _Reader:
     def multi(self, column: str, model: dict[Any, Any], field: Field | None, where: str) -> Filter:
         _no_extra_keys(model, frozenset({"filterType", "filterModels"}), where)
         if "filterModels" not in model:
-            raise FilterError("a multi filter needs 'filterModels'", where)
+            raise fault("filter.missing_key", where, key="filterModels", field=column)
         models = model["filterModels"]
         if not isinstance(models, list):
-            raise FilterError(
-                f"'filterModels' must be an array, got {_type(models)}", f"{where}.filterModels"
+            raise fault(
+                "filter.expected_list",
+                f"{where}.filterModels",
+                key="filterModels",
+                op="multi",
+                field=column,
+                value=models,
             )
         parts = [
             self.column(column, sub, field, f"{where}.filterModels[{i}]", in_multi=True)
@@ -305,34 +322,47 @@ class _Reader:
         _no_extra_keys(model, _COMBINED_KEYS, where)
         operator = model.get("operator")
         if operator not in ("AND", "OR"):
-            shown = repr(operator[:40]) if isinstance(operator, str) else _type(operator)
-            raise FilterError(
-                f"a combined filter needs 'operator' AND or OR, got {shown}", f"{where}.operator"
+            raise fault(
+                "filter.aggrid.bad_operator", f"{where}.operator", field=column, value=operator
             )
         items: list[tuple[Any, str]]
         if "conditions" in model:
             conditions = model["conditions"]
             if not isinstance(conditions, list) or not conditions:
-                raise FilterError("'conditions' must be a non-empty array", f"{where}.conditions")
+                raise fault(
+                    "filter.expected_list",
+                    f"{where}.conditions",
+                    key="conditions",
+                    op=str(operator),
+                    field=column,
+                    value=conditions,
+                )
             for i, legacy in enumerate(("condition1", "condition2")):
                 if legacy in model and not _same(model[legacy], conditions, i):
-                    raise FilterError(
-                        f"'{legacy}' disagrees with 'conditions[{i}]'", f"{where}.{legacy}"
+                    raise fault(
+                        "filter.aggrid.disagree",
+                        f"{where}.{legacy}",
+                        key=legacy,
+                        expected=f"conditions[{i}]",
+                        field=column,
                     )
             items = [(c, f"{where}.conditions[{i}]") for i, c in enumerate(conditions)]
         else:
             for legacy in ("condition1", "condition2"):
                 if legacy not in model:
-                    raise FilterError(f"a combined filter needs '{legacy}'", where)
+                    raise fault("filter.missing_key", where, key=legacy, field=column)
             items = [(model[k], f"{where}.{k}") for k in ("condition1", "condition2")]
         children: list[Filter] = []
         for condition, at in items:
             if not isinstance(condition, dict):
-                raise FilterError(f"expected a condition object, got {_type(condition)}", at)
+                raise fault("filter.expected_object", at, value=condition, field=column)
             if "filterType" in condition and condition["filterType"] != kind:
-                raise FilterError(
-                    f"a condition of a {kind} filter must have filterType {kind!r}",
+                raise fault(
+                    "filter.aggrid.unknown_filter_type",
                     f"{at}.filterType",
+                    value=condition["filterType"],
+                    field=column,
+                    expected=kind,
                 )
             children.append(self.condition(column, condition, kind, at))
         return And(tuple(children)) if operator == "AND" else Or(tuple(children))
@@ -342,29 +372,49 @@ class _Reader:
         low, high = _VALUE_KEYS[kind]
         _no_extra_keys(model, frozenset({"filterType", "type", low, high}), where)
         if "type" not in model:
-            raise FilterError("missing 'type'", where)
+            raise fault("filter.missing_key", where, key="type", field=column)
         option = model["type"]
         known = _TEXT_TYPES if kind == "text" else _SCALAR_TYPES
         if not isinstance(option, str) or (
             option not in known and option not in ("blank", "notBlank")
         ):
-            shown = option[:40] if isinstance(option, str) else _type(option)
-            raise FilterError(f"unknown {kind} filter option {shown!r}", f"{where}.type")
+            raise fault(
+                "filter.aggrid.unknown_option",
+                f"{where}.type",
+                kind=kind,
+                value=option,
+                field=column,
+                expected=", ".join([*known, "blank", "notBlank"]),
+            )
         if option in ("blank", "notBlank"):
             for key in (low, high):
                 if model.get(key) is not None:
-                    raise FilterError(f"'{option}' takes no value", f"{where}.{key}")
+                    raise fault(
+                        "filter.no_value",
+                        f"{where}.{key}",
+                        op=option,
+                        field=column,
+                        key=key,
+                        value=model[key],
+                    )
             return Cond(column, "blank" if option == "blank" else "not_blank")
         if option != "inRange" and model.get(high) is not None:
-            raise FilterError(f"'{option}' takes no '{high}'", f"{where}.{high}")
+            raise fault(
+                "filter.no_value",
+                f"{where}.{high}",
+                op=option,
+                field=column,
+                key=high,
+                value=model[high],
+            )
         if kind == "text":
-            text = _text(model.get(low), option, where, low)
+            text = _text(model.get(low), option, where, low, column)
             return Cond(column, _TEXT_TYPES[option], text, **self.opts.flags)
         read = _number if kind == "number" else _date
-        value = read(model.get(low), option, where, low)
+        value = read(model.get(low), option, where, low, column)
         base: Filter
         if option == "inRange":
-            upper = read(model.get(high), option, where, high)
+            upper = read(model.get(high), option, where, high, column)
             if self.opts.in_range_inclusive:
                 base = Cond(column, "between", (value, upper))
             else:
@@ -382,10 +432,17 @@ class _Reader:
     ) -> Filter:
         _no_extra_keys(model, frozenset({"filterType", "values"}), where)
         if "values" not in model:
-            raise FilterError("a set filter needs 'values'", where)
+            raise fault("filter.missing_key", where, key="values", field=column)
         raw = model["values"]
         if not isinstance(raw, list):
-            raise FilterError(f"'values' must be an array, got {_type(raw)}", f"{where}.values")
+            raise fault(
+                "filter.expected_list",
+                f"{where}.values",
+                key="values",
+                op="set",
+                field=column,
+                value=raw,
+            )
         self.spend(f"{where}.values", len(raw))
         kind = field.type if field is not None else FieldType.TEXT
         values: list[Any] = []
@@ -396,12 +453,14 @@ class _Reader:
                 blanks = True
                 continue
             if not isinstance(key, str):
-                raise FilterError(
-                    f"a set filter value must be a text or null, got {_type(key)}", at
+                raise fault(
+                    "filter.aggrid.bad_set_key", at, value=key, field=column, expected="text/null"
                 )
             if len(key) > MAX_STRING:
-                raise FilterError(f"text longer than {MAX_STRING} characters", at)
-            values.append(_set_key(key, kind, at))
+                raise fault(
+                    "filter.text_too_long", at, value=key, length=len(key), limit=MAX_STRING
+                )
+            values.append(_set_key(key, kind, at, column))
         if kind is FieldType.LABELS:
             cond = Cond(column, "has_any", tuple(values), **self.opts.flags)
         elif kind in (FieldType.TEXT, FieldType.CHOICE):
@@ -427,42 +486,44 @@ def _no_extra_keys(model: dict[Any, Any], known: frozenset[str], where: str) -> 
     for key in model:
         if key not in known:
             if isinstance(key, str):
-                raise FilterError(f"unknown key {key[:40]!r}", _key(where, key))
-            raise FilterError(f"unknown key {key!r}", where)
+                raise fault("filter.unknown_key", _key(where, key), key=key[:40])
+            raise fault("filter.unknown_key", where, key=shown(key))
 
 
-def _text(raw: Any, option: str, where: str, key: str) -> str:
+def _text(raw: Any, option: str, where: str, key: str, column: str) -> str:
+    names = {"op": option, "field": column, "key": key}
     if raw is None:
-        raise FilterError(f"'{option}' needs a text in '{key}'", where)
+        raise fault("filter.needs_value", where, **names)
     if not isinstance(raw, str):
-        raise FilterError(f"'{key}' must be a text, got {_type(raw)}", f"{where}.{key}")
+        raise fault("filter.expected_text", f"{where}.{key}", value=raw, **names)
     if not raw.strip():
-        raise FilterError(
-            f"'{key}' is blank: use the 'blank' or 'notBlank' option", f"{where}.{key}"
-        )
+        raise fault("filter.aggrid.blank_text", f"{where}.{key}", field=column, key=key)
     if len(raw) > MAX_STRING:
-        raise FilterError(f"text longer than {MAX_STRING} characters", f"{where}.{key}")
+        raise fault(
+            "filter.text_too_long", f"{where}.{key}", value=raw, length=len(raw), limit=MAX_STRING
+        )
     return raw
 
 
-def _number(raw: Any, option: str, where: str, key: str) -> int | float:
+def _number(raw: Any, option: str, where: str, key: str, column: str) -> int | float:
+    names = {"op": option, "field": column, "key": key}
     if raw is None:
-        raise FilterError(f"'{option}' needs a number in '{key}'", where)
+        raise fault("filter.needs_value", where, **names)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        raise FilterError(f"'{key}' must be a number, got {_type(raw)}", f"{where}.{key}")
+        raise fault("filter.expected_number", f"{where}.{key}", value=raw, **names)
     if isinstance(raw, int) and abs(raw) > 2**63:
-        raise FilterError("number out of range", f"{where}.{key}")
+        raise fault("filter.number_out_of_range", f"{where}.{key}", value=raw, limit="2^63")
     if isinstance(raw, float) and not math.isfinite(raw):
-        raise FilterError("a number must be finite", f"{where}.{key}")
+        raise fault("filter.number_not_finite", f"{where}.{key}", value=raw)
     return raw
 
 
-def _date(raw: Any, option: str, where: str, key: str) -> dt.date:
+def _date(raw: Any, option: str, where: str, key: str, column: str) -> dt.date:
     if raw is None:
-        raise FilterError(f"'{option}' needs a date in '{key}'", where)
+        raise fault("filter.needs_value", where, op=option, field=column, key=key)
     at = f"{where}.{key}"
     if not isinstance(raw, str):
-        raise FilterError(f"'{key}' must be a 'YYYY-MM-DD' text, got {_type(raw)}", at)
+        raise fault("filter.expected_date", at, value=raw, expected="YYYY-MM-DD")
     return _parse_date(raw, at)
 
 
@@ -473,15 +534,17 @@ def _parse_date(text: str, where: str) -> dt.date:
             return dt.date.fromisoformat(match.group(1))
         except ValueError:
             pass
-    raise FilterError(f"not a date 'YYYY-MM-DD' or 'YYYY-MM-DD hh:mm:ss': {text[:40]!r}", where)
+    raise fault("filter.expected_date", where, value=text, expected="YYYY-MM-DD (hh:mm:ss)")
 
 
-def _set_key(key: str, kind: FieldType, where: str) -> Any:
+def _set_key(key: str, kind: FieldType, where: str, column: str) -> Any:
     if kind is FieldType.BOOL:
         folded = key.casefold()
         if folded in ("true", "false"):
             return folded == "true"
-        raise FilterError(f"not a boolean key 'true' or 'false': {key[:40]!r}", where)
+        raise fault(
+            "filter.aggrid.bad_set_key", where, value=key, field=column, expected="true/false"
+        )
     if kind is FieldType.NUMBER:
         if _INT.match(key):
             return int(key)
@@ -489,7 +552,7 @@ def _set_key(key: str, kind: FieldType, where: str) -> Any:
             number = float(key)
             if math.isfinite(number):
                 return number
-        raise FilterError(f"not a number key: {key[:40]!r}", where)
+        raise fault("filter.aggrid.bad_set_key", where, value=key, field=column, expected="123")
     if kind is FieldType.DATE:
         return _parse_date(key, where)
     return key
@@ -550,7 +613,7 @@ def to_filter_model(
     """
     opts = _read_options(options, _WRITE_OPTIONS)
     if not isinstance(flt, Filter):
-        raise FilterError(f"expected a Filter, got {type(flt).__name__}", "$")
+        raise fault("filter.expected_node", "$", value=flt)
     root = _nnf(flt, "$.where", False)
     groups = root.children if isinstance(root, _Junction) and root.kind == "and" else (root,)
     by_column: dict[str, list[_Node]] = {}
@@ -558,14 +621,13 @@ def to_filter_model(
         columns = _columns(node)
         if not columns:
             if isinstance(node, _Junction) and node.kind == "or":
-                raise FilterError("a filter that matches nothing has no AG Grid model", node.where)
+                raise fault("filter.aggrid.matches_nothing", node.where)
             continue
         if len(columns) > 1:
-            raise FilterError(
-                "AG Grid ANDs its column filters: an OR across columns "
-                + ", ".join(f"'{c}'" for c in columns)
-                + " cannot be expressed",
+            raise fault(
+                "filter.aggrid.cross_column_or",
                 node.where,
+                expected=", ".join(f"'{c}'" for c in columns),
             )
         by_column.setdefault(columns[0], []).append(node)
     writer = _Writer(opts)
@@ -601,7 +663,7 @@ def _nnf(flt: Filter, where: str, negate: bool) -> _Node:
         if len(children) == 1:
             return children[0]
         return _Junction(kind, tuple(children), where)
-    raise FilterError(f"not a filter node: {type(flt).__name__}", where)
+    raise fault("filter.expected_node", where, value=flt)
 
 
 def _columns(node: _Node) -> list[str]:
@@ -640,9 +702,9 @@ def _js_number(value: int | float) -> str:
 def _within_limits(value: _T, where: str) -> _T:
     """``value`` if :func:`from_filter_model` will read it back, else a FilterError."""
     if isinstance(value, str) and len(value) > MAX_STRING:
-        raise FilterError(f"text longer than {MAX_STRING} characters", where)
+        raise fault("filter.text_too_long", where, value=value, length=len(value), limit=MAX_STRING)
     if isinstance(value, int) and abs(value) > 2**63:
-        raise FilterError("number out of range", where)
+        raise fault("filter.number_out_of_range", where, value=value, limit="2^63")
     return value
 
 
@@ -670,11 +732,7 @@ class _Writer:
         if mode == "and":
             for node in items:
                 if isinstance(node, _Junction):
-                    raise FilterError(
-                        "AG Grid joins the conditions of one column with a single AND or OR: "
-                        "an OR inside an AND cannot be expressed",
-                        node.where,
-                    )
+                    raise fault("filter.aggrid.nesting", node.where, field=column, kind="OR")
         if kind == "set":
             return self.set_model(column, items, mode, field)
         if len(items) == 1 and isinstance(items[0], _Lit):
@@ -695,29 +753,27 @@ class _Writer:
 
     def check_literal(self, lit: _Lit) -> None:
         cond = lit.cond
+        names = {"field": cond.path, "kind": "-"}
         if lit.negated:
-            raise FilterError(
-                f"the negation of '{cond.op}' has no AG Grid filter option", lit.where
-            )
+            raise fault("filter.aggrid.no_option", lit.where, op=f"not {cond.op}", **names)
         if cond.op in ("any", "has_all", "valid", "invalid"):
-            raise FilterError(f"'{cond.op}' has no AG Grid filter option", f"{lit.where}.op")
+            raise fault("filter.aggrid.no_option", f"{lit.where}.op", op=cond.op, **names)
         if cond.op == "not_in" and not cond.value:
-            raise FilterError("an empty 'not_in' has no AG Grid form", f"{lit.where}.value")
+            raise fault("filter.aggrid.no_option", f"{lit.where}.value", op="not_in []", **names)
         for value in _values(cond):
             if isinstance(value, Today):
-                raise FilterError(
-                    "a relative date (Today) has no AG Grid form: resolve it first",
+                raise fault(
+                    "filter.aggrid.relative_date",
                     f"{lit.where}.value",
+                    value=value,
+                    field=cond.path,
                 )
 
     def kind(self, column: str, lits: list[_Lit], field: Field | None) -> str:
         uses_set = any(lit.cond.op in _SET_OPS for lit in lits)
         if field is not None:
             if field.type is FieldType.COLLECTION:
-                raise FilterError(
-                    f"column '{column}' is a collection: AG Grid has no filter for it",
-                    f"{lits[0].where}.path",
-                )
+                raise fault("filter.aggrid.collection", f"{lits[0].where}.path", field=column)
             if uses_set or field.type in (FieldType.BOOL, FieldType.LABELS):
                 return "set"
             return {
@@ -732,10 +788,7 @@ class _Writer:
         for lit in lits:
             for value in _values(lit.cond):
                 if isinstance(value, bool):
-                    raise FilterError(
-                        "a boolean has no AG Grid filter but a set filter: pass a schema",
-                        f"{lit.where}.value",
-                    )
+                    raise fault("filter.aggrid.needs_schema", f"{lit.where}.value", field=column)
                 if isinstance(value, str):
                     kinds.setdefault("text", lit.where)
                 elif isinstance(value, (int, float)):
@@ -743,10 +796,11 @@ class _Writer:
                 elif isinstance(value, dt.date):
                     kinds.setdefault("date", lit.where)
         if len(kinds) > 1:
-            raise FilterError(
-                f"column '{column}' mixes {' and '.join(kinds)} values: AG Grid filters a "
-                "column with one filter type",
+            raise fault(
+                "filter.aggrid.mixed_types",
                 list(kinds.values())[1],
+                field=column,
+                expected="/".join(kinds),
             )
         return next(iter(kinds), "text")
 
@@ -754,38 +808,35 @@ class _Writer:
 
     def value(self, kind: str, lit: _Lit, value: Any, at: str = "") -> Any:
         where = f"{lit.where}.value{at}"
+        names = {"kind": kind, "field": lit.cond.path, "value": value}
         if kind == "text":
             if not isinstance(value, str):
-                raise FilterError(f"a text filter needs a text, got {_type(value)}", where)
+                raise fault("filter.aggrid.value_type", where, expected="text", **names)
             if not value.strip():
-                raise FilterError("AG Grid compares blank text differently: use blank", where)
+                raise fault("filter.aggrid.blank_text", where, key="value", field=lit.cond.path)
             return _within_limits(value, where)
         if kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise FilterError(f"a number filter needs a number, got {_type(value)}", where)
+                raise fault("filter.aggrid.value_type", where, expected="number", **names)
             return _within_limits(value, where)
         if not isinstance(value, dt.date):
-            raise FilterError(f"a date filter needs a date, got {_type(value)}", where)
+            raise fault("filter.aggrid.value_type", where, expected="date", **names)
         return _date_out(value)
 
     def check_flags(self, lit: _Lit) -> None:
         cond = lit.cond
         want = self.opts.flags
-        if cond.case_sensitive != want["case_sensitive"]:
-            raise FilterError(
-                f"'{cond.op}' is case-{'sensitive' if cond.case_sensitive else 'insensitive'}"
-                f"; the grid is case-{'sensitive' if want['case_sensitive'] else 'insensitive'}"
-                " (option case_sensitive)",
-                lit.where,
-            )
-        if cond.accent_sensitive != want["accent_sensitive"]:
-            raise FilterError(
-                f"'{cond.op}' is accent-"
-                f"{'sensitive' if cond.accent_sensitive else 'insensitive'}; the grid is "
-                f"accent-{'sensitive' if want['accent_sensitive'] else 'insensitive'}"
-                " (option accent_insensitive; AG Grid keeps accents by default)",
-                lit.where,
-            )
+        for key in ("case_sensitive", "accent_sensitive"):
+            if getattr(cond, key) != want[key]:
+                raise fault(
+                    "filter.aggrid.switch_mismatch",
+                    lit.where,
+                    op=cond.op,
+                    field=cond.path,
+                    key=key,
+                    value=getattr(cond, key),
+                    expected=f"{key}={shown(want[key])}",
+                )
 
     def make(self, kind: str, option: str, low: Any = None, high: Any = None) -> dict[str, Any]:
         out: dict[str, Any] = {"filterType": kind, "type": option}
@@ -809,8 +860,12 @@ class _Writer:
                     for i, v in enumerate(cond.value)
                 ]
             if cond.op not in _TEXT_OUT:
-                raise FilterError(
-                    f"'{cond.op}' has no AG Grid text filter option", f"{lit.where}.op"
+                raise fault(
+                    "filter.aggrid.no_option",
+                    f"{lit.where}.op",
+                    op=cond.op,
+                    field=cond.path,
+                    kind=kind,
                 )
             self.check_flags(lit)
             return [self.make(kind, _TEXT_OUT[cond.op], self.value(kind, lit, cond.value))]
@@ -829,7 +884,9 @@ class _Writer:
                 for i, v in enumerate(cond.value)
             ]
         if cond.op not in _SCALAR_OUT:
-            raise FilterError(f"'{cond.op}' has no AG Grid {kind} filter option", f"{lit.where}.op")
+            raise fault(
+                "filter.aggrid.no_option", f"{lit.where}.op", op=cond.op, field=cond.path, kind=kind
+            )
         return [self.make(kind, _SCALAR_OUT[cond.op], self.value(kind, lit, cond.value))]
 
     def and_conditions(self, kind: str, lits: list[_Lit]) -> list[dict[str, Any]]:
@@ -837,11 +894,12 @@ class _Writer:
         if kind != "text":
             keeps_blanks = [lit for lit in lits if lit.cond.op in ("ne", "not_in")]
             if keeps_blanks and not any(lit.cond.op in _DROPS_BLANKS for lit in lits):
-                raise FilterError(
-                    f"AG Grid's {kind} notEqual drops blank cells while clientcore's "
-                    f"'{keeps_blanks[0].cond.op}' keeps them: AND it with not_blank or "
-                    "another condition, or use it alone",
+                raise fault(
+                    "filter.aggrid.blank_semantics",
                     keeps_blanks[0].where,
+                    op=keeps_blanks[0].cond.op,
+                    field=keeps_blanks[0].cond.path,
+                    kind=kind,
                 )
             low_op, high_op = ("ge", "le") if self.opts.in_range_inclusive else ("gt", "lt")
             low = next((lit for lit in lits if lit.cond.op == low_op), None)
@@ -887,24 +945,20 @@ class _Writer:
             if kind != "text" and cond.op in ("ne", "not_in"):
                 values = cond.value if cond.op == "not_in" else (cond.value,)
                 if len(values) != 1:
-                    raise FilterError(
-                        f"'not_in' keeps blank cells, which AG Grid's {kind} notEqual drops: "
-                        "AND it with not_blank",
+                    raise fault(
+                        "filter.aggrid.blank_semantics",
                         node.where,
+                        op=cond.op,
+                        field=cond.path,
+                        kind=kind,
                     )
                 add(self.make(kind, "notEqual", self.value(kind, node, values[0])))
                 add(self.make(kind, "blank"))
                 continue
             if kind == "text" and cond.op == "not_in" and len(cond.value) != 1:
-                raise FilterError(
-                    "'not_in' of several values inside an OR has no AG Grid form", node.where
-                )
+                raise fault("filter.aggrid.nesting", node.where, field=cond.path, kind="AND")
             if cond.op == "between" and not self.opts.in_range_inclusive:
-                raise FilterError(
-                    "'between' includes its ends but AG Grid's inRange excludes them: an OR "
-                    "of it cannot be expressed (unless the grid sets in_range_inclusive)",
-                    node.where,
-                )
+                raise fault("filter.aggrid.in_range_ends", node.where, field=cond.path)
             for condition in self.simple(kind, node):
                 add(condition)
         return out
@@ -921,11 +975,7 @@ class _Writer:
             low_op, high_op = ("ge", "le") if self.opts.in_range_inclusive else ("gt", "lt")
             if ops == sorted([low_op, high_op]):
                 return [self.in_range(kind, by_op[low_op], by_op[high_op])]
-        raise FilterError(
-            "AG Grid joins the conditions of one column with a single AND or OR: "
-            "an AND inside an OR cannot be expressed",
-            node.where,
-        )
+        raise fault("filter.aggrid.nesting", node.where, field=_columns(node)[0], kind="AND")
 
     # --- set filters ---
 
@@ -933,25 +983,21 @@ class _Writer:
         self, column: str, items: Sequence[_Node], mode: str, field: Field | None
     ) -> dict[str, Any]:
         if mode == "and" and len(items) > 1:
-            raise FilterError(
-                f"a set filter on column '{column}' cannot AND several conditions",
-                items[1].where,
-            )
+            raise fault("filter.aggrid.nesting", items[1].where, field=column, kind="AND")
         labels = field is not None and field.type is FieldType.LABELS
         allowed = {"has", "has_any", "blank"} if labels else {"in", "eq", "blank"}
         keys: list[str | None] = []
         for node in items:
             if isinstance(node, _Junction):
-                raise FilterError(
-                    "a set filter holds a list of values: an AND inside it cannot be expressed",
-                    node.where,
-                )
+                raise fault("filter.aggrid.nesting", node.where, field=column, kind="AND")
             cond = node.cond
             if cond.op not in allowed:
-                raise FilterError(
-                    f"'{cond.op}' does not fit the set filter of column '{column}' "
-                    f"(it takes {', '.join(sorted(allowed))})",
+                raise fault(
+                    "filter.aggrid.no_option",
                     f"{node.where}.op",
+                    op=cond.op,
+                    field=column,
+                    kind="set",
                 )
             if cond.op == "blank":
                 if None not in keys:
@@ -970,22 +1016,45 @@ class _Writer:
         kind = field.type if field is not None else FieldType.TEXT
         if kind in (FieldType.TEXT, FieldType.CHOICE, FieldType.LABELS):
             if not isinstance(value, str):
-                hint = "" if field is not None else ": pass a schema to translate other values"
-                raise FilterError(
-                    f"a set filter carries text keys, got {_type(value)}{hint}", where
+                raise fault(
+                    "filter.aggrid.value_type",
+                    where,
+                    kind="set",
+                    field=lit.cond.path,
+                    expected="text (schema=...)",
+                    value=value,
                 )
             self.check_flags(lit)
             return _within_limits(value, where) if value.strip() else None
         if kind is FieldType.BOOL:
             if not isinstance(value, bool):
-                raise FilterError(
-                    f"a boolean column needs true or false, got {_type(value)}", where
+                raise fault(
+                    "filter.aggrid.value_type",
+                    where,
+                    kind="set",
+                    field=lit.cond.path,
+                    expected="true/false",
+                    value=value,
                 )
             return "true" if value else "false"
         if kind is FieldType.NUMBER:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise FilterError(f"a number column needs a number, got {_type(value)}", where)
+                raise fault(
+                    "filter.aggrid.value_type",
+                    where,
+                    kind="set",
+                    field=lit.cond.path,
+                    expected="number",
+                    value=value,
+                )
             return _js_number(_within_limits(value, where))
         if not isinstance(value, dt.date):
-            raise FilterError(f"a date column needs a date, got {_type(value)}", where)
+            raise fault(
+                "filter.aggrid.value_type",
+                where,
+                kind="set",
+                field=lit.cond.path,
+                expected="date",
+                value=value,
+            )
         return value.isoformat()

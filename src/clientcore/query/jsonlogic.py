@@ -20,7 +20,7 @@ False
 >>> from_json_logic({"+": [1, 2]})
 Traceback (most recent call last):
 ...
-clientcore._errors.FilterError: JsonLogic operator '+' has no clientcore filter form @ $["+"]
+clientcore._errors.FilterError: JsonLogic operator '+' has no clientcore filter form. @ $["+"]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from typing import Any, Final
 from clientcore._errors import FilterError
 from clientcore.model import Schema
 from clientcore.model._schema import FieldType
+from clientcore.query._faults import fault
 from clientcore.query._jsonpath import json_key, json_type
 from clientcore.query._tree import (
     COMPLEMENT,
@@ -71,15 +72,11 @@ _MIRROR: Final[Mapping[str, str]] = {
     "gt": "lt",
     "ge": "le",
 }
-_NO_FORM: Final[Mapping[str, str]] = {
-    "starts_with": "JsonLogic has no starts-with test",
-    "ends_with": "JsonLogic has no ends-with test",
-    "has": "a label test would read as a substring test ({'in': [text, var]})",
-    "has_any": "a label test would read as a substring test ({'in': [text, var]})",
-    "has_all": "JsonLogic has no set inclusion test",
-    "valid": "JsonLogic knows no identifier checks",
-    "invalid": "JsonLogic knows no identifier checks",
-}
+# What has no JsonLogic form (docs/filters.md says why: no starts/ends-with test, a label
+# test would read as a substring test, no set inclusion, no identifier checks).
+_NO_FORM: Final = frozenset(
+    {"starts_with", "ends_with", "has", "has_any", "has_all", "valid", "invalid"}
+)
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
@@ -96,7 +93,7 @@ def to_json_logic(flt: Filter) -> JsonLogic:
     the node in :meth:`Filter.to_json` terms (``$.where.and[1]``).
     """
     if not isinstance(flt, Filter):
-        raise FilterError(f"expected a Filter, got {type(flt).__name__}", "$")
+        raise fault("filter.expected_node", "$", value=flt)
     return _to(flt, "$.where")
 
 
@@ -104,16 +101,20 @@ def _var(path: str) -> dict[str, Any]:
     return {"var": path}
 
 
-def _literal(value: Any, where: str) -> Any:
+def _literal(value: Any, where: str, field: str = "?") -> Any:
     if isinstance(value, Today):
-        raise FilterError("a relative date (Today) has no JsonLogic form: resolve it first", where)
+        raise fault("filter.jsonlogic.relative_date", where, value=value, field=field)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str) and len(value) > MAX_STRING:
-        raise FilterError(f"text longer than {MAX_STRING} characters", where)
+        raise _too_long(value, where)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63:
-        raise FilterError("number out of range", where)
+        raise fault("filter.number_out_of_range", where, value=value, limit="2^63")
     return value
+
+
+def _too_long(text: str, where: str) -> FilterError:
+    return fault("filter.text_too_long", where, value=text, length=len(text), limit=MAX_STRING)
 
 
 def _to(flt: Filter, where: str) -> JsonLogic:
@@ -136,7 +137,7 @@ def _to(flt: Filter, where: str) -> JsonLogic:
         return {"!": _to(child, f"{where}.not")}
     if isinstance(flt, Cond):
         return _cond_to(flt, where)
-    raise FilterError(f"not a filter node: {type(flt).__name__}", where)
+    raise fault("filter.expected_node", where, value=flt)
 
 
 def _as_all(flt: And) -> tuple[str, Filter] | None:
@@ -157,18 +158,16 @@ def _as_all(flt: And) -> tuple[str, Filter] | None:
 def _cond_to(cond: Cond, where: str) -> JsonLogic:
     op = cond.op
     if op in _NO_FORM:
-        raise FilterError(f"'{op}' has no JsonLogic form: {_NO_FORM[op]}", f"{where}.op")
+        raise fault("filter.jsonlogic.no_form", f"{where}.op", op=op, field=cond.path)
     for flag in ("case_sensitive", "accent_sensitive"):
         if getattr(cond, flag):
-            raise FilterError(
-                f"JsonLogic has no {flag.replace('_', '-')} switch (clientcore reads text "
-                "case- and accent-insensitively)",
-                f"{where}.{flag}",
+            raise fault(
+                "filter.jsonlogic.no_switch", f"{where}.{flag}", key=flag, op=op, field=cond.path
             )
     var = _var(cond.path)
     value_at = f"{where}.value"
     if op in _COMPARE:
-        return {_COMPARE[op]: [var, _literal(cond.value, value_at)]}
+        return {_COMPARE[op]: [var, _literal(cond.value, value_at, cond.path)]}
     if op == "between":
         low, high = cond.value
         return {"<=": [_literal(low, f"{value_at}[0]"), var, _literal(high, f"{value_at}[1]")]}
@@ -177,7 +176,7 @@ def _cond_to(cond: Cond, where: str) -> JsonLogic:
         rule: dict[str, Any] = {"in": [var, values]}
         return rule if op == "in" else {"!": rule}
     if op in ("contains", "not_contains"):
-        rule = {"in": [_literal(cond.value, value_at), var]}
+        rule = {"in": [_literal(cond.value, value_at, cond.path), var]}
         return rule if op == "contains" else {"!": rule}
     if op == "blank":
         return {"!": var}
@@ -185,7 +184,7 @@ def _cond_to(cond: Cond, where: str) -> JsonLogic:
         return {"!!": var}
     if op == "any":
         return {"some": [var, _to(cond.value, f"{where}.where")]}
-    raise FilterError(f"'{op}' has no JsonLogic form", f"{where}.op")
+    raise fault("filter.jsonlogic.no_form", f"{where}.op", op=op, field=cond.path)
 
 
 # --- from JsonLogic ---
@@ -237,23 +236,19 @@ class _Reader:
     def spend(self, where: str) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise FilterError(f"more than {MAX_NODES} nodes", where)
+            raise fault("filter.too_many_nodes", where, limit=MAX_NODES)
 
     def rule(self, node: Any, where: str, depth: int, fields: Schema | None) -> Filter:
         if depth > MAX_DEPTH:
-            raise FilterError(f"deeper than {MAX_DEPTH} levels", where)
+            raise fault("filter.too_deep", where, limit=MAX_DEPTH)
         self.spend(where)
         if isinstance(node, bool):
             return Filter.all() if node else Filter.nothing()
         if not isinstance(node, dict) or len(node) != 1:
-            shown = f"an object with {len(node)} keys" if isinstance(node, dict) else _type(node)
-            raise FilterError(
-                f"expected a rule (an object with one operator, or true/false), got {shown}",
-                where,
-            )
+            raise fault("filter.jsonlogic.bad_rule", where, value=node)
         op = next(iter(node))
         if not isinstance(op, str):
-            raise FilterError(f"an operator must be a text, got {_type(op)}", where)
+            raise fault("filter.jsonlogic.unmapped_operator", where, value=op)
         at = _key(where, op)
         raw = node[op]
         args = raw if isinstance(raw, list) else [raw]
@@ -263,9 +258,7 @@ class _Reader:
 
         if op in ("and", "or"):
             if not args:
-                raise FilterError(
-                    f"an empty '{op}' has no agreed meaning (json-logic-js returns null)", at
-                )
+                raise fault("filter.jsonlogic.arity", at, op=op, expected="1+", shown_value="0")
             children = tuple(self.rule(a, arg_at(i), depth + 1, fields) for i, a in enumerate(args))
             return And(children) if op == "and" else Or(children)
         if op in _UNARY:
@@ -278,15 +271,21 @@ class _Reader:
         if op in _SCOPES:
             return self.scope(op, args, arg_at, at, depth, fields)
         if op == "var":
-            raise FilterError(
-                "a bare 'var' is not a condition: compare it, or test it with '!!' or '!'", at
+            raise fault(
+                "filter.jsonlogic.bad_arguments",
+                at,
+                op="var",
+                expected="{'!!': {'var': ...}}",
+                value=node,
             )
-        raise FilterError(f"JsonLogic operator {op[:40]!r} has no clientcore filter form", at)
+        raise fault("filter.jsonlogic.unmapped_operator", at, value=op)
 
     @staticmethod
     def arity(op: str, args: list[Any], count: int, at: str) -> None:
         if len(args) != count:
-            raise FilterError(f"'{op}' takes {count} argument(s), got {len(args)}", at)
+            raise fault(
+                "filter.jsonlogic.arity", at, op=op, expected=count, shown_value=str(len(args))
+            )
 
     def unary(self, op: str, arg: Any, where: str, depth: int, fields: Schema | None) -> Filter:
         if _is_var(arg):
@@ -310,28 +309,26 @@ class _Reader:
         raw = node["var"]
         if isinstance(raw, list):
             if len(raw) != 1:
-                raise FilterError(
-                    "a 'var' with a default value has no clientcore filter form"
-                    if len(raw) > 1
-                    else "a 'var' needs a path",
+                raise fault(
+                    "filter.jsonlogic.bad_arguments",
                     at,
+                    op="var",
+                    expected="{'var': 'path'}",
+                    value=raw,
                 )
             raw = raw[0]
             at = f"{at}[0]"
         if not isinstance(raw, str):
-            raise FilterError(f"a 'var' path must be a text, got {_type(raw)}", at)
+            raise fault("filter.bad_path", at, value=raw)
         if not raw.strip():
-            raise FilterError(
-                "{'var': ''} (the data itself, or a collection item) has no clientcore form", at
-            )
+            raise fault("filter.bad_path", at, value=raw)
         if len(raw) > MAX_STRING:
-            raise FilterError(f"text longer than {MAX_STRING} characters", at)
+            raise _too_long(raw, at)
         if fields is not None:
             field = fields.get(raw)
             if field is None or field.item_of is not None:
                 suggestion = fields.suggest(raw)
-                hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-                raise FilterError(f"unknown field '{raw[:80]}'{hint}", at)
+                raise fault("filter.unknown_path", at, field=raw[:80], suggestion=suggestion or "")
         return raw
 
     def literal(self, value: Any, where: str, path: str, fields: Schema | None) -> Any:
@@ -340,28 +337,26 @@ class _Reader:
             return value
         if isinstance(value, int):
             if abs(value) > 2**63:
-                raise FilterError("number out of range", where)
+                raise fault("filter.number_out_of_range", where, value=value, limit="2^63")
             return value
         if isinstance(value, float):
             if not math.isfinite(value):
-                raise FilterError("a number must be finite", where)
+                raise fault("filter.number_not_finite", where, value=value)
             return value
         if isinstance(value, str):
             if len(value) > MAX_STRING:
-                raise FilterError(f"text longer than {MAX_STRING} characters", where)
+                raise _too_long(value, where)
             field = fields.get(path) if fields is not None else None
             if field is not None and field.type is FieldType.DATE:
                 return _date(value, where)
             return value
         if value is None:
-            raise FilterError(
-                "null has no clientcore value: test blanks with {'!': {'var': ...}}", where
+            raise fault(
+                "filter.jsonlogic.no_value", where, value=None, expected="{'!': {'var': ...}}"
             )
         if isinstance(value, dict) and len(value) == 1:
-            op = next(iter(value))
-            shown = repr(op[:40]) if isinstance(op, str) else _type(op)
-            raise FilterError(f"a computed value (operator {shown}) has no clientcore form", where)
-        raise FilterError(f"expected a text, number or boolean, got {_type(value)}", where)
+            raise fault("filter.jsonlogic.no_value", where, value=value, expected="text/number")
+        raise fault("filter.expected_scalar", where, value=value, op="?", field=path)
 
     def compare(
         self,
@@ -375,8 +370,12 @@ class _Reader:
         if len(args) == 3 and sym in ("<", "<="):
             low, middle, high = args
             if not _is_var(middle) or _is_var(low) or _is_var(high):
-                raise FilterError(
-                    f"a three-argument '{sym}' needs {{'var': ...}} in the middle", at
+                raise fault(
+                    "filter.jsonlogic.bad_arguments",
+                    at,
+                    op=sym,
+                    expected=f"{{'{sym}': [a, {{'var': x}}, b]}}",
+                    value=args,
                 )
             path = self.var(middle, arg_at(1), fields)
             lo = self.literal(low, arg_at(0), path, fields)
@@ -386,10 +385,18 @@ class _Reader:
             return And((Cond(path, "gt", lo), Cond(path, "lt", hi)))
         if len(args) != 2:
             allowed = "2 or 3" if sym in ("<", "<=") else "2"
-            raise FilterError(f"'{sym}' takes {allowed} arguments, got {len(args)}", at)
+            raise fault(
+                "filter.jsonlogic.arity", at, op=sym, expected=allowed, shown_value=str(len(args))
+            )
         left, right = args
         if _is_var(left) == _is_var(right):
-            raise FilterError(f"'{sym}' must compare one {{'var': ...}} with one value", at)
+            raise fault(
+                "filter.jsonlogic.bad_arguments",
+                at,
+                op=sym,
+                expected=f"{{'{sym}': [{{'var': x}}, value]}}",
+                value=args,
+            )
         if _is_var(left):
             path = self.var(left, arg_at(0), fields)
             value = self.literal(right, arg_at(1), path, fields)
@@ -403,7 +410,9 @@ class _Reader:
         self, args: list[Any], arg_at: Callable[[int], str], at: str, fields: Schema | None
     ) -> Filter:
         if len(args) != 2:
-            raise FilterError(f"'in' takes 2 arguments, got {len(args)}", at)
+            raise fault(
+                "filter.jsonlogic.arity", at, op="in", expected=2, shown_value=str(len(args))
+            )
         needle, haystack = args
         if _is_var(needle) and isinstance(haystack, list):
             path = self.var(needle, arg_at(0), fields)
@@ -414,12 +423,14 @@ class _Reader:
         if isinstance(needle, str) and _is_var(haystack):
             path = self.var(haystack, arg_at(1), fields)
             if len(needle) > MAX_STRING:
-                raise FilterError(f"text longer than {MAX_STRING} characters", arg_at(0))
+                raise _too_long(needle, arg_at(0))
             return Cond(path, "contains", needle)
-        raise FilterError(
-            "'in' maps as {'in': [{'var': x}, [values]]} (membership) or "
-            "{'in': [text, {'var': x}]} (contains)",
+        raise fault(
+            "filter.jsonlogic.bad_arguments",
             at,
+            op="in",
+            expected="{'in': [{'var': x}, [values]]} / {'in': [text, {'var': x}]}",
+            value=args,
         )
 
     def scope(
@@ -432,16 +443,28 @@ class _Reader:
         fields: Schema | None,
     ) -> Filter:
         if len(args) != 2:
-            raise FilterError(f"'{op}' takes 2 arguments, got {len(args)}", at)
+            raise fault("filter.jsonlogic.arity", at, op=op, expected=2, shown_value=str(len(args)))
         collection, inner_rule = args
         if not _is_var(collection):
-            raise FilterError(f"'{op}' needs {{'var': collection}} first", arg_at(0))
+            raise fault(
+                "filter.jsonlogic.bad_arguments",
+                arg_at(0),
+                op=op,
+                expected=f"{{'{op}': [{{'var': collection}}, rule]}}",
+                value=collection,
+            )
         path = self.var(collection, arg_at(0), fields)
         item_fields: Schema | None = None
         if fields is not None:
             field = fields.get(path)
             if field is None or field.type is not FieldType.COLLECTION:
-                raise FilterError(f"'{op}' needs a collection field, not '{path}'", arg_at(0))
+                raise fault(
+                    "filter.op_mismatch",
+                    arg_at(0),
+                    op=op,
+                    field=path,
+                    type=field.type.value if field is not None else "?",
+                )
             item_fields = fields.item_fields(path)
         inner = self.rule(inner_rule, arg_at(1), depth + 1, item_fields)
         if op == "some":
@@ -457,4 +480,4 @@ def _date(text: str, where: str) -> dt.date:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    raise FilterError(f"not a date 'YYYY-MM-DD': {text[:40]!r}", where)
+    raise fault("filter.expected_date", where, value=text, expected="YYYY-MM-DD")
