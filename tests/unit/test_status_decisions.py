@@ -5,20 +5,21 @@ from __future__ import annotations
 import pytest
 
 from clientcore.model import Acceptance, Actor, ClientStatus, Party, PartyKind
-from clientcore.status import TABLE, RolePolicy, StaticFacts, StatusMachine
+from clientcore.status import EXTRA_TRANSITIONS, TABLE, RolePolicy, StaticFacts, StatusMachine
 
 S = ClientStatus
 
-# Written out by hand from the issue, not read from the library.
+# Written out by hand from the issue, not read from the library: "`staff` sees every
+# status and takes qualify, start_acceptance, submit_for_approval, reactivate,
+# revert_to_prospect, mark/unmark_service_provider; `approver` is staff plus approve and
+# reject; `administration` is staff plus activate and end_engagement". The transitions
+# the table adds (disqualify, withdraw_acceptance, convert_to_prospect) are no one's.
 STAFF = {
     "qualify",
-    "disqualify",
     "start_acceptance",
-    "withdraw_acceptance",
     "submit_for_approval",
     "reactivate",
     "revert_to_prospect",
-    "convert_to_prospect",
     "mark_service_provider",
     "unmark_service_provider",
 }
@@ -139,3 +140,19 @@ def test_several_roles_add_up() -> None:
         "policy.transition_not_allowed",
     ]
     assert machine.evaluate(both, party, "activate").allowed
+
+
+def test_the_added_transitions_are_granted_to_no_default_role() -> None:
+    policy = RolePolicy.default()
+    granted = {n for grant in policy.roles.values() for n in grant.transitions}
+    assert {"disqualify", "withdraw_acceptance", "convert_to_prospect"} == EXTRA_TRANSITIONS
+    assert set() == granted & EXTRA_TRANSITIONS
+
+
+@pytest.mark.parametrize("name", sorted(EXTRA_TRANSITIONS))
+def test_staff_granted_the_added_transitions_may_take_them(name: str) -> None:
+    machine = StatusMachine(RolePolicy.default().with_grants({"staff": EXTRA_TRANSITIONS}))
+    status = next(iter(SOURCE[name]))
+    party = Party(id="p1", kind=KINDS_OF[status][0], name="Peeters", status=status)
+    assert machine.evaluate(Actor("alex", {"staff"}), party, name).allowed
+    assert not machine.evaluate(Actor("alex", {"approver"}), party, name).allowed

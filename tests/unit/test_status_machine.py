@@ -16,13 +16,16 @@ from clientcore.status import (
     ApprovalStep,
     Decision,
     Reason,
+    RoleGrant,
     RolePolicy,
     StaticFacts,
     StatusChanged,
     StatusMachine,
     StatusPolicy,
     TransitionDef,
+    permission_matrix,
     status_label,
+    visibility_matrix,
 )
 
 S = ClientStatus
@@ -149,7 +152,8 @@ def test_ending_an_engagement_before_client_since_is_refused_with_the_model_rule
 def test_a_relation_converted_to_prospect_becomes_the_matching_client_kind(
     before: PartyKind, after: PartyKind
 ) -> None:
-    changed, event = machine().apply(ann, party(S.RELATION, before), "convert_to_prospect", at=AT)
+    granted = StatusMachine(RolePolicy.default().with_grants({"staff": ["convert_to_prospect"]}))
+    changed, event = granted.apply(ann, party(S.RELATION, before), "convert_to_prospect", at=AT)
     assert (after, S.PROSPECT) == (changed.kind, changed.status)
     assert (before, after) == event.kind_change
 
@@ -280,18 +284,45 @@ def test_without_facts_the_running_projects_guard_refuses_instead_of_guessing() 
     assert "lopende projecten" in decision.messages("nl")[0]
 
 
-def test_the_facts_are_not_asked_when_the_status_is_wrong() -> None:
-    asked: list[str] = []
-
-    class Recording:
-        def running_projects(self, party_id: str) -> int:
-            asked.append(party_id)
-            return 0
-
-    decision = StatusMachine(RolePolicy.default(), Recording()).evaluate(
+def test_a_wrong_source_still_lists_the_failing_guards() -> None:
+    decision = machine(StaticFacts({"p1": 2})).evaluate(
         ann, party(S.PROSPECT), "revert_to_prospect"
     )
-    assert (("status.wrong_source",), []) == (decision.codes, asked)
+    assert ("status.wrong_source", "status.running_projects") == decision.codes
+    assert 2 == decision.reasons[1].params["count"]
+
+
+def test_a_wrong_source_skips_four_eyes_which_reads_a_submission_not_awaiting_a_decision() -> None:
+    # A draft rejected earlier still names its last submitter; that is not a reason now.
+    p = party(S.ACCEPTANCE_DRAFT, acceptance=Acceptance(submitted_by="bob"))
+    assert ("status.wrong_source",) == machine().evaluate(bob, p, "approve").codes
+    assert ("status.wrong_source",) == machine().evaluate(bob, party(S.CLIENT), "approve").codes
+
+
+def test_evaluate_judges_a_reason_text_only_when_one_is_given() -> None:
+    p = party(S.ACCEPTANCE_PENDING, acceptance=Acceptance(submitted_by="ann"))
+    m = machine()
+    assert m.evaluate(bob, p, "reject").allowed
+    assert ("status.reason_required",) == m.evaluate(bob, p, "reject", reason="  ").codes
+    assert m.evaluate(bob, p, "reject", reason="VAT number missing").allowed
+
+
+def test_evaluate_lists_a_missing_reason_with_every_other_failure() -> None:
+    p = party(S.ACCEPTANCE_PENDING, acceptance=Acceptance(submitted_by="ann"))
+    codes = machine().evaluate(ann, p, "reject", reason="").codes
+    assert (
+        "policy.transition_not_allowed",
+        "status.approval_role",
+        "status.four_eyes",
+        "status.reason_required",
+    ) == codes
+
+
+def test_apply_refuses_with_the_same_reasons_as_evaluate_given_the_reason() -> None:
+    p = party(S.ACCEPTANCE_PENDING, acceptance=Acceptance(submitted_by="ann"))
+    m = machine()
+    expected = m.evaluate(ann, p, "reject", reason="").codes
+    assert expected == tuple(r.code for r in denied(m, ann, p, "reject").reasons)
 
 
 # --- the status field ---
@@ -415,9 +446,29 @@ def test_visible_statuses_of_a_host_policy_are_probed_per_status() -> None:
     assert set(S) == m.visible_statuses(Actor("sid", {"sales"}))
 
 
-def test_a_host_policy_has_no_permission_matrix() -> None:
-    with pytest.raises(TypeError):
+def test_a_host_policy_without_a_role_table_has_no_permission_matrix() -> None:
+    with pytest.raises(ValidationError) as err:
         StatusMachine(OwnPortfolioOnly()).permission_matrix()
+    assert ["status.matrix.no_roles"] == [i.code for i in err.value.issues]
+    assert "OwnPortfolioOnly" in err.value.issues[0].message("nl")
+    with pytest.raises(ValidationError):
+        visibility_matrix(OwnPortfolioOnly())
+
+
+def test_any_policy_with_a_role_table_has_a_permission_matrix() -> None:
+    @attrs.frozen
+    class Grant:
+        transitions: frozenset[str]
+        statuses: frozenset[ClientStatus] = frozenset()
+
+    @attrs.frozen
+    class HostPolicy(OwnPortfolioOnly):
+        roles: dict[str, Grant] = attrs.field(factory=dict)
+
+    host = HostPolicy({"clerk": Grant(frozenset({"qualify"}))})
+    expected = permission_matrix(RolePolicy({"clerk": RoleGrant({"qualify"})}))
+    assert expected == StatusMachine(host).permission_matrix()
+    assert expected == machine().permission_matrix(host)
 
 
 # --- the system actor ---

@@ -7,7 +7,7 @@ import pytest
 
 from clientcore import ValidationError
 from clientcore.model import Actor, ClientStatus, Party
-from clientcore.status import SYSTEM, TABLE, RoleGrant, RolePolicy
+from clientcore.status import EXTRA_TRANSITIONS, SYSTEM, TABLE, RoleGrant, RolePolicy
 
 S = ClientStatus
 
@@ -39,13 +39,10 @@ def test_the_default_roles_take_what_the_issue_says() -> None:
     roles = RolePolicy.default().roles
     staff = {
         "qualify",
-        "disqualify",
         "start_acceptance",
-        "withdraw_acceptance",
         "submit_for_approval",
         "reactivate",
         "revert_to_prospect",
-        "convert_to_prospect",
         "mark_service_provider",
         "unmark_service_provider",
     }
@@ -144,3 +141,26 @@ def test_a_policy_cannot_be_changed_in_place() -> None:
     policy = RolePolicy.default()
     with pytest.raises(TypeError):
         policy.roles["intern"] = RoleGrant()  # type: ignore[index]
+
+
+def test_with_grants_adds_to_a_role_and_takes_nothing_away() -> None:
+    policy = RolePolicy.default().with_grants(
+        {"staff": ["disqualify"], "auditor": []}, statuses={"auditor": ["client"]}
+    )
+    before = RolePolicy.default().roles
+    assert before["staff"].transitions | {"disqualify"} == policy.roles["staff"].transitions
+    assert before["staff"].statuses == policy.roles["staff"].statuses
+    assert before["approver"] == policy.roles["approver"]
+    assert RoleGrant(frozenset(), {S.CLIENT}) == policy.roles["auditor"]
+
+
+def test_with_grants_refuses_an_unknown_transition_or_status() -> None:
+    with pytest.raises(ValidationError):
+        RolePolicy.default().with_grants({"staff": ["fly"]})
+    with pytest.raises(ValidationError):
+        RolePolicy.default().with_grants(statuses={"staff": ["lead"]})
+
+
+def test_a_granted_policy_round_trips_through_json() -> None:
+    policy = RolePolicy.default().with_grants({"staff": EXTRA_TRANSITIONS})
+    assert policy == RolePolicy.from_json(policy.to_json())

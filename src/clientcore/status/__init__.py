@@ -24,6 +24,7 @@ yields a :class:`StatusChanged` event, and every refusal says why in en, nl and 
 """
 
 from clientcore.status._docs import (
+    RoleTable,
     label_table,
     permission_matrix,
     status_diagram,
@@ -33,8 +34,14 @@ from clientcore.status._docs import (
 from clientcore.status._events import Approval, ApprovalStep, StatusChanged, status_history
 from clientcore.status._facts import StaticFacts, StatusFacts
 from clientcore.status._labels import RESTRICTED, Restricted, status_label
-from clientcore.status._machine import SET_STATUS, Availability, StatusMachine
-from clientcore.status._policy import SYSTEM, RoleGrant, RolePolicy, StatusPolicy
+from clientcore.status._machine import SET_STATUS, STATUS_PATHS, Availability, StatusMachine
+from clientcore.status._policy import (
+    EXTRA_TRANSITIONS,
+    SYSTEM,
+    RoleGrant,
+    RolePolicy,
+    StatusPolicy,
+)
 from clientcore.status._reasons import Decision, Reason
 from clientcore.status._table import (
     ACCEPTANCE_STATUSES,
@@ -56,10 +63,12 @@ from clientcore.status._table import (
 __all__ = [
     "ACCEPTANCE_STATUSES",
     "CLIENT_KINDS",
+    "EXTRA_TRANSITIONS",
     "INITIAL_STATUSES",
     "RELATION_KINDS",
     "RESTRICTED",
     "SET_STATUS",
+    "STATUS_PATHS",
     "SYSTEM",
     "TABLE",
     "TRANSITIONS",
@@ -75,6 +84,7 @@ __all__ = [
     "Restricted",
     "RoleGrant",
     "RolePolicy",
+    "RoleTable",
     "StaticFacts",
     "StatusChanged",
     "StatusFacts",

@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
+from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define, render
 from clientcore.model import ClientStatus
 from clientcore.status._labels import status_label
@@ -18,10 +20,47 @@ from clientcore.status._table import (
     TransitionTable,
 )
 
-if TYPE_CHECKING:
-    from clientcore.status._policy import RolePolicy
+define(
+    {
+        "status.diagram.action": ("action", "actie", "action"),
+        "status.matrix.no_roles": (
+            "A permission matrix needs a policy with a role table (a 'roles' mapping of "
+            "role to grant, as RolePolicy has); {policy} has none.",
+            "Een rechtenmatrix vraagt een beleid met een rollentabel (een 'roles'-mapping "
+            "van rol naar rechten, zoals RolePolicy); {policy} heeft er geen.",
+            "Une matrice des droits exige une politique avec une table de rôles (un "
+            "mapping 'roles' de rôle à droits, comme RolePolicy) ; {policy} n'en a pas.",
+        ),
+    }
+)
 
-define({"status.diagram.action": ("action", "actie", "action")})
+
+class _Grant(Protocol):
+    @property
+    def transitions(self) -> Iterable[str]: ...
+
+    @property
+    def statuses(self) -> Iterable[ClientStatus]: ...
+
+
+class RoleTable(Protocol):
+    """What the matrices read: a ``roles`` mapping of role name to a grant with
+    ``transitions`` and ``statuses`` (:class:`RolePolicy` is one)."""
+
+    @property
+    def roles(self) -> Mapping[str, _Grant]: ...
+
+
+def _roles(policy: object, field: str) -> Mapping[str, Any]:
+    roles = getattr(policy, "roles", None)
+    if isinstance(roles, Mapping) and all(hasattr(g, field) for g in roles.values()):
+        return roles
+    raise ValidationError([Issue("status.matrix.no_roles", "policy", {"policy": _name(policy)})])
+
+
+def _name(policy: object) -> str:
+    return type(policy).__name__
+
 
 CHECK = "✓"
 
@@ -61,32 +100,40 @@ def label_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def permission_matrix(policy: RolePolicy, table: TransitionTable = TABLE) -> str:
+def permission_matrix(policy: RoleTable | object, table: TransitionTable = TABLE) -> str:
     """Roles (rows, in the policy's order) x transitions (columns, in table order).
 
     A ✓ marks a transition the role's table grants; the machine's own rules (source
-    status, guards, four-eyes, the approver role for approve/reject) come on top.
+    status, guards, four-eyes, the approver role for approve/reject) come on top. Any
+    policy with a role table will do (:class:`RoleTable`); another policy cannot be
+    drawn and is refused with a :class:`~clientcore.ValidationError`
+    (``status.matrix.no_roles``).
     """
     names = table.names
     lines = [
         "| role | " + " | ".join(f"`{n}`" for n in names) + " |",
         "|---|" + "---|" * len(names),
     ]
-    for role, grant in policy.roles.items():
-        cells = [CHECK if n in grant.transitions else " " for n in names]
+    for role, grant in _roles(policy, "transitions").items():
+        granted = frozenset(grant.transitions)
+        cells = [CHECK if n in granted else " " for n in names]
         lines.append(f"| {role} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def visibility_matrix(policy: RolePolicy, lang: str = "en") -> str:
-    """Roles (rows) x statuses (columns, labels in ``lang``): ✓ where the role sees it."""
+def visibility_matrix(policy: RoleTable | object, lang: str = "en") -> str:
+    """Roles (rows) x statuses (columns, labels in ``lang``): ✓ where the role sees it.
+
+    Refuses a policy without a role table like :func:`permission_matrix`.
+    """
     statuses = list(ClientStatus)
     lines = [
         "| role | " + " | ".join(status_label(s, lang) for s in statuses) + " |",
         "|---|" + "---|" * len(statuses),
     ]
-    for role, grant in policy.roles.items():
-        cells = [CHECK if s in grant.statuses else " " for s in statuses]
+    for role, grant in _roles(policy, "statuses").items():
+        seen = frozenset(grant.statuses)
+        cells = [CHECK if s in seen else " " for s in statuses]
         lines.append(f"| {role} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Literal, overload
+from typing import Any, Final, Literal, overload
 
 import attrs
 
@@ -18,11 +18,12 @@ from clientcore.model import (
     PartyKind,
 )
 from clientcore.ports import UnitOfWork
-from clientcore.status._docs import permission_matrix, status_diagram
+from clientcore.query import And, Cond, F, Filter, Not, Or, restrict_status
+from clientcore.status._docs import RoleTable, permission_matrix, status_diagram
 from clientcore.status._events import Approval, ApprovalStep, StatusChanged
 from clientcore.status._facts import StatusFacts
 from clientcore.status._labels import RESTRICTED, Restricted, as_status
-from clientcore.status._policy import RolePolicy, StatusPolicy
+from clientcore.status._policy import StatusPolicy
 from clientcore.status._reasons import Decision, Reason
 from clientcore.status._table import CLIENT_KIND_OF, TABLE, Effect, TransitionDef, TransitionTable
 
@@ -68,19 +69,38 @@ class StatusMachine:
 
     # --- deciding ---
 
-    def evaluate(self, actor: Actor, party: Party, name: str) -> Decision:
+    def evaluate(
+        self, actor: Actor, party: Party, name: str, reason: str | None = None
+    ) -> Decision:
         """Whether ``actor`` may take transition ``name`` on ``party``, with every reason.
 
         An unknown ``name`` is a refusal with reason ``status.unknown_transition`` (not
-        an exception), so a screen can show it like any other. A required reason text is
-        not judged here (the screen asks for it); :meth:`apply` checks it.
+        an exception), so a screen can show it like any other. ``reason`` is the text the
+        user typed: when given (even ``""``) and the transition needs one, a blank text
+        adds ``status.reason_required``; ``None`` means the screen has not asked for it
+        yet, so the button is not greyed for want of a text (:meth:`apply` always
+        judges it).
+
+        >>> from clientcore.model import Actor, Party
+        >>> from clientcore.status import RolePolicy
+        >>> machine = StatusMachine(RolePolicy.default())
+        >>> p = Party(kind="client_company", name="A", status="acceptance_draft")
+        >>> machine.evaluate(Actor("bob", {"approver"}), p, "reject", reason=" ").codes
+        ('status.wrong_source', 'status.reason_required')
         """
         transition = self.table.find(name)
         if transition is None:
             return Decision.deny(_unknown(name))
-        return Decision.of(self._reasons(actor, party, transition))
+        return Decision.of(self._reasons(actor, party, transition, reason, reason is not None))
 
-    def _reasons(self, actor: Actor, party: Party, t: TransitionDef) -> list[Reason]:
+    def _reasons(
+        self,
+        actor: Actor,
+        party: Party,
+        t: TransitionDef,
+        reason: str | None = None,
+        judge_reason: bool = False,
+    ) -> list[Reason]:
         reasons: list[Reason] = []
         view = self.policy.can_view(actor, party)
         reasons.extend(view.reasons)
@@ -90,17 +110,28 @@ class StatusMachine:
             reasons.append(
                 Reason("status.approval_role", {"transition": t.name, "role": rule.role})
             )
-        if not view.allowed:
-            return reasons
-        if party.status not in t.sources:
+        if view.allowed:
+            reasons.extend(self._party_reasons(actor, party, t))
+        if judge_reason and t.needs_reason and _text(reason) is None:
+            reasons.append(Reason("status.reason_required", {"transition": t.name}))
+        return reasons
+
+    def _party_reasons(self, actor: Actor, party: Party, t: TransitionDef) -> list[Reason]:
+        # The checks that read the party; only asked when the actor may see its status.
+        reasons: list[Reason] = []
+        in_source = party.status in t.sources
+        if not in_source:
             reasons.append(
                 Reason(
                     "status.wrong_source",
                     {"transition": t.name, "sources": t.sources, "status": party.status},
                 )
             )
-            return reasons
-        if rule is not None and rule.four_eyes:
+        rule = t.approval
+        # Four-eyes reads the acceptance record of the submission awaiting a decision;
+        # outside the source status there is none (a draft holds no submission, or the
+        # one of an earlier round), so the check would only say something false.
+        if in_source and rule is not None and rule.four_eyes:
             submitter = party.acceptance.submitted_by if party.acceptance else None
             if submitter is None:
                 if rule.needs_submitter:
@@ -147,10 +178,8 @@ class StatusMachine:
         transition = self.table.find(name)
         if transition is None:
             raise TransitionDenied([_unknown(name)], transition=name)
-        reasons = self._reasons(actor, party, transition)
-        text = reason.strip() if isinstance(reason, str) and reason.strip() else None
-        if transition.needs_reason and text is None:
-            reasons.append(Reason("status.reason_required", {"transition": name}))
+        reasons = self._reasons(actor, party, transition, reason, judge_reason=True)
+        text = _text(reason)
         if reasons:
             raise TransitionDenied(reasons, transition=name)
         try:
@@ -270,18 +299,68 @@ class StatusMachine:
             return frozenset(as_status(s) for s in direct(actor))
         return frozenset(s for s in ClientStatus if self.policy.can_view(actor, _probe(s)).allowed)
 
+    def restrict(self, actor: Actor, flt: Filter) -> Filter:
+        """``flt`` as it may run for ``actor``: hidden statuses never match, nor count.
+
+        Every condition on ``status`` also requires a status the actor may see
+        (:func:`clientcore.query.restrict_status` with :meth:`visible_statuses`), and so
+        does every condition on a field that betrays the status (:data:`STATUS_PATHS`:
+        ``client_since``, ``client_until``, ``acceptance`` and ``acceptance.*``), negated
+        or not. For an actor who sees every status the filter is returned unchanged.
+
+        >>> from clientcore.model import Actor, Party
+        >>> from clientcore.query import F
+        >>> from clientcore.status import RolePolicy
+        >>> machine = StatusMachine(RolePolicy.default())
+        >>> rows = [Party(kind="client_company", name="A", status="prospect"),
+        ...         Party(kind="client_company", name="B", status="client")]
+        >>> flt = machine.restrict(Actor("cas", {"assistant"}), ~F("status").eq("former_client"))
+        >>> [p.name for p in flt.select(rows)]
+        ['B']
+        """
+        visible = self.visible_statuses(actor)
+        if visible >= frozenset(ClientStatus):
+            return flt
+        allowed = F("status").in_([s.value for s in ClientStatus if s in visible])
+        return _restrict_paths(restrict_status(flt, visible), allowed)
+
     # --- pictures and tables ---
 
     def to_mermaid(self, lang: str = "en") -> str:
         """The table as a Mermaid ``stateDiagram-v2``; action edges end in "(action)"."""
         return status_diagram(lang, self.table)
 
-    def permission_matrix(self, policy: RolePolicy | None = None) -> str:
-        """Roles x transitions of ``policy`` (default: this machine's) as a Markdown table."""
-        chosen = policy if policy is not None else self.policy
-        if not isinstance(chosen, RolePolicy):
-            raise TypeError("permission_matrix needs a RolePolicy (a table of roles)")
-        return permission_matrix(chosen, self.table)
+    def permission_matrix(self, policy: RoleTable | StatusPolicy | None = None) -> str:
+        """Roles x transitions of ``policy`` (default: this machine's) as a Markdown table.
+
+        The policy needs a role table (``roles``, as :class:`RolePolicy`); any other is
+        refused with a :class:`~clientcore.ValidationError` (``status.matrix.no_roles``).
+        """
+        return permission_matrix(self.policy if policy is None else policy, self.table)
+
+
+STATUS_PATHS: Final = frozenset({"client_since", "client_until", "acceptance"})
+"""Fields that betray a party's status; :meth:`StatusMachine.restrict` guards conditions on
+them (and on ``acceptance.*``) like conditions on ``status``."""
+
+
+def _reveals_status(path: str) -> bool:
+    return path in STATUS_PATHS or path.startswith("acceptance.")
+
+
+def _restrict_paths(flt: Filter, allowed: Filter) -> Filter:
+    # ``flt`` is in negation normal form already (restrict_status pushed every ``not``).
+    if isinstance(flt, (And, Or)):
+        children = tuple(_restrict_paths(c, allowed) for c in flt.children)
+        return And(children) if isinstance(flt, And) else Or(children)
+    leaf = flt.child if isinstance(flt, Not) else flt
+    if isinstance(leaf, Cond) and _reveals_status(leaf.path):
+        return And((flt, allowed))
+    return flt
+
+
+def _text(reason: object) -> str | None:
+    return reason.strip() if isinstance(reason, str) and reason.strip() else None
 
 
 def _unknown(name: str) -> Reason:

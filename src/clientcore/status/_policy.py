@@ -97,6 +97,10 @@ def _roles(value: Mapping[str, RoleGrant]) -> Mapping[str, RoleGrant]:
 
 _ROLE_KEYS: Final = ("transitions", "statuses")
 
+EXTRA_TRANSITIONS: Final = frozenset({"disqualify", "withdraw_acceptance", "convert_to_prospect"})
+"""The transitions the table adds to the issue's list; :meth:`RolePolicy.default` grants
+none of them, ``RolePolicy.default().with_grants({"staff": EXTRA_TRANSITIONS})`` does."""
+
 
 @attrs.frozen
 class RolePolicy:
@@ -119,24 +123,22 @@ class RolePolicy:
         """The shipped roles: ``assistant``, ``staff``, ``approver`` and ``administration``.
 
         ``assistant`` sees client, former_client, relation and service_provider and takes
-        nothing. ``staff`` sees every status and takes qualify, disqualify,
-        start_acceptance, reactivate, revert_to_prospect, convert_to_prospect and
-        mark/unmark_service_provider (field transitions) and the actions
-        submit_for_approval and withdraw_acceptance. ``approver`` is staff plus approve and
-        reject; ``administration`` is staff plus activate and end_engagement. No role is
-        granted to :data:`SYSTEM`: a host adds one with :meth:`with_role`.
+        nothing. ``staff`` sees every status and takes qualify, start_acceptance,
+        submit_for_approval, reactivate, revert_to_prospect and mark/unmark_service_provider.
+        ``approver`` is staff plus approve and reject; ``administration`` is staff plus
+        activate and end_engagement. No role takes the transitions the table adds to the
+        issue (:data:`EXTRA_TRANSITIONS`: disqualify, withdraw_acceptance,
+        convert_to_prospect) and no role is granted to :data:`SYSTEM`: a host grants them
+        with :meth:`with_grants` or :meth:`with_role`.
         """
         every = frozenset(ClientStatus)
         staff = frozenset(
             {
                 "qualify",
-                "disqualify",
                 "start_acceptance",
-                "withdraw_acceptance",
                 "submit_for_approval",
                 "reactivate",
                 "revert_to_prospect",
-                "convert_to_prospect",
                 "mark_service_provider",
                 "unmark_service_provider",
             }
@@ -171,6 +173,36 @@ class RolePolicy:
         (['activate'], [<ClientStatus.ACCEPTANCE_CENTRAL_ADMIN: 'acceptance_central_admin'>])
         """
         return RolePolicy({**self.roles, role: RoleGrant(frozenset(transitions), statuses)})
+
+    def with_grants(
+        self,
+        transitions: Mapping[str, Iterable[str]] | None = None,
+        *,
+        statuses: Mapping[str, Iterable[ClientStatus | str]] | None = None,
+    ) -> RolePolicy:
+        """A copy in which each named role grants these transitions and statuses *as well*.
+
+        Unlike :meth:`with_role` nothing is taken away; a role not in the table yet is
+        added with only what is given. An unknown transition or status is refused with a
+        :class:`~clientcore.ValidationError`. This is how a host grants the transitions the
+        table adds to the issue (:data:`EXTRA_TRANSITIONS`), which no default role takes:
+
+        >>> p = RolePolicy.default().with_grants({"staff": EXTRA_TRANSITIONS})
+        >>> sorted(EXTRA_TRANSITIONS & p.roles["staff"].transitions)
+        ['convert_to_prospect', 'disqualify', 'withdraw_acceptance']
+        >>> "disqualify" in p.roles["approver"].transitions  # roles do not inherit
+        False
+        """
+        more_t = {role: frozenset(names) for role, names in (transitions or {}).items()}
+        more_s = {role: _statuses(values) for role, values in (statuses or {}).items()}
+        roles = dict(self.roles)
+        for role in [*more_t, *(r for r in more_s if r not in more_t)]:
+            old = roles.get(role, RoleGrant())
+            roles[role] = RoleGrant(
+                old.transitions | more_t.get(role, frozenset()),
+                old.statuses | more_s.get(role, frozenset()),
+            )
+        return RolePolicy(roles)
 
     # --- the StatusPolicy port ---
 

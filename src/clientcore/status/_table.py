@@ -138,7 +138,9 @@ class Guard(Protocol):
     """A condition on the party a transition needs; returns the reasons it fails (or none).
 
     A guard that needs facts the library does not own asks ``facts`` and, when there is
-    no facts provider, refuses with ``facts.unavailable`` rather than guess.
+    no facts provider, refuses with ``facts.unavailable`` rather than guess. The machine
+    asks it whatever the party's status (a decision lists every failing reason, a wrong
+    source status among them), so a guard must not assume the source status.
     """
 
     @property
@@ -201,23 +203,37 @@ def _effects(value: Iterable[Effect | str]) -> tuple[Effect, ...]:
 
 @attrs.frozen
 class TransitionDef:
-    """One transition of the table.
+    """One transition of the table, in the issue's order.
 
-    ``kind`` is :attr:`TransitionKind.FIELD` (a plain status-field change) or
-    :attr:`TransitionKind.ACTION` (an acceptance action button); ``applies_to`` lists the
-    party kinds that may take it; ``effects`` what it changes besides the status.
+    ``TransitionDef(name, sources, target, kind, guards, needs_reason, approval, effects,
+    description)``: ``kind`` is :attr:`TransitionKind.FIELD` (a plain status-field change)
+    or :attr:`TransitionKind.ACTION` (an acceptance action button); ``effects`` is what it
+    changes besides the status. ``applies_to`` (keyword-only) lists the party kinds that
+    may take it; by default, the kinds whose statuses hold every source (client kinds for
+    client statuses, relation kinds for relation statuses; none for a mix, which the
+    table check then refuses).
+
+    >>> t = TransitionDef("go", {"suspect"}, "prospect", "field", [NoRunningProjects()])
+    >>> sorted(k.value for k in t.applies_to), [g.name for g in t.guards]
+    (['client_company', 'client_person'], ['no_running_projects'])
     """
 
     name: str
     sources: frozenset[ClientStatus] = attrs.field(converter=_statuses)
     target: ClientStatus = attrs.field(converter=ClientStatus)
     kind: TransitionKind = attrs.field(converter=TransitionKind)
-    applies_to: frozenset[PartyKind] = attrs.field(converter=_kinds)
     guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guards)
     needs_reason: bool = False
     approval: ApprovalRule | None = None
     effects: tuple[Effect, ...] = attrs.field(default=(), converter=_effects)
     description: str = ""
+    applies_to: frozenset[PartyKind] = attrs.field(converter=_kinds, kw_only=True)
+
+    @applies_to.default
+    def _kinds_of_sources(self) -> frozenset[PartyKind]:
+        if not self.sources:
+            return frozenset()
+        return frozenset(k for k in PartyKind if self.sources <= statuses_of(k))
 
     @property
     def is_action(self) -> bool:
@@ -391,7 +407,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.SUSPECT},
         _S.PROSPECT,
         _FIELD,
-        CLIENT_KINDS,
         description="Contact is made; the firm is in conversation with the party.",
     ),
     TransitionDef(
@@ -399,7 +414,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.PROSPECT},
         _S.SUSPECT,
         _FIELD,
-        CLIENT_KINDS,
         description="Conversations stopped; only the name is known again.",
     ),
     TransitionDef(
@@ -407,7 +421,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.PROSPECT},
         _S.ACCEPTANCE_DRAFT,
         _FIELD,
-        CLIENT_KINDS,
         effects=(Effect.RESET_ACCEPTANCE,),
         description="The prospect is being prepared to become a client (a new round).",
     ),
@@ -416,7 +429,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.ACCEPTANCE_DRAFT},
         _S.PROSPECT,
         _ACTION,
-        CLIENT_KINDS,
         description="The acceptance is abandoned before submission; back to prospect.",
     ),
     TransitionDef(
@@ -424,7 +436,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.ACCEPTANCE_DRAFT},
         _S.ACCEPTANCE_PENDING,
         _ACTION,
-        CLIENT_KINDS,
         effects=(Effect.RECORD_SUBMISSION,),
         description="The draft is complete and goes to a client approver.",
     ),
@@ -433,7 +444,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.ACCEPTANCE_PENDING},
         _S.ACCEPTANCE_CENTRAL_ADMIN,
         _ACTION,
-        CLIENT_KINDS,
         approval=ApprovalRule(needs_submitter=True),
         effects=(Effect.RECORD_APPROVAL,),
         description="A client approver, not the submitter, accepts the client.",
@@ -443,7 +453,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.ACCEPTANCE_PENDING},
         _S.ACCEPTANCE_DRAFT,
         _ACTION,
-        CLIENT_KINDS,
         needs_reason=True,
         approval=ApprovalRule(needs_submitter=False),
         description="A client approver, not the submitter, sends the draft back, saying why.",
@@ -453,7 +462,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.ACCEPTANCE_CENTRAL_ADMIN},
         _S.CLIENT,
         _ACTION,
-        CLIENT_KINDS,
         effects=(Effect.SET_CLIENT_SINCE, Effect.CLEAR_CLIENT_UNTIL),
         description="Central administration checked the last registrations: a client.",
     ),
@@ -462,7 +470,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.CLIENT},
         _S.FORMER_CLIENT,
         _FIELD,
-        CLIENT_KINDS,
         effects=(Effect.SET_CLIENT_UNTIL,),
         description="The firm no longer works for the client.",
     ),
@@ -471,7 +478,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.FORMER_CLIENT},
         _S.PROSPECT,
         _FIELD,
-        CLIENT_KINDS,
         description="A former client is in conversation again (acceptance starts anew).",
     ),
     TransitionDef(
@@ -479,7 +485,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.CLIENT},
         _S.PROSPECT,
         _FIELD,
-        CLIENT_KINDS,
         guards=(NoRunningProjects(),),
         description="Back to potential client; only without running projects.",
     ),
@@ -488,7 +493,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.RELATION},
         _S.SERVICE_PROVIDER,
         _FIELD,
-        RELATION_KINDS,
         description="The relation also serves the firm itself.",
     ),
     TransitionDef(
@@ -496,7 +500,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.SERVICE_PROVIDER},
         _S.RELATION,
         _FIELD,
-        RELATION_KINDS,
         description="The relation no longer serves the firm itself.",
     ),
     TransitionDef(
@@ -504,7 +507,6 @@ TRANSITIONS: Final[tuple[TransitionDef, ...]] = (
         {_S.RELATION},
         _S.PROSPECT,
         _FIELD,
-        RELATION_KINDS,
         effects=(Effect.CONVERT_TO_CLIENT_KIND,),
         description="A relation may become a client: it turns into a client kind, as prospect.",
     ),
