@@ -10,27 +10,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
-from clientcore.model import Party
+from clientcore.model import ClientStatus, FieldType, Party, Task, TaskPreset, default_schema
 from clientcore.model._codec import converter
+from clientcore.model._schema import _attr_getter
 
 
 def read(party: Party, path: str) -> Any:
     """The value at ``path`` (``None`` when a nested value is absent)."""
+    return getter(path)(party)
+
+
+@cache
+def getter(path: str) -> Callable[[Party], Any]:
+    """A function reading ``path`` from a party (made once per path: bulk loops call it
+    for every party)."""
     if path.startswith("custom."):
         _, category, key = path.split(".", 2)
-        return party.custom.get(category, {}).get(key)
-    value: Any = party
-    for part in path.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return value
+        return lambda party: party.custom.get(category, {}).get(key)
+    return _attr_getter(path)
 
 
 @cache
@@ -116,10 +120,34 @@ def set_fields(party: Party, values: Mapping[str, Any]) -> Party:
     return attrs.evolve(party, **top)
 
 
+def _is_label_set(value: Any) -> bool:
+    return isinstance(value, (frozenset, set, list, tuple)) and all(
+        isinstance(v, str) and v.strip() for v in value
+    )
+
+
+def custom_value(value: Any) -> Any:
+    """A custom field's value normalised (a collection of texts becomes a frozenset), or
+    raises :class:`ValueError` when it has no JSON form (an object, a datetime, NaN)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        raise ValueError("a finite number")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if _is_label_set(value):
+        return frozenset(v.strip() for v in value)
+    raise ValueError("text, a number, true/false, a date or a list of texts")
+
+
 def value_to_json(path: str, value: Any) -> Any:
     """``value`` of the field at ``path`` as JSON-ready data."""
     if value is None:
         return None
+    if isinstance(value, (frozenset, set)):
+        return sorted(value)
     if path.startswith("custom."):
         if isinstance(value, dt.date):
             return {"date": value.isoformat()}
@@ -127,12 +155,84 @@ def value_to_json(path: str, value: Any) -> Any:
     return converter.unstructure(value, field_type(path))
 
 
+def _expect(ok: bool, what: str) -> None:
+    if not ok:
+        raise ValueError(f"expected {what}")
+
+
+def _date(data: Any) -> dt.date:
+    _expect(isinstance(data, str) and len(data) == 10, "a date as YYYY-MM-DD")
+    return dt.date.fromisoformat(data)
+
+
+def _opt_text(data: Any) -> str | None:
+    _expect(data is None or isinstance(data, str), "text or null")
+    return data  # type: ignore[no-any-return]
+
+
+def _record(data: Any, keys: frozenset[str], required: frozenset[str]) -> Mapping[str, Any]:
+    _expect(isinstance(data, Mapping), "an object")
+    _expect(set(data) <= keys and required <= set(data), f"the keys {sorted(keys)}")
+    return data  # type: ignore[no-any-return]
+
+
+_TASK_KEYS: Final = frozenset({"code", "active", "period", "start"})
+_PRESET_KEYS: Final = frozenset({"task_code", "step", "value"})
+
+
+def _task(data: Any) -> Task:
+    rec = _record(data, _TASK_KEYS, frozenset({"code"}))
+    code, active = rec["code"], rec.get("active", True)
+    _expect(isinstance(code, str) and bool(code.strip()), "a task code")
+    _expect(isinstance(active, bool), "true or false")
+    start = rec.get("start")
+    return Task(code, active, _opt_text(rec.get("period")), None if start is None else _date(start))
+
+
+def _preset(data: Any) -> TaskPreset:
+    rec = _record(data, _PRESET_KEYS, frozenset({"task_code", "step"}))
+    code, step = rec["task_code"], rec["step"]
+    _expect(isinstance(code, str) and isinstance(step, str), "a task code and a step")
+    return TaskPreset(code, step, _opt_text(rec.get("value")))
+
+
 def value_from_json(path: str, data: Any) -> Any:
-    """The inverse of :func:`value_to_json` (raises on data of the wrong shape)."""
+    """The inverse of :func:`value_to_json`; strict: data of the wrong shape raises
+    :class:`ValueError` (``5`` is not a text, ``"no"`` not a yes/no, ``"vip"`` not labels)."""
     if data is None:
         return None
     if path.startswith("custom."):
-        if isinstance(data, dict) and set(data) == {"date"}:
-            return dt.date.fromisoformat(data["date"])
-        return data
-    return converter.structure(data, field_type(path))
+        if isinstance(data, dict):
+            _expect(set(data) == {"date"}, '{"date": "YYYY-MM-DD"}')
+            return _date(data["date"])
+        if isinstance(data, list):
+            _expect(_is_label_set(data), "a list of non-empty texts")
+            return frozenset(v.strip() for v in data)
+        return custom_value(data)
+    if path in ("tasks", "task_presets"):
+        _expect(isinstance(data, list), "a list")
+        return tuple(_task(d) if path == "tasks" else _preset(d) for d in data)
+    if path == "status":
+        _expect(isinstance(data, str) and data in _STATUSES, "a status")
+        return ClientStatus(data)
+    field = default_schema().get(path)
+    _expect(field is not None, "a known field")
+    assert field is not None
+    kind = field.type
+    if kind in (FieldType.TEXT, FieldType.CHOICE):
+        _expect(isinstance(data, str), "text")
+    elif kind is FieldType.BOOL:
+        _expect(isinstance(data, bool), "true or false")
+    elif kind is FieldType.NUMBER:
+        _expect(isinstance(data, (int, float)) and not isinstance(data, bool), "a number")
+    elif kind is FieldType.DATE:
+        return _date(data)
+    elif kind is FieldType.LABELS:
+        _expect(isinstance(data, list) and _is_label_set(data), "a list of non-empty texts")
+        return frozenset(v.strip() for v in data)
+    else:
+        raise ValueError(f"'{path}' has no bulk JSON form")
+    return data
+
+
+_STATUSES: Final = frozenset(s.value for s in ClientStatus)

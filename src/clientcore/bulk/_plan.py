@@ -26,11 +26,10 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import html
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import attrs
@@ -40,10 +39,11 @@ from clientcore._errors import (
     ConflictError,
     Issue,
     TransitionDenied,
+    UnknownField,
     ValidationError,
 )
 from clientcore._messages import define
-from clientcore.bulk._paths import read, set_fields
+from clientcore.bulk._paths import default_of, getter, set_fields
 from clientcore.bulk.ops import (
     ApplyTaskPreset,
     ClearField,
@@ -55,7 +55,17 @@ from clientcore.bulk.ops import (
     Transition,
     operations_from_json,
 )
-from clientcore.model import Actor, Party, Schema, Task, TaskPreset, new_id, value_issue
+from clientcore.model import (
+    Actor,
+    ClientStatus,
+    Party,
+    Schema,
+    Task,
+    TaskPreset,
+    default_schema,
+    new_id,
+    value_issue,
+)
 from clientcore.ports import UnitOfWork
 from clientcore.query import Filter
 from clientcore.status import Decision, Reason, StatusChanged, StatusMachine
@@ -104,6 +114,16 @@ define(
             "{count} partijen werden geweigerd; er werd niets geschreven.",
             "{count} parties ont été refusées ; rien n'a été écrit.",
         ),
+        "bulk.preview.other_plan": (
+            "This preview is of plan {preview_plan}, not of plan {plan}.",
+            "Deze preview hoort bij plan {preview_plan}, niet bij plan {plan}.",
+            "Cet aperçu est celui du plan {preview_plan}, pas du plan {plan}.",
+        ),
+        "bulk.field.not_in_schema": (
+            "'{path}' cannot be changed by a bulk edit in this catalogue.",
+            "'{path}' kan in deze catalogus niet gewijzigd worden in een bulkwijziging.",
+            "'{path}' ne peut pas être modifié par une modification groupée dans ce catalogue.",
+        ),
         "bulk.plan.invalid": (
             "Invalid bulk plan at {path}: {reason}.",
             "Ongeldig bulkplan op {path}: {reason}.",
@@ -113,24 +133,6 @@ define(
 )
 
 PLAN_VERSION: Final = 1
-
-
-@contextlib.contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a bulk loop.
-
-    A plan over many parties makes several small objects per party and none of them
-    forms a cycle; with the collector running, its generation scans over a large heap
-    cost about as much as the edit itself. Reference counting still frees everything;
-    the collector's previous state is restored afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --- who may edit what ---
@@ -187,6 +189,8 @@ class RoleEditPolicy:
         return Decision(False, (Reason("bulk.not_allowed", {"actor": actor.id, "path": path}),))
 
 
+_DEFAULT_POLICY: Final = RoleEditPolicy.default()
+
 # --- the plan and its results ---
 
 
@@ -199,24 +203,41 @@ class BulkSelection:
     ids: tuple[str, ...] | None = None
 
 
+def _plan_invalid(path: str, reason: str) -> ValidationError:
+    return ValidationError([Issue("bulk.plan.invalid", path, {"reason": reason})])
+
+
+def _ids(value: Iterable[object], path: str) -> tuple[str, ...]:
+    out = tuple(value)
+    for i, pid in enumerate(out):
+        if not isinstance(pid, str) or not pid:
+            raise _plan_invalid(f"{path}[{i}]", "a party id is a non-empty text")
+    return out  # type: ignore[return-value]
+
+
 def _selection(value: object) -> BulkSelection:
     if isinstance(value, BulkSelection):
+        if value.ids is not None:
+            _ids(value.ids, "selection.ids")
         return value
     if isinstance(value, Filter):
         return BulkSelection(filter=value)
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Filter):
-        return BulkSelection(filter=value[0], ids=tuple(str(i) for i in value[1]))
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], Filter)
+        and isinstance(value[1], Iterable)
+        and not isinstance(value[1], (str, bytes))
+    ):
+        return BulkSelection(filter=value[0], ids=_ids(value[1], "selection.ids"))
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise ValidationError(
-            [
-                Issue(
-                    "bulk.plan.invalid",
-                    "selection",
-                    {"reason": "a Filter, a list of party ids, or (filter, ids)"},
-                )
-            ]
-        )
-    return BulkSelection(ids=tuple(str(i) for i in value))
+        raise _plan_invalid("selection", "a Filter, a list of party ids, or (filter, ids)")
+    return BulkSelection(ids=_ids(value, "selection"))
+
+
+def _check_limit(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and (type(value) is not int or value < 1):
+        raise _plan_invalid("limit", "a positive whole number, or None")
 
 
 def _operations(value: Iterable[Operation]) -> tuple[Operation, ...]:
@@ -264,14 +285,27 @@ class FieldsChanged:
     changes: tuple[Change, ...]
 
 
-@attrs.frozen
 class _Outcome:
-    before: Party
-    after: Party | None
-    changes: tuple[Change, ...]
-    events: tuple[StatusChanged, ...]
-    issues: tuple[Issue, ...]
-    complete: bool  # after holds every change (status ones included)
+    """What a plan does to one party (private; a plain slotted class because a plan
+    makes one per selected party)."""
+
+    __slots__ = ("after", "before", "changes", "complete", "events", "issues")
+
+    def __init__(
+        self,
+        before: Party,
+        after: Party | None,
+        changes: tuple[Change, ...],
+        events: tuple[StatusChanged, ...],
+        issues: tuple[Issue, ...],
+        complete: bool,  # after holds every change (status ones included)
+    ) -> None:
+        self.before = before
+        self.after = after
+        self.changes = changes
+        self.events = events
+        self.issues = issues
+        self.complete = complete
 
 
 def _render_value(value: Any) -> str:
@@ -295,6 +329,8 @@ class Preview:
     rejections: tuple[Rejection, ...]
     versions: Mapping[str, int] = attrs.field(repr=False)
     _outcomes: Mapping[str, _Outcome] = attrs.field(repr=False, eq=False, alias="outcomes")
+    # what the preview was computed with: apply reuses its work only for the same
+    _context: tuple[Any, ...] = attrs.field(repr=False, eq=False, alias="context", default=())
 
     @property
     def changed_ids(self) -> tuple[str, ...]:
@@ -386,8 +422,16 @@ class BulkPlan:
 
     selection: BulkSelection = attrs.field(converter=_selection)
     operations: tuple[Operation, ...] = attrs.field(converter=_operations)
-    limit: int | None = None
+    limit: int | None = attrs.field(default=None, validator=_check_limit)
     id: str = attrs.field(factory=new_id)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether this is the empty plan (no ids, no filter, no operations): what
+        ``receipt.undo`` is when the apply changed nothing. Previewing or applying it
+        does nothing and raises nothing."""
+        sel = self.selection
+        return not self.operations and sel.filter is None and sel.ids == ()
 
     @property
     def needs_machine(self) -> bool:
@@ -432,11 +476,20 @@ class BulkPlan:
         schema: Schema | None = None,
         at: dt.datetime | None = None,
     ) -> Preview:
-        """Every change the plan would make, and every rejection; writes nothing."""
+        """Every change the plan would make, and every rejection; writes nothing.
+
+        With ``machine=`` the selection is what ``actor`` may see: conditions on the
+        status (and the fields that betray it) never match a hidden status, and a party
+        whose status is hidden from the actor is left out (an explicit id of one is
+        reported as not found). Without a machine there is no status visibility.
+        Values are checked against ``schema`` (default: the built-in catalogue).
+        """
         self._check_machine(machine)
         if self.needs_machine and at is None and today is None:
             raise ValidationError([Issue("bulk.needs_at", "at")])
-        with uow, _paused_gc():
+        if self.is_empty:
+            return Preview(self.id, 0, (), (), (), {}, {}, ())
+        with uow:
             return self._preview(uow, actor, today, machine, edit_policy, schema, at)
 
     def apply(
@@ -455,65 +508,79 @@ class BulkPlan:
         """Apply in one transaction: every change is committed, or none.
 
         With a ``preview``, a party whose version changed since makes the whole apply
-        fail with ``ConflictError`` naming the parties. Rejected parties abort the apply
-        (``on_rejection="abort"``, raising :class:`BulkRejected`) or are left out and
-        reported (``"skip"``).
+        fail with ``ConflictError`` naming the parties. The preview's work is reused only
+        when it was computed with the same actor, edit policy, machine, schema and
+        ``today`` (and, for a plan with transitions, the same ``at``); otherwise the plan
+        is evaluated again for this apply. A preview of another plan is an error.
+        Rejected parties abort the apply (``on_rejection="abort"``, raising
+        :class:`BulkRejected`) or are left out and reported (``"skip"``).
         """
         self._check_machine(machine)
         if not isinstance(at, dt.datetime):
             raise ValidationError([Issue("bulk.needs_at", "at")])
         if on_rejection not in ("abort", "skip"):
+            raise _plan_invalid("on_rejection", "on_rejection is 'abort' or 'skip'")
+        if preview is not None and preview.plan_id != self.id:
             raise ValidationError(
                 [
                     Issue(
-                        "bulk.plan.invalid",
-                        "on_rejection",
-                        {"reason": "on_rejection is 'abort' or 'skip'"},
+                        "bulk.preview.other_plan",
+                        "preview",
+                        {"plan": self.id, "preview_plan": preview.plan_id},
                     )
                 ]
             )
-        with uow, _paused_gc():
-            reuse = (
-                preview is not None
-                and preview.plan_id == self.id
-                and all(o.complete for o in preview._outcomes.values())
-            )
+        if self.is_empty:
+            return Receipt(self.id, (), (), (), self)
+        policy, catalogue = _resolve(edit_policy, schema)
+        context = self._context(actor, policy, machine, catalogue, today, at)
+        with uow:
             if preview is not None:
                 self._check_versions(uow, preview)
-            if reuse:
-                assert preview is not None
-                outcomes = dict(preview._outcomes)
+            if (
+                preview is not None
+                and _same(preview._context, context)
+                and all(o.complete for o in preview._outcomes.values())
+            ):
+                outcomes = preview._outcomes
             else:
-                fresh = self._preview(uow, actor, today, machine, edit_policy, schema, at)
-                outcomes = dict(fresh._outcomes)
+                fresh = self._preview(uow, actor, today, machine, policy, catalogue, at)
+                outcomes = fresh._outcomes
             rejected = [Rejection(pid, o.issues) for pid, o in outcomes.items() if o.issues]
             if rejected and on_rejection == "abort":
                 raise BulkRejected(rejected)
             events: list[Any] = []
             applied: list[str] = []
             restores: list[Operation] = []
+            save = uow.parties.save
             for pid, outcome in outcomes.items():
                 if outcome.issues or not outcome.changes or outcome.after is None:
                     continue
-                saved = uow.parties.save(outcome.after)
+                saved = save(outcome.after)
                 applied.append(pid)
-                fields_changed = FieldsChanged(
-                    pid,
-                    self.id,
-                    actor.id,
-                    at,
-                    tuple(c for c in outcome.changes if c.path != "status"),
-                )
-                if fields_changed.changes:
-                    events.append(fields_changed)
-                events.extend(outcome.events)
+                events.append(FieldsChanged(pid, self.id, actor.id, at, outcome.changes))
+                if outcome.events:
+                    events.extend(outcome.events)
                 restores.append(_restore_for(outcome, saved.version))
             uow.record(*events)
             uow.commit()
-        undo = BulkPlan(list(applied), restores, id=f"undo-{self.id}")
+        undo = BulkPlan(applied, restores, id=f"undo-{self.id}")
         return Receipt(self.id, tuple(applied), tuple(rejected), tuple(events), undo)
 
     # --- internals ---
+
+    def _context(
+        self,
+        actor: Actor,
+        policy: EditPolicy,
+        machine: StatusMachine | None,
+        schema: Schema,
+        today: dt.date | None,
+        at: dt.datetime | None,
+    ) -> tuple[Any, ...]:
+        # ``at`` only matters to a plan with transitions (their events and dates);
+        # FieldsChanged events are always made at apply time.
+        return (actor, policy, machine, schema, today, at if self.needs_machine else None)
 
     def _check_machine(self, machine: StatusMachine | None) -> None:
         if self.needs_machine and machine is None:
@@ -537,23 +604,40 @@ class BulkPlan:
         if stale:
             raise ConflictError(stale)
 
-    def _select(self, uow: UnitOfWork, today: dt.date | None) -> tuple[list[Party], list[str]]:
+    def _select(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        today: dt.date | None,
+        machine: StatusMachine | None,
+    ) -> tuple[list[Party], list[str]]:
         sel = self.selection
+        flt = sel.filter
+        if flt is not None and machine is not None:
+            flt = machine.restrict(actor, flt)
         missing: list[str] = []
         if sel.ids is not None:
             parties = []
             for pid in dict.fromkeys(sel.ids):
                 try:
-                    parties.append(uow.parties.get(pid))
+                    party = uow.parties.get(pid)
                 except ClientCoreError:
                     missing.append(pid)
-            if sel.filter is not None:
-                predicate = sel.filter.compile(today=today)
+                    continue
+                if machine is not None and not machine.policy.can_view(actor, party).allowed:
+                    missing.append(pid)  # not found, as far as this actor may know
+                    continue
+                parties.append(party)
+            if flt is not None:
+                predicate = flt.compile(today=today)
                 parties = [p for p in parties if predicate(p)]
             return parties, missing
-        if sel.filter is None:
+        if flt is None:
             return [], missing
-        return uow.parties.find(sel.filter.compile(today=today)), missing
+        found = uow.parties.find(flt.compile(today=today))
+        if machine is not None:
+            found = machine.visible(actor, found)
+        return found, missing
 
     def _preview(
         self,
@@ -565,19 +649,23 @@ class BulkPlan:
         schema: Schema | None,
         at: dt.datetime | None,
     ) -> Preview:
-        parties, missing = self._select(uow, today)
+        policy, catalogue = _resolve(edit_policy, schema)
+        _check_catalogue(self.operations, catalogue)
+        parties, missing = self._select(uow, actor, today, machine)
         if not parties and not missing:
             raise ValidationError([Issue("bulk.empty_selection", "selection")])
-        policy = edit_policy or RoleEditPolicy.default()
         over = self.limit is not None and len(parties) > self.limit
         outcomes: dict[str, _Outcome] = {}
         allowed = _AllowCache(policy, actor)
+        restored = _RestoreCheck(catalogue)
         for party in parties:
             if over:
                 issue = Issue("bulk.over_limit", "", {"limit": self.limit, "count": len(parties)})
                 outcomes[party.id] = _Outcome(party, None, (), (), (issue,), True)
                 continue
-            outcomes[party.id] = _evaluate(self, party, actor, machine, allowed, schema, at, today)
+            outcomes[party.id] = _evaluate(
+                self, party, actor, machine, allowed, restored, at, today
+            )
         changes: list[Change] = []
         unchanged: list[str] = []
         rejections: list[Rejection] = [
@@ -599,7 +687,80 @@ class BulkPlan:
             tuple(rejections),
             {p.id: p.version for p in parties},
             outcomes,
+            self._context(actor, policy, machine, catalogue, today, at),
         )
+
+
+def _resolve(policy: EditPolicy | None, schema: Schema | None) -> tuple[EditPolicy, Schema]:
+    return (
+        policy if policy is not None else _DEFAULT_POLICY,
+        schema if schema is not None else default_schema(),
+    )
+
+
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
+
+
+def _check_catalogue(operations: Sequence[Operation], schema: Schema) -> None:
+    """The plan's field operations against the catalogue, once per plan (the value is
+    the same for every party): an unregistered path, one this catalogue does not let a
+    bulk edit change, a value outside its type or choices."""
+    issues: list[Issue] = []
+    for i, op in enumerate(operations):
+        if not isinstance(op, (SetField, ClearField)):
+            continue
+        field = schema.get(op.path)
+        if field is None:
+            raise UnknownField(op.path, schema.suggest(op.path))
+        if not field.bulk_editable:
+            issues.append(
+                Issue("bulk.field.not_in_schema", f"operations[{i}].path", {"path": op.path})
+            )
+        elif isinstance(op, SetField) and (problem := value_issue(field, op.value)):
+            issues.append(
+                Issue(
+                    "bulk.op.invalid",
+                    f"operations[{i}].value",
+                    {"reason": problem.message().rstrip(".")},
+                )
+            )
+    if issues:
+        raise ValidationError(issues)
+
+
+class _RestoreCheck:
+    """Restored values against the catalogue, cached per (path, value): an undo plan
+    holds one value per party, most of them alike."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.cache: dict[tuple[str, Hashable], Issue | None] = {}
+
+    def __call__(self, path: str, value: Any) -> Issue | None:
+        if path in _RESTORED_BY_PLAN:
+            return None
+        try:
+            key = (path, value)
+            found = self.cache.get(key, _MISSING)
+        except TypeError:  # an unhashable value: check it every time
+            return self._check(path, value)
+        if found is _MISSING:
+            found = self.cache[key] = self._check(path, value)
+        return found  # type: ignore[return-value]
+
+    def _check(self, path: str, value: Any) -> Issue | None:
+        field = self.schema.get(path)
+        if field is None:
+            return Issue("field.unknown", path, {"suggestion": self.schema.suggest(path) or ""})
+        if not field.bulk_editable:
+            return Issue("bulk.field.not_in_schema", path, {"path": path})
+        return value_issue(field, value)
+
+
+_MISSING: Final = object()
+# what operations other than SetField change; their values are built by the plan itself
+_RESTORED_BY_PLAN: Final = frozenset({"labels", "tasks", "task_presets", "status"})
 
 
 class _AllowCache:
@@ -624,13 +785,17 @@ def _reason_issues(reasons: Iterable[Reason], path: str) -> list[Issue]:
     return [Issue(r.code, path, dict(r.params)) for r in reasons]
 
 
+def _rejected(party: Party, issues: Iterable[Issue]) -> _Outcome:
+    return _Outcome(party, None, (), (), tuple(issues), True)
+
+
 def _evaluate(
     plan: BulkPlan,
     party: Party,
     actor: Actor,
     machine: StatusMachine | None,
     allowed: Callable[[Party, str], Decision],
-    schema: Schema | None,
+    restored: Callable[[str, Any], Issue | None],
     at: dt.datetime | None,
     today: dt.date | None,
 ) -> _Outcome:
@@ -638,7 +803,6 @@ def _evaluate(
     issues: list[Issue] = []
     steps: list[tuple[str, str | None]] = []  # transitions to take, in order
     restore_status: Any = None
-    catalogue = schema
 
     def permit(path: str) -> bool:
         decision = allowed(party, path)
@@ -649,17 +813,9 @@ def _evaluate(
     for op in plan.operations:
         if isinstance(op, SetField):
             if permit(op.path):
-                field = catalogue.get(op.path) if catalogue is not None else None
-                if catalogue is not None and field is None:
-                    issues.append(Issue("field.unknown", op.path, {"suggestion": ""}))
-                elif field is not None and (problem := value_issue(field, op.value)):
-                    issues.append(problem)
-                else:
-                    values[op.path] = op.value
+                values[op.path] = op.value
         elif isinstance(op, ClearField):
             if permit(op.path):
-                from clientcore.bulk._paths import default_of
-
                 values[op.path] = default_of(op.path)
         elif isinstance(op, Labels):
             if permit("labels"):
@@ -690,29 +846,22 @@ def _evaluate(
             for path, value in op.values:
                 if path == "status":
                     restore_status = value
+                elif path in _NEVER_BY_VALUE:  # Restore refuses it; this is belt and braces
+                    issues.append(Issue("bulk.restore.acceptance", path))
+                elif (problem := restored(path, value)) is not None:
+                    issues.append(problem)
                 elif permit(path):
                     values[path] = value
     if issues:
-        return _Outcome(party, None, (), (), tuple(issues), True)
+        return _rejected(party, issues)
     after = party
-    changed: dict[str, Any] = {}
-    if values:
-        changed = {p: v for p, v in values.items() if read(party, p) != v}
-        if changed:
-            try:
-                after = set_fields(party, changed)
-            except ValidationError as err:
-                return _Outcome(party, None, (), (), err.issues, True)
     events: list[StatusChanged] = []
     complete = True
-    if steps or restore_status is not None:
+    moved = bool(steps) or restore_status is not None
+    if moved:
+        # Statuses are decided on the party as stored, before any value of this plan is
+        # written, so no value of the plan can sway the machine (four-eyes, policy).
         assert machine is not None
-        if restore_status is not None:
-            route = _route(machine, actor, after, restore_status)
-            if isinstance(route, Issue):
-                return _Outcome(party, None, (), (), (route,), True)
-            if route is not None:
-                steps.append((route, None))
         moment = at
         if moment is None:
             # a preview without a moment of its own shows the change as of the start of today
@@ -722,32 +871,98 @@ def _evaluate(
         for name, reason in steps:
             decision = machine.evaluate(actor, after, name)
             if not decision.allowed:
-                return _Outcome(
-                    party, None, (), (), tuple(_reason_issues(decision.reasons, "status")), True
-                )
+                return _rejected(party, _reason_issues(decision.reasons, "status"))
             try:
                 after, event = machine.apply(actor, after, name, reason=reason, at=moment)
             except TransitionDenied as err:  # checks only apply makes (a missing reason)
-                return _Outcome(
-                    party, None, (), (), tuple(_reason_issues(err.reasons, "status")), True
-                )
+                return _rejected(party, _reason_issues(err.reasons, "status"))
             events.append(event)
-    changes = _diff(party, after, changed, bool(steps))
+        if restore_status is not None:
+            route = _route(machine, actor, after, restore_status, moment, plan.id)
+            if isinstance(route, Issue):
+                return _rejected(party, (route,))
+            after, taken = route
+            events.extend(taken)
+    changed: dict[str, Any] = {}
+    olds: dict[str, Any] = {}
+    if values:
+        base = after
+        for path, value in values.items():
+            old = getter(path)(base)
+            if old != value:
+                changed[path] = value
+                olds[path] = old
+        if changed:
+            try:
+                after = set_fields(after, changed)
+            except ValidationError as err:
+                return _rejected(party, err.issues)
+    if moved:
+        changes = _diff(party, after, values, moved)
+    else:  # only what differs from the stored party can have changed; its old value is known
+        pid = party.id
+        changes = tuple(
+            Change(pid, path, old, new)
+            for path, old in olds.items()
+            if old != (new := getter(path)(after))
+        )
     return _Outcome(party, after, changes, tuple(events), (), complete)
 
 
-def _route(machine: StatusMachine, actor: Actor, party: Party, target: Any) -> str | Issue | None:
+_NEVER_BY_VALUE: Final = frozenset({"acceptance", "kind"})
+_MAX_ROUTES: Final = 64
+
+
+def _routes(machine: StatusMachine, source: ClientStatus, target: Any) -> Iterable[list[str]]:
+    """Every simple path of transitions from ``source`` to ``target``, shortest first."""
+    queue: deque[tuple[ClientStatus, list[str], frozenset[ClientStatus]]] = deque(
+        [(source, [], frozenset({source}))]
+    )
+    found = 0
+    while queue and found < _MAX_ROUTES:
+        status, names, seen = queue.popleft()
+        for t in machine.table.from_status(status):
+            if t.target == target:
+                found += 1
+                yield [*names, t.name]
+            elif t.target not in seen:
+                queue.append((t.target, [*names, t.name], seen | {t.target}))
+
+
+def _route(
+    machine: StatusMachine,
+    actor: Actor,
+    party: Party,
+    target: Any,
+    at: dt.datetime,
+    plan_id: str,
+) -> tuple[Party, list[StatusChanged]] | Issue:
+    """Take the party back to ``target`` by the shortest way the machine allows (each
+    step evaluated and applied as any transition), or the first refusal met."""
     if party.status == target:
-        return None
-    candidates = [a for a in machine.available(actor, party) if a.transition.target == target]
-    for candidate in candidates:
-        if candidate.decision.allowed:
-            return str(candidate.transition.name)
-    if candidates:
-        reasons = candidates[0].decision.reasons
-        first = reasons[0] if reasons else None
-        if first is not None:
-            return Issue(first.code, "status", dict(first.params))
+        return party, []
+    if not machine.policy.can_view(actor, party).allowed:
+        reasons = machine.policy.can_view(actor, party).reasons
+        return _reason_issues(reasons, "status")[0]
+    refusal: Issue | None = None
+    reason = f"undo (plan {plan_id})"
+    for names in _routes(machine, party.status, target):
+        current, events = party, []
+        for name in names:
+            decision = machine.evaluate(actor, current, name)
+            if not decision.allowed:
+                refusal = refusal or _reason_issues(decision.reasons, "status")[0]
+                break
+            try:
+                current, event = machine.apply(actor, current, name, reason=reason, at=at)
+            except TransitionDenied as err:
+                refusal = refusal or _reason_issues(err.reasons, "status")[0]
+                break
+            events.append(event)
+        else:
+            return current, events
+    if refusal is not None:
+        return refusal
     return Issue(
         "bulk.no_route",
         "status",
@@ -755,20 +970,24 @@ def _route(machine: StatusMachine, actor: Actor, party: Party, target: Any) -> s
     )
 
 
-_STATUS_SIDE_EFFECTS: Final = ("status", "client_since", "client_until", "acceptance")
+_STATUS_SIDE_EFFECTS: Final = ("status", "client_since", "client_until", "acceptance", "kind")
 
 
 def _diff(
     before: Party, after: Party, values: Mapping[str, Any], moved: bool
 ) -> tuple[Change, ...]:
-    paths = list(values)
+    if after is before:
+        return ()
+    paths: Iterable[str] = values
     if moved:
-        paths.extend(p for p in _STATUS_SIDE_EFFECTS if p not in values)
+        paths = [*values, *(p for p in _STATUS_SIDE_EFFECTS if p not in values)]
     out = []
+    pid = before.id
     for path in paths:
-        old, new = read(before, path), read(after, path)
+        get = getter(path)
+        old, new = get(before), get(after)
         if old != new:
-            out.append(Change(before.id, path, old, new))
+            out.append(Change(pid, path, old, new))
     return tuple(out)
 
 
@@ -797,21 +1016,35 @@ def _set_preset(presets: tuple[TaskPreset, ...], op: ApplyTaskPreset) -> tuple[T
 
 
 def _restore_for(outcome: _Outcome, version: int) -> Restore:
-    values = tuple((c.path, c.before) for c in outcome.changes)
-    return Restore(outcome.before.id, version, values)
+    # acceptance and kind follow the status (the machine writes them); everything else
+    # changed goes back by value. The values come from the store and were just checked
+    # by the plan, so the Restore is built without checking them again (100,000 of them
+    # in a large undo).
+    values = tuple((c.path, c.before) for c in outcome.changes if c.path not in _NEVER_BY_VALUE)
+    restore = object.__new__(Restore)
+    for name, value in (("party_id", outcome.before.id), ("version", version), ("values", values)):
+        object.__setattr__(restore, name, value)
+    return restore
 
 
-def label_states(parties: Iterable[Party]) -> dict[str, Literal["all", "some", "none"]]:
-    """Per label of the selection: on ``all`` parties, on ``some``, or ``none`` (what the
-    three-state label dialog shows)."""
-    counts: dict[str, int] = {}
+def label_states(
+    parties: Iterable[Party], labels: Iterable[str] | None = None
+) -> dict[str, Literal["all", "some", "none"]]:
+    """Per label: on ``all`` parties of the selection, on ``some``, or on ``none`` (what the
+    three-state label dialog shows).
+
+    Without ``labels``, the labels the selection has (so ``all`` or ``some``); with
+    ``labels`` (the ones the dialog lists), those as well, a label on no party being
+    ``none``.
+    """
+    counts: dict[str, int] = dict.fromkeys(labels or (), 0)
     total = 0
     for party in parties:
         total += 1
         for label in party.labels:
             counts[label] = counts.get(label, 0) + 1
     return {
-        label: ("all" if n == total else "some" if n else "none")
+        label: ("all" if n == total and n else "some" if n else "none")
         for label, n in sorted(counts.items())
     }
 
@@ -840,7 +1073,9 @@ def _plan_from_json(data: Any) -> BulkPlan:
     flt = selection.get("filter")
     decoded = Filter.from_json(flt) if flt is not None else None
     ids = selection.get("ids")
-    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+    if ids is not None and (
+        not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids)
+    ):
         raise _bad("$.selection.ids", "expected a list of party ids")
     if decoded is None and ids is None:
         raise _bad("$.selection", "a filter, ids, or both")

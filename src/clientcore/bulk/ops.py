@@ -15,11 +15,19 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from clientcore._errors import Issue, ValidationError
+from clientcore._errors import Issue, UnknownField, ValidationError
 from clientcore._messages import define
-from clientcore.bulk._paths import value_from_json, value_to_json
-from clientcore.model import Schema, default_schema
-from clientcore.model._party import labels_set, opt_date, opt_str, text_or_empty
+from clientcore.bulk._paths import _date, custom_value, value_from_json, value_to_json
+from clientcore.model import (
+    ClientStatus,
+    FieldType,
+    Schema,
+    Task,
+    TaskPreset,
+    default_schema,
+    value_issue,
+)
+from clientcore.model._party import opt_date, opt_str, text_or_empty
 
 define(
     {
@@ -38,6 +46,14 @@ define(
             "Invalid operation at {path}: {reason}.",
             "Ongeldige bewerking op {path}: {reason}.",
             "Opération invalide à {path} : {reason}.",
+        ),
+        "bulk.restore.acceptance": (
+            "The acceptance record is never restored by value: it follows the status, "
+            "through the status machine.",
+            "Het acceptatiedossier wordt nooit als waarde hersteld: het volgt de status, "
+            "via de statusmachine.",
+            "Le dossier d'acceptation n'est jamais restauré par valeur : il suit le statut, "
+            "via la machine à statuts.",
         ),
         "bulk.labels.both": (
             "Label '{label}' cannot be added and removed at once.",
@@ -60,12 +76,78 @@ def _editable(path: str, schema: Schema | None) -> str:
 
 
 #: Fields an undo may put back besides the bulk-editable ones: what operations and
-#: status transitions change.
-RESTORABLE: Final = frozenset({"labels", "tasks", "task_presets", "status", "acceptance"})
+#: status transitions change. ``acceptance`` is not among them: who submitted and who
+#: approved is only ever written by the machine (four-eyes), so an undo restores it by
+#: taking transitions, never by value.
+RESTORABLE: Final = frozenset({"labels", "tasks", "task_presets", "status"})
 
 
-# Paths already found restorable (the catalogue does not change at run time).
-_CHECKED: set[str] = set()
+def _invalid(where: str, reason: str) -> ValidationError:
+    return ValidationError([Issue("bulk.op.invalid", where, {"reason": reason.rstrip(".")})])
+
+
+def checked_value(path: str, value: Any, where: str = "value") -> Any:
+    """``value`` normalised for the field at ``path``, or :class:`ValidationError` at
+    ``where`` when it does not fit the field's type and choices (or has no JSON form)."""
+    if path.startswith("custom."):
+        try:
+            return custom_value(value)
+        except ValueError as exc:
+            raise _invalid(where, f"'{path}' expects {exc}") from None
+    field = default_schema().field(path)
+    if field.type is FieldType.LABELS and value is not None:
+        if not isinstance(value, (frozenset, set, list, tuple)) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            raise _invalid(where, f"'{path}' expects a set of non-empty texts")
+        return frozenset(v.strip() for v in value)
+    problem = value_issue(field, value)
+    if problem is not None:
+        raise _invalid(where, problem.message())
+    return value
+
+
+def _restorable(index: int, path: str, value: Any) -> Any:
+    where = f"values[{index}]"
+    if path == "acceptance":
+        raise ValidationError([Issue("bulk.restore.acceptance", where)])
+    if path == "status":
+        if not isinstance(value, str) or value not in _STATUS_VALUES:
+            raise _invalid(where, "a status")
+        return ClientStatus(value)
+    if path == "tasks":
+        if not isinstance(value, tuple) or not all(isinstance(t, Task) for t in value):
+            raise _invalid(where, "a tuple of Task")
+        return value
+    if path == "task_presets":
+        if not isinstance(value, tuple) or not all(isinstance(t, TaskPreset) for t in value):
+            raise _invalid(where, "a tuple of TaskPreset")
+        return value
+    _editable(path, None)
+    return checked_value(path, value, where)
+
+
+_STATUS_VALUES: Final = frozenset(s.value for s in ClientStatus)
+
+
+def _label_names(value: object) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    items: Iterable[Any] = value.split(";") if isinstance(value, str) else value  # type: ignore[assignment]
+    names = list(items)
+    if not all(isinstance(v, str) and v.strip() for v in names):
+        raise _invalid("labels", "labels are non-empty texts")
+    return frozenset(v.strip() for v in names)
+
+
+def _pairs(value: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
+    return tuple(value)
+
+
+def _text_field(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _invalid(where, "a non-empty text")
+    return value.strip()
 
 
 class Operation:
@@ -93,6 +175,7 @@ class SetField(Operation):
 
     def __attrs_post_init__(self) -> None:
         _editable(self.path, None)
+        object.__setattr__(self, "value", checked_value(self.path, self.value))
 
     def to_json(self) -> dict[str, Any]:
         return {"op": self.tag, "path": self.path, "value": value_to_json(self.path, self.value)}
@@ -123,8 +206,8 @@ class Labels(Operation):
     """The three-state label edit: ``add`` to all, ``remove`` from all, keep the rest."""
 
     tag: ClassVar[str] = "labels"
-    add: frozenset[str] = attrs.field(factory=frozenset, converter=labels_set)
-    remove: frozenset[str] = attrs.field(factory=frozenset, converter=labels_set)
+    add: frozenset[str] = attrs.field(factory=frozenset, converter=_label_names)
+    remove: frozenset[str] = attrs.field(factory=frozenset, converter=_label_names)
 
     def __attrs_post_init__(self) -> None:
         both = self.add & self.remove
@@ -152,7 +235,11 @@ class SetTask(Operation):
 
     def __attrs_post_init__(self) -> None:
         if not self.code:
-            raise ValidationError([Issue("bulk.op.invalid", "code", {"reason": "a task code"})])
+            raise _invalid("code", "a task code")
+        if not isinstance(self.active, bool):
+            raise _invalid("active", "true or false")
+        if self.period is not None and not isinstance(self.period, str):
+            raise _invalid("period", "text")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -178,10 +265,12 @@ class ApplyTaskPreset(Operation):
     value: str | None = attrs.field(default=None, converter=opt_str)
 
     def __attrs_post_init__(self) -> None:
-        if not self.task_code or not self.step:
-            raise ValidationError(
-                [Issue("bulk.op.invalid", "task_code", {"reason": "a task code and a step"})]
-            )
+        if not self.task_code:
+            raise _invalid("task_code", "a task code")
+        if not self.step:
+            raise _invalid("step", "a step")
+        if self.value is not None and not isinstance(self.value, str):
+            raise _invalid("value", "text")
 
     def to_json(self) -> dict[str, Any]:
         return {"op": self.tag, "task_code": self.task_code, "step": self.step, "value": self.value}
@@ -197,6 +286,11 @@ class Transition(Operation):
     tag: ClassVar[str] = "transition"
     name: str
     reason: str | None = attrs.field(default=None, converter=opt_str)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "name", _text_field(self.name, "name"))
+        if self.reason is not None and not isinstance(self.reason, str):
+            raise _invalid("reason", "text")
 
     def to_json(self) -> dict[str, Any]:
         return {"op": self.tag, "name": self.name, "reason": self.reason}
@@ -217,13 +311,18 @@ class Restore(Operation):
     tag: ClassVar[str] = "restore"
     party_id: str
     version: int
-    values: tuple[tuple[str, Any], ...]
+    values: tuple[tuple[str, Any], ...] = attrs.field(converter=_pairs)
 
     def __attrs_post_init__(self) -> None:
-        for path, _ in self.values:
-            if path not in RESTORABLE and path not in _CHECKED:
-                _editable(path, None)
-                _CHECKED.add(path)
+        object.__setattr__(self, "party_id", _text_field(self.party_id, "party_id"))
+        if type(self.version) is not int or self.version < 0:
+            raise _invalid("version", "a whole number")
+        pairs = []
+        for i, pair in enumerate(self.values):
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise _invalid(f"values[{i}]", "a (path, value) pair")
+            pairs.append((pair[0], _restorable(i, pair[0], pair[1])))
+        object.__setattr__(self, "values", tuple(pairs))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -250,27 +349,43 @@ _KEYS: Final[Mapping[str, tuple[frozenset[str], frozenset[str]]]] = {
 
 
 def _bad(where: str, reason: str) -> ValidationError:
-    return ValidationError([Issue("bulk.op.invalid", where, {"reason": reason})])
+    return _invalid(where, reason)
 
 
 def _text(data: Mapping[str, Any], key: str, where: str, optional: bool = False) -> Any:
     value = data.get(key)
     if value is None and optional:
         return None
-    if not isinstance(value, str):
-        raise _bad(f"{where}.{key}", "expected text")
+    if not isinstance(value, str) or not value.strip():
+        raise _bad(f"{where}.{key}", "expected a non-empty text")
     return value
 
 
 def _text_list(data: Mapping[str, Any], key: str, where: str) -> list[str]:
     value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _bad(f"{where}.{key}", "expected a list of texts")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _bad(f"{where}.{key}", "expected a list of non-empty texts")
     return value
 
 
+def _repath(err: ValidationError, where: str) -> ValidationError:
+    """``err`` with every issue moved under the JSON path ``where`` (an operation)."""
+    if isinstance(err, UnknownField):
+        reason = err.issues[0].message()
+        return _bad(f"{where}.path", reason)
+    issues = []
+    for issue in err.issues:
+        if issue.code == "bulk.op.invalid":
+            issues.append(issue.at(where) if issue.path else attrs.evolve(issue, path=where))
+        else:
+            key = f"{where}.{issue.path}" if issue.path and "." not in issue.path else where
+            issues.append(Issue("bulk.op.invalid", key, {"reason": issue.message()}))
+    return ValidationError(issues)
+
+
 def operation_from_json(data: Any, where: str = "$") -> Operation:
-    """Decode one operation strictly; faults raise ``ValidationError`` with a JSON path."""
+    """Decode one operation strictly; faults raise ``ValidationError`` with a JSON path
+    (``$.operations[2].value``)."""
     if not isinstance(data, Mapping):
         raise _bad(where, "expected an object")
     tag = data.get("op")
@@ -284,29 +399,54 @@ def operation_from_json(data: Any, where: str = "$") -> Operation:
         raise _bad(where, f"unknown key {sorted(map(str, keys - required - optional))[0]!r}")
     try:
         return _decode(tag, data, where)
-    except ValidationError:
-        raise
-    except Exception as exc:  # a value of the wrong shape for its field
+    except ValidationError as err:
+        if all(i.path.startswith(where) for i in err.issues) and not isinstance(err, UnknownField):
+            raise
+        raise _repath(err, where) from None
+    except (TypeError, ValueError) as exc:  # a value of the wrong shape for its field
         raise _bad(where, str(exc)[:120] or type(exc).__name__) from None
+
+
+def _value(path: str, data: Any, where: str) -> Any:
+    try:
+        return value_from_json(path, data)
+    except (ValueError, TypeError) as exc:
+        raise _bad(
+            where, f"'{path}' {str(exc)[:120] or 'has a value of the wrong shape'}"
+        ) from None
+
+
+def _path(data: Mapping[str, Any], where: str) -> str:
+    path: str = _text(data, "path", where)
+    try:
+        _editable(path, None)
+    except ValidationError as err:
+        raise _bad(f"{where}.path", err.issues[0].message()) from None
+    return path
 
 
 def _decode(tag: str, data: Mapping[str, Any], where: str) -> Operation:
     if tag == "set_field":
-        path = _text(data, "path", where)
-        return SetField(path, value_from_json(path, data["value"]))
+        path = _path(data, where)
+        return SetField(path, _value(path, data["value"], f"{where}.value"))
     if tag == "clear_field":
-        return ClearField(_text(data, "path", where))
+        return ClearField(_path(data, where))
     if tag == "labels":
         return Labels(add=_text_list(data, "add", where), remove=_text_list(data, "remove", where))
     if tag == "set_task":
         active = data.get("active", True)
         if not isinstance(active, bool):
             raise _bad(f"{where}.active", "expected true or false")
+        start = _text(data, "start", where, optional=True)
+        try:
+            start_date = None if start is None else _date(start)
+        except ValueError:
+            raise _bad(f"{where}.start", "expected a date as YYYY-MM-DD") from None
         return SetTask(
             _text(data, "code", where),
             active,
             _text(data, "period", where, optional=True),
-            _text(data, "start", where, optional=True),
+            start_date,
         )
     if tag == "apply_task_preset":
         return ApplyTaskPreset(
@@ -324,9 +464,17 @@ def _decode(tag: str, data: Mapping[str, Any], where: str) -> Operation:
         raise _bad(f"{where}.values", "expected a list")
     pairs = []
     for i, pair in enumerate(values):
+        at = f"{where}.values[{i}]"
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-            raise _bad(f"{where}.values[{i}]", "expected [path, value]")
-        pairs.append((pair[0], value_from_json(pair[0], pair[1])))
+            raise _bad(at, "expected [path, value]")
+        if pair[0] == "acceptance":
+            raise ValidationError([Issue("bulk.restore.acceptance", at)])
+        if pair[0] not in RESTORABLE:
+            try:
+                _editable(pair[0], None)
+            except ValidationError as err:
+                raise _bad(at, err.issues[0].message()) from None
+        pairs.append((pair[0], _value(pair[0], pair[1], at)))
     return Restore(_text(data, "party_id", where), version, tuple(pairs))
 
 
