@@ -77,7 +77,8 @@ def test_a_sample_registry_fails_and_the_text_report_shows_the_table(sample_csv:
     assert 1 == result.returncode, result.stderr
     expected = check(read_parties(sample_csv), today=dt.date(2026, 1, 1))
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"Completeness check of {sample_csv}: 400 parties, 15 rules")
+    rules = len(default_rules())
+    assert lines[0].startswith(f"Completeness check of {sample_csv}: 400 parties, {rules} rules")
     for rule_result in expected.results:
         row = next(line for line in lines if line.startswith(rule_result.rule.id + " "))
         assert [str(rule_result.in_scope), str(rule_result.failing)] == row.split()[2:4]
@@ -93,7 +94,7 @@ def test_a_clean_file_passes_with_exit_status_0(clean_csv: Path) -> None:
 
 def test_failing_warnings_alone_still_exit_0(tmp_path: Path) -> None:
     path = tmp_path / "warnings.csv"
-    write_csv([good_company(staff=None)], path)  # fails "partner", a warning
+    write_csv([good_company(staff={})], path)  # fails "partner", a warning
     result = run(path, "--today", TODAY)
     assert 0 == result.returncode
     assert "partner (warning): 1 of 1 failing" in result.stdout
@@ -139,33 +140,136 @@ def test_the_report_speaks_dutch(sample_csv: Path) -> None:
     assert "Resultaat: GEFAALD" in result.stdout
 
 
+def csv_with(tmp_path: Path, *rows: dict[str, str] | None) -> Path:
+    """A CSV file of good companies: one line per row given, with its cells changed
+    (``None`` is a line that cannot become a party: kind 'planet')."""
+    text = rows_to_csv_text([good_company()])
+    header, line = text.splitlines()[:2]
+    columns = next(csv.reader([header]))
+    good = dict(zip(columns, next(csv.reader([line]))))
+    columns += sorted({c for r in rows if r for c in r} - set(columns))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for changes in rows:
+        if changes is None:
+            writer.writerow({c: {"kind": "planet", "name": "Mars"}.get(c, "") for c in columns})
+        else:
+            writer.writerow({**good, **changes})
+    path = tmp_path / "parties.csv"
+    path.write_text(buffer.getvalue(), "utf-8")
+    return path
+
+
+LOST_CONTACT = {
+    "id": "lost",
+    "number": "C000009",
+    "locations": json.dumps([{"id": "antwerpen", "name": "Antwerpen"}]),
+    "contacts": json.dumps([{"id": "c1", "first_name": "An", "location_id": "gent"}]),
+}
+
+
 def test_bad_rows_are_reported_with_their_row_number_and_do_not_stop_the_check(
     tmp_path: Path,
 ) -> None:
-    lines = rows_to_csv_text([good_company(), good_company(id="late", tasks=())]).splitlines()
-    header = lines[0].split(",")
-    bad_kind = ",".join("planet" if c == "kind" else ("Mars" if c == "name" else "")
-                        for c in header)  # fmt: skip
-    contact = json.dumps([{"id": "c1", "first_name": "An", "location_id": "gent"}])
-    row = dict(zip(header, next(csv.reader([lines[1]]))))
-    row.update(id="lost", contacts=contact)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writerow(row)
-    path = tmp_path / "bad.csv"
-    path.write_text("\n".join([lines[0], lines[1], bad_kind, buffer.getvalue().strip(), lines[2]])
-                    + "\n", "utf-8")  # fmt: skip
+    path = csv_with(tmp_path, {}, None, LOST_CONTACT, {"id": "late", "tasks": ""})
     result = run(path, "--today", TODAY)
     assert 1 == result.returncode
     out = result.stdout
-    assert "2 rows could not be read and were not checked:" in out
+    assert "1 row could not be read and was not checked:" in out
     assert "  row 3: kind: Unknown party kind 'planet'." in out
-    assert (
-        "  row 4: contacts[0].location_id: Location 'gent' does not exist on this party."
-    ) in out
     assert "row 5  C000001  Bakkerij Peeters BV  tasks: no item where code is 'closing'" in out
-    assert "Completeness check of" in out
-    assert ": 2 parties," in out.splitlines()[0]
+    assert ": 3 parties," in out.splitlines()[0]
+
+
+def test_a_contact_at_a_location_that_does_not_exist_fails_contact_location(
+    tmp_path: Path,
+) -> None:
+    path = csv_with(tmp_path, {}, LOST_CONTACT)
+    result = run(path, "--today", TODAY)
+    assert 1 == result.returncode, result.stderr
+    out = result.stdout
+    assert ": 2 parties," in out.splitlines()[0]  # the row is read, not rejected
+    assert "could not be read" not in out
+    assert (
+        "  row 3  C000009  Bakkerij Peeters BV  contacts[0].location_id: Location 'gent' of "
+        "An (c1) does not exist on this party."
+    ) in out
+    assert "contact_location (error): 1 of 2 failing" in out
+    assert out.endswith("Result: FAIL (1 error rule fails).\n")
+    data = json.loads(run(path, "--today", TODAY, "--format", "json", "--lang", "nl").stdout)
+    rule = next(r for r in data["rules"] if r["id"] == "contact_location")
+    assert [(3, "contacts[0].location_id")] == [
+        (f["row"], f["reasons"][0]["path"]) for f in rule["failures"]
+    ]
+    assert "Locatie 'gent' van An (c1) bestaat niet" in rule["failures"][0]["explanation"]
+
+
+def test_contacts_at_existing_locations_pass_contact_location(tmp_path: Path) -> None:
+    located = {**LOST_CONTACT, "contacts": json.dumps([{"id": "c1", "location_id": "antwerpen"}])}
+    result = run(csv_with(tmp_path, located), "--today", TODAY)
+    assert 0 == result.returncode, result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("contact_location"))
+    assert ["contact_location", "error", "1", "0"] == row.split()[:4]
+
+
+# --- exit status: 0 ok, 1 an error rule fails or a row is unreadable, 2 usage ---
+
+
+@pytest.mark.parametrize(
+    ("rows", "status", "verdict"),
+    [
+        (({},), 0, "Result: OK (no error rule fails, every row read)."),
+        (({"staff.partner": ""},), 0, "Result: OK (no error rule fails, every row read)."),
+        (({"tasks": ""},), 1, "Result: FAIL (2 error rules fail)."),
+        (({}, None), 1, "Result: FAIL (1 row unreadable)."),
+        (({"tasks": ""}, None, None), 1, "Result: FAIL (2 error rules fail, 2 rows unreadable)."),
+    ],
+    ids=["ok", "warning-only", "error-rule", "unreadable-row", "both"],
+)
+def test_the_exit_status_is_1_when_an_error_rule_fails_or_a_row_is_unreadable(
+    tmp_path: Path, rows: tuple[dict[str, str] | None, ...], status: int, verdict: str
+) -> None:
+    result = run(csv_with(tmp_path, *rows), "--today", TODAY)
+    assert (status, verdict) == (result.returncode, result.stdout.splitlines()[-1])
+
+
+def test_a_rule_file_may_use_custom_fields(tmp_path: Path) -> None:
+    rule = {
+        "id": "billing_code",
+        "title": {"en": "No billing code", "nl": "Geen facturatiecode", "fr": "Pas de code"},
+        "severity": "error",
+        "scope": F("status").eq("client").to_json(),
+        "require": F("custom.billing.code").not_blank().to_json(),
+    }
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"clientcore_rules": 1, "name": "firm", "rules": [rule]}))
+    path = csv_with(tmp_path, {"custom.billing.code": "B12"}, {"id": "none"})
+    result = run(path, "--rules", rules, "--today", TODAY)
+    assert 1 == result.returncode, result.stderr
+    assert "billing_code (error): 1 of 2 failing" in result.stdout
+    assert "custom.billing.code: missing" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("custom.billing", "Unknown field 'custom.billing'"),
+        ("custom.bill-ing.code", "Unknown field 'custom.bill-ing.code'"),
+        ("costum.billing.code", "Unknown field 'costum.billing.code'"),
+    ],
+)
+def test_a_rule_file_naming_an_unknown_field_that_is_not_custom_is_refused(
+    tmp_path: Path, clean_csv: Path, path: str, message: str
+) -> None:
+    rule = default_rules().only("vat").to_json()
+    rule["rules"][0]["require"]["where"] = {"path": path, "op": "not_blank"}
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps(rule))
+    result = run(clean_csv, "--rules", rules)
+    assert 2 == result.returncode
+    assert message in result.stderr
+    assert "$.rules[0].require.where.path" in result.stderr
 
 
 def test_a_rule_file_replaces_the_built_in_rules(tmp_path: Path, sample_csv: Path) -> None:

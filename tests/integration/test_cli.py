@@ -140,8 +140,9 @@ def test_validate_lists_a_bad_cell_with_its_row_number_and_column(bad_cell_csv: 
 def test_validate_speaks_dutch_with_lang_nl(bad_cell_csv: Path) -> None:
     result = run("validate", bad_cell_csv, "--lang", "nl")
     assert result.returncode == 1
-    assert "'31/01/2020' is geen datum (JJJJ-MM-DD)." in result.stdout
-    assert "is not a date" not in result.stdout
+    words = " ".join(result.stdout.split())  # the table may wrap a message
+    assert "'31/01/2020' is geen datum (JJJJ-MM-DD)" in words
+    assert "is not a date" not in words
 
 
 def test_validate_speaks_french_with_lang_fr(bad_cell_csv: Path) -> None:

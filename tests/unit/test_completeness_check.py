@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clientcore import FilterError, Party, ValidationError
+from clientcore import FilterError, Issue, Party, ValidationError
 from clientcore.completeness import (
     ROW_COLUMNS,
     UNREADABLE,
@@ -61,6 +61,13 @@ def test_rules_with_a_relative_date_refuse_to_run_without_a_day() -> None:
     issue = caught.value.issues[0]
     assert ("completeness.needs_today", "today") == (issue.code, issue.path)
     assert "eid, aml" == issue.params["rules"]
+    assert (
+        "check() needs a day: the rules eid, aml compare with a date relative to today. "
+        "Pass today=datetime.date(...) (the library never reads the clock)."
+    ) == issue.message()
+    assert "today=" in issue.message("nl")
+    assert "eid, aml" in issue.message("fr")
+    assert issue.message() in str(caught.value)
     assert_speaks_three_languages(caught.value)
 
 
@@ -144,7 +151,7 @@ def test_row_results_carry_their_row_numbers_and_unreadable_rows_are_kept_apart(
 
 
 def test_a_report_is_ok_only_when_no_error_rule_fails_and_every_row_was_read() -> None:
-    warning_only = person(staff=None)  # fails "partner", a warning
+    warning_only = person(staff={})  # fails "partner", a warning
     assert check([warning_only], today=TODAY).ok
     assert not check([company(tasks=())], today=TODAY).ok
     unreadable = RowResult(7, None, ())
@@ -152,7 +159,7 @@ def test_a_report_is_ok_only_when_no_error_rule_fails_and_every_row_was_read() -
 
 
 def test_rules_with_the_same_scope_each_get_their_own_findings() -> None:
-    report = check([company(email=None, staff=None)], today=TODAY)
+    report = check([company(email=None, staff={})], today=TODAY)
     assert ["email"] == [f.rule.id for f in report.result("email").findings]
     assert ["partner"] == [f.rule.id for f in report.result("partner").findings]
     assert report.result("email").in_scope == report.result("partner").in_scope == 1
@@ -190,7 +197,8 @@ def test_check_counts_agree_with_a_naive_evaluation_party_by_party(
 def test_the_text_report_is_a_table_then_the_first_failures_of_each_rule(report: Report) -> None:
     text = report.to_text(limit=2)
     lines = text.splitlines()
-    assert lines[0].startswith("Completeness check: 400 parties, 15 rules (clientcore-be-nl)")
+    rules = len(default_rules())
+    assert lines[0].startswith(f"Completeness check: 400 parties, {rules} rules (clientcore-be-nl)")
     assert lines[0].endswith("today 2026-01-01")
     assert ["rule", "severity", "in", "scope", "failing", "title"] == lines[2].split()
     vat = report.result("vat")
@@ -206,12 +214,13 @@ def test_the_text_report_is_a_table_then_the_first_failures_of_each_rule(report:
 
 
 def test_the_text_report_speaks_dutch_and_french(report: Report) -> None:
+    rules = len(default_rules())
     nl = report.to_text(lang="nl", limit=1)
-    assert nl.startswith("Volledigheidstest: 400 partijen, 15 regels")
+    assert nl.startswith(f"Volledigheidstest: 400 partijen, {rules} regels")
     assert "regel  " in nl
     assert "tasks: geen item waarvoor code is 'vat' en active is true" in nl
     fr = report.to_text(lang="fr", limit=1)
-    assert fr.startswith("Test d'exhaustivité : 400 parties, 15 règles")
+    assert fr.startswith(f"Test d'exhaustivité : 400 parties, {rules} règles")
     assert "Résultat : ÉCHEC" in fr
 
 
@@ -236,10 +245,69 @@ def test_the_text_report_lists_unreadable_rows_with_their_number() -> None:
                                      {"location_id": "gent"}),))  # fmt: skip
     text = check([company(), bad], today=TODAY).to_text()
     assert (
-        "1 rows could not be read and were not checked:\n"
+        "1 row could not be read and was not checked:\n"
         "  row 12: contacts[0].location_id: Location 'gent' does not exist on this party.\n"
     ) in text
-    assert text.endswith("Result: FAIL (1 rows unreadable).\n")
+    assert text.endswith("Result: FAIL (1 row unreadable).\n")
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        (
+            "en",
+            ["1 row could not be read and was not checked:", "Result: FAIL (1 row unreadable)."],
+            ["2 rows could not be read and were not checked:", "Result: FAIL (2 rows unreadable)."],
+        ),
+        (
+            "nl",
+            ["1 rij kon niet gelezen worden en werd niet getest:",
+             "Resultaat: GEFAALD (1 rij onleesbaar)."],
+            ["2 rijen konden niet gelezen worden en werden niet getest:",
+             "Resultaat: GEFAALD (2 rijen onleesbaar)."],
+        ),
+        (
+            "fr",
+            ["1 ligne n'a pas pu être lue et n'a pas été testée :",
+             "Résultat : ÉCHEC (1 ligne illisible)."],
+            ["2 lignes n'ont pas pu être lues et n'ont pas été testées :",
+             "Résultat : ÉCHEC (2 lignes illisibles)."],
+        ),
+    ],
+)  # fmt: skip
+def test_one_unreadable_row_is_counted_in_the_singular(
+    lang: str, one: list[str], two: list[str]
+) -> None:
+    def bad(row: int) -> RowResult:
+        return RowResult(row, None, (Issue("csv.invalid", "", {"reason": "?"}),))
+
+    rules = default_rules().only("closing")
+    for rows, expected in ((1, one), (2, two)):
+        lines = check([bad(n + 2) for n in range(rows)], rules, lang=lang).to_text().splitlines()
+        assert [expected[0], expected[1]] == [
+            next(line for line in lines if line.startswith(expected[0][:3])),
+            lines[-1],
+        ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "1 of 1 rules fails (error: 1); 1 failure in all.\n"
+               "Result: FAIL (1 error rule fails)."),
+        ("nl", "1 van 1 regels faalt (fout: 1); 1 fout in totaal.\n"
+               "Resultaat: GEFAALD (1 foutregel faalt)."),
+        ("fr", "1 règle sur 1 échoue (erreur : 1) ; 1 échec au total.\n"
+               "Résultat : ÉCHEC (1 règle d'erreur échoue)."),
+    ],
+)  # fmt: skip
+def test_one_failing_rule_and_one_failure_are_counted_in_the_singular(
+    lang: str, expected: str
+) -> None:
+    text = check([company(tasks=())], default_rules().only("closing"), lang=lang).to_text()
+    assert text.endswith(expected + "\n")
+    heading = {"en": "1 party, 1 rule (", "nl": "1 partij, 1 regel (", "fr": "1 partie, 1 règle ("}
+    assert heading[lang] in text.splitlines()[0]
 
 
 def test_the_html_report_has_counts_colours_and_collapsible_failures(report: Report) -> None:
@@ -325,7 +393,7 @@ def test_the_json_report_holds_every_failure_with_its_reasons(report: Report) ->
     assert ("eid.valid_until", "ge") == (reason["path"], reason["code"])
     assert reason["text"].startswith("eid.valid_until: verwacht eid.valid_until ≥ 2026-01-01")
     expected_summary = {
-        "rules": 15,
+        "rules": len(default_rules()),
         "failed_rules": len(report.failed),
         "failures": sum(r.failing for r in report.results),
         "rejected_rows": 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import sys
@@ -181,3 +182,55 @@ def test_the_extension_is_read_in_any_case(tmp_path: Path, sample: list[Party]) 
 def test_a_missing_file_raises_os_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         list(read_parties(tmp_path / "missing.csv"))
+
+
+# --- a contact attached to a location that does not exist ---
+
+LOST = [{"id": "c1", "first_name": "An", "location_id": "brugge"}]
+LOCATIONS = [{"id": "gent"}]
+
+
+def lost_contact_issues(result: Any) -> list[tuple[str, str, str]]:
+    return [
+        (i.code, i.path, i.params["location_id"])
+        for i in result.issues
+        if i.code == "completeness.location.unknown"
+    ]
+
+
+def test_every_format_keeps_a_row_with_a_lost_contact_and_reports_the_contact(
+    tmp_path: Path,
+) -> None:
+    party = Party(id="p1", kind="client_company", name="Peeters BV", status="client")
+    as_json = {**party_to_json(party), "locations": LOCATIONS, "contacts": LOST}
+    row = {**to_row(party), "locations": json.dumps(LOCATIONS), "contacts": json.dumps(LOST)}
+    (tmp_path / "a.json").write_text(json.dumps([as_json, row]), "utf-8")
+    columns = list(row)
+    write_xlsx(tmp_path / "a.xlsx", [columns, [row[c] or None for c in columns]])
+    csv_path = tmp_path / "a.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows([to_row(party), row])
+    expected = [("completeness.location.unknown", "contacts[0].location_id", "brugge")]
+    results = {name: list(read_parties(tmp_path / name)) for name in ("a.json", "a.xlsx", "a.csv")}
+    assert [True, True] == [r.ok for r in results["a.json"]]
+    assert [expected, expected] == [lost_contact_issues(r) for r in results["a.json"]]
+    assert [(2, expected)] == [(r.row, lost_contact_issues(r)) for r in results["a.xlsx"]]
+    assert (None, "gent") == (
+        results["a.json"][0].party.contacts[0].location_id,  # type: ignore[union-attr]
+        results["a.json"][0].party.locations[0].id,  # type: ignore[union-attr]
+    )
+    assert [(2, []), (3, expected)] == [(r.row, lost_contact_issues(r)) for r in results["a.csv"]]
+    for rows in results.values():
+        report = check(rows, today=TODAY)
+        assert 0 == len(report.rejected)
+        assert report.result("contact_location").failing >= 1
+
+
+def test_a_csv_file_without_lost_contacts_reads_as_read_csv_reads_it(
+    tmp_path: Path, sample: list[Party]
+) -> None:
+    path = tmp_path / "sample.csv"
+    write_csv(sample, path)
+    assert list(read_csv(path)) == list(read_parties(path))

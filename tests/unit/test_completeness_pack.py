@@ -4,6 +4,7 @@ against the defects the sample generator injects, and the list in the docs."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 
 from clientcore import Party, ValidationError
 from clientcore.completeness import ACTIVE_STATUSES, Severity, check, default_rules
-from clientcore.model import default_schema
+from clientcore.model import default_schema, party_to_json, to_row
 from clientcore.query import Today
 from clientcore.sample import SampleRegistry, generate_registry
 
@@ -86,8 +87,25 @@ def dutch_company(**changes: Any) -> Party:
     return company(**{**dutch, **changes})
 
 
-# rule id -> (a party in scope that passes, one in scope that fails, why it fails)
-CASES: dict[str, tuple[Party, Party, str]] = {
+def with_lost_contact(party: Party, as_json: bool = False) -> dict[str, Any]:
+    """``party`` as a row (or party JSON) whose contact points at a missing location.
+
+    No :class:`Party` can hold such a contact, so the fault exists in raw records only.
+    """
+    contact = {"id": "c1", "first_name": "An", "last_name": "Peeters", "location_id": "brugge"}
+    if as_json:
+        data = party_to_json(party)
+        data["locations"] = [{"id": "gent", "name": "Gent"}]
+        data["contacts"] = [contact]
+        return data
+    row: dict[str, Any] = to_row(party)
+    row["locations"] = '[{"id": "gent", "name": "Gent"}]'
+    row["contacts"] = json.dumps([contact])
+    return row
+
+
+# rule id -> (a record in scope that passes, one in scope that fails, why it fails)
+CASES: dict[str, tuple[Any, Any, str]] = {
     "closing": (
         company(),
         company(tasks=[{"code": "closing", "active": False}, {"code": "vat"}]),
@@ -164,7 +182,13 @@ CASES: dict[str, tuple[Party, Party, str]] = {
         company(
             status="former_client", tasks=[{"code": "closing", "active": False}, {"code": "vat"}]
         ),
-        "tasks has an item where active is true (must not be so)",
+        "tasks: 1 item where active is true: 'vat' (there must be none)",
+    ),
+    "contact_location": (
+        company(locations=[{"id": "gent"}], contacts=[{"id": "c1", "location_id": "gent"}]),
+        with_lost_contact(company()),
+        "contacts[0].location_id: Location 'brugge' of An Peeters (c1) does not exist on this "
+        "party.",
     ),
 }
 
@@ -217,7 +241,7 @@ def test_each_rule_explains_itself_in_dutch_and_french(rule_id: str) -> None:
         ("email_valid", person(email=None)),
         ("portal_email", company(portal={"enabled": False}, email=None)),
         ("aml", person(status="former_client", aml=None)),
-        ("partner", person(status="suspect", staff=None)),
+        ("partner", person(status="suspect", staff={})),
         ("client_until", company(status="former_client", client_until="2024-01-01")),
         ("former_client_tasks", company()),
     ],
@@ -227,12 +251,121 @@ def test_a_rule_leaves_out_parties_outside_its_scope(rule_id: str, outside: Part
     assert (0, 0) == (result.in_scope, result.failing)
 
 
+def test_former_client_tasks_names_every_task_still_active() -> None:
+    former = company(
+        status="former_client",
+        tasks=[{"code": "closing"}, {"code": "ipp", "active": False}, {"code": "vat"}],
+    )
+    result = check([former], default_rules().only("former_client_tasks"), TODAY)
+    finding = result.result("former_client_tasks").findings[0]
+    assert "tasks: 2 items where active is true: 'closing', 'vat' (there must be none)" == (
+        finding.explanation()
+    )
+    assert "tasks: 2 items waarvoor active is true: 'closing', 'vat' (er mag er geen zijn)" == (
+        finding.explanation("nl")
+    )
+    row = to_row(former)  # a row names the tasks in a JSON cell: the same words
+    assert (
+        finding.explanation()
+        == check([row], result.rules, TODAY).result("former_client_tasks").findings[0].explanation()
+    )
+
+
+# --- a contact attached to a location that does not exist ---
+
+
+def test_a_party_json_record_with_a_lost_contact_fails_contact_location() -> None:
+    record = with_lost_contact(company(), as_json=True)
+    result = check([record], default_rules().only("contact_location"), TODAY)
+    finding = result.result("contact_location").findings[0]
+    assert "co" == finding.party_id
+    assert "contacts[0].location_id" == finding.reasons()[0].path
+    assert "Locatie 'brugge' van An Peeters (c1) bestaat niet bij deze partij." in (
+        finding.explanation("nl")
+    )
+    assert not result.ok  # an error rule
+
+
+def test_general_correspondence_at_a_missing_location_fails_contact_location_too() -> None:
+    row = to_row(company(correspondence=[{"id": "g1", "name": "Board"}]))
+    row["correspondence"] = '[{"id": "g1", "name": "Board", "location_id": "hq"}]'
+    result = check([row], default_rules().only("contact_location"), TODAY)
+    assert [
+        "correspondence[0].location_id: Location 'hq' of Board (g1) does not exist on this party."
+    ] == [f.explanation() for f in result.result("contact_location").findings]
+
+
+def test_contacts_at_existing_locations_or_at_none_pass_contact_location() -> None:
+    located = with_lost_contact(company())
+    located["contacts"] = (
+        '[{"id": "c1", "location_id": "gent"}, {"id": "c2"}, {"id": "c3", "location_id": ""}]'
+    )
+    result = check([located, company()], default_rules().only("contact_location"), TODAY)
+    assert (2, 0) == (result.result("contact_location").in_scope, len(result.rejected))
+    assert result.result("contact_location").ok
+
+
+def test_contact_location_is_stored_in_a_rule_file_as_no_issue() -> None:
+    rule = default_rules().get("contact_location")
+    assert {"no_issue": "completeness.location.unknown"} == rule.to_json()["require"]
+    assert Severity.ERROR is rule.severity
+
+
+# --- identifiers of a party without a country: the home country's ---
+
+
+def test_a_person_client_without_an_address_is_checked_as_belgian() -> None:
+    nowhere = person(address=None, national_number=None, eid=None)
+    report = check([nowhere], today=TODAY)
+    assert (1, 1) == (
+        report.result("national_number").in_scope,
+        report.result("national_number").failing,
+    )
+    assert (1, 1) == (report.result("eid").in_scope, report.result("eid").failing)
+    assert (0, 0) == (report.result("bsn").in_scope, report.result("bsn").failing)
+    assert "national_number: missing" == report.result("national_number").findings[0].explanation()
+
+
+def test_a_company_client_with_an_address_but_no_country_is_checked_as_belgian() -> None:
+    report = check([company(address={"city": "Gent"}, enterprise_number=None)], today=TODAY)
+    assert 1 == report.result("enterprise_number").failing
+    assert 0 == report.result("kvk_number").in_scope
+
+
+def test_a_dutch_firm_checks_parties_without_a_country_as_dutch() -> None:
+    rules = default_rules(home_country="NL")
+    nowhere = person(address=None, national_number=None, eid=None, bsn=None)
+    report = check([nowhere, company(address=None, enterprise_number=None)], rules, TODAY)
+    assert [1, 0, 0] == [report.result(i).failing for i in ("bsn", "national_number", "eid")]
+    assert (1, 0) == (
+        report.result("kvk_number").failing,
+        report.result("enterprise_number").in_scope,
+    )
+    assert {"home_country": "NL"} == rules.get("bsn").params
+
+
+def test_a_party_abroad_is_outside_both_countries_identifier_rules() -> None:
+    abroad = person(address={"city": "Lille", "country": "FR"}, national_number=None, eid=None)
+    report = check([abroad], today=TODAY)
+    ids = ("national_number", "eid", "bsn")
+    assert [0, 0, 0] == [report.result(i).in_scope for i in ids]
+
+
+@pytest.mark.parametrize("country", ["FR", "be", "", None, 1])
+def test_a_home_country_other_than_be_or_nl_is_refused(country: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        default_rules(home_country=country)
+    issue = caught.value.issues[0]
+    assert ("rules.home_country.invalid", "home_country") == (issue.code, issue.path)
+    assert 3 == len({issue.message(lang) for lang in ("en", "nl", "fr")})
+
+
 def test_the_active_clients_are_clients_and_parties_in_acceptance() -> None:
     assert ("acceptance_draft", "acceptance_pending", "acceptance_central_admin", "client") == (
         ACTIVE_STATUSES
     )
     statuses = ["suspect", "prospect", *ACTIVE_STATUSES, "former_client"]
-    parties = [person(id=s, status=s, staff=None) for s in statuses]
+    parties = [person(id=s, status=s, staff={}) for s in statuses]
     result = check(parties, default_rules().only("partner"), TODAY).result("partner")
     assert list(ACTIVE_STATUSES) == [f.party_id for f in result.findings]
 
@@ -301,7 +434,7 @@ DEFECT_OF = {
     "client_until": "client_until_while_client",
     "former_client_tasks": "former_client_with_active_task",
 }
-NO_DEFECT = ["vat_task_not_liable", "bsn", "kvk_number"]
+NO_DEFECT = ["vat_task_not_liable", "bsn", "kvk_number", "contact_location"]
 
 
 @pytest.fixture(scope="module")
@@ -365,3 +498,31 @@ def test_a_rule_set_renders_as_a_markdown_table_in_each_language() -> None:
         "vat_liable is true | tasks heeft een item waarvoor code is 'vat' en active is true |\n"
     )
     assert expected == table
+
+
+def test_the_docs_show_what_the_demo_check_of_the_sample_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientcore.cli import write_sample
+    from clientcore.completeness._cli import DEFAULT_TEXT_LIMIT, check_file
+
+    page = (ROOT / "docs" / "completeness.md").read_text("utf-8")
+    shown = re.search(r"```text\n(Completeness check of build/sample\.csv.*?)```", page, re.S)
+    assert shown is not None, "docs/completeness.md lost the output of make demo"
+    head, _, tail = shown.group(1).partition("\n…\n")
+    monkeypatch.chdir(tmp_path)
+    write_sample("build/sample.csv", 2000, seed=0, today=TODAY)  # make demo's sample
+    text = check_file("build/sample.csv", today=TODAY).to_text(limit=DEFAULT_TEXT_LIMIT)
+    assert text.startswith(head.rstrip("\n") + "\n")
+    assert text.endswith("\n" + tail.lstrip("\n"))
+
+
+def test_the_rule_file_in_the_docs_decodes_strictly() -> None:
+    from clientcore.completeness import RuleSet
+
+    page = (ROOT / "docs" / "completeness.md").read_text("utf-8")
+    examples = re.findall(r"```json\n(.*?)```", page, re.S)
+    assert examples, "docs/completeness.md lost its rule file example"
+    for example in examples:
+        rules = RuleSet.from_json(json.loads(example), default_schema())
+        assert json.loads(example) == rules.to_json()

@@ -211,8 +211,9 @@ def test_a_fault_inside_a_filter_is_a_filter_error_with_the_path_in_the_rule_fil
     with pytest.raises(FilterError) as caught:
         RuleSet.from_json(rules_json(rule_json(), rule_json(id="other", require=require)))
     assert "$.rules[1].require.where.op" == caught.value.path
-    assert [("filter.invalid", "$.rules[1].require.where.op")] == codes_and_paths(caught.value)
-    assert caught.value.issues[0].message().startswith("Invalid filter at $.rules[1].require")
+    # the filter language names the fault (its codes are its own); the rule file adds the path
+    [(code, path)] = codes_and_paths(caught.value)
+    assert (True, "$.rules[1].require.where.op") == (code.startswith("filter."), path)
     assert_speaks_three_languages(caught.value)
 
 
@@ -237,9 +238,9 @@ def test_mixed_filter_and_other_faults_are_one_validation_error() -> None:
     require = {"clientcore_filter": 1, "where": {"and": 3}}
     with pytest.raises(ValidationError) as caught:
         RuleSet.from_json(rules_json(rule_json(severity="x", require=require)))
-    assert {"rule.severity.invalid", "filter.invalid"} == {
-        c for c, _ in codes_and_paths(caught.value)
-    }
+    codes = {c for c, _ in codes_and_paths(caught.value)}
+    assert "rule.severity.invalid" in codes
+    assert any(c.startswith("filter.") for c in codes)
 
 
 @pytest.mark.parametrize(

@@ -28,9 +28,10 @@ import attrs
 from clientcore._errors import FilterError, Issue, ValidationError
 from clientcore._messages import LANGS, define
 from clientcore.completeness._pack import default_rules
-from clientcore.completeness._rules import Rule, RuleSet, Severity
+from clientcore.completeness._references import _items
+from clientcore.completeness._rules import NoIssue, Rule, RuleSet, Severity
 from clientcore.model import Party, RowResult
-from clientcore.query import Failure, Filter, explain
+from clientcore.query import And, Cond, Failure, Filter, Not, describe, explain
 
 if TYPE_CHECKING:
     import pandas
@@ -40,12 +41,22 @@ if TYPE_CHECKING:
 define(
     {
         "completeness.needs_today": (
-            "Rules {rules} use a relative date: pass today= (the library never reads the clock).",
-            "Regels {rules} gebruiken een relatieve datum: geef today= mee (de bibliotheek "
-            "leest nooit de klok).",
-            "Les règles {rules} utilisent une date relative : passez today= (la bibliothèque "
-            "ne lit jamais l'horloge).",
+            "check() needs a day: the rules {rules} compare with a date relative to today. "
+            "Pass today=datetime.date(...) (the library never reads the clock).",
+            "check() heeft een dag nodig: de regels {rules} vergelijken met een datum "
+            "relatief tot vandaag. Geef today=datetime.date(...) mee (de bibliotheek leest "
+            "nooit de klok).",
+            "check() a besoin d'un jour : les règles {rules} comparent avec une date relative "
+            "à aujourd'hui. Passez today=datetime.date(...) (la bibliothèque ne lit jamais "
+            "l'horloge).",
         ),
+        "completeness.items.present": (
+            "{path}: {count} where {condition}: {items} (there must be none)",
+            "{path}: {count} waarvoor {condition}: {items} (er mag er geen zijn)",
+            "{path} : {count} où {condition} : {items} (il ne doit y en avoir aucun)",
+        ),
+        "completeness.items.one": ("1 item", "1 item", "1 élément"),
+        "completeness.items.many": ("{count} items", "{count} items", "{count} éléments"),
         "completeness.today.invalid": (
             "today must be a date, not {value}.",
             "today moet een datum zijn, niet {value}.",
@@ -87,12 +98,15 @@ def _field(record: Any, name: str) -> str | None:
 @attrs.frozen
 class Finding:
     """One party that fails one rule: the party (or mapping), its row in the file when
-    it came from one, and why it fails, worked out on demand."""
+    it came from one, and why it fails, worked out on demand. ``issues`` holds what a
+    :class:`~clientcore.completeness.NoIssue` requirement found (a contact attached to
+    a missing location), each with its path."""
 
     rule: Rule
     record: Any = attrs.field(hash=False)  # a mapping record is not hashable
     row: int | None = None
     today: dt.date | None = None
+    issues: tuple[Issue, ...] = attrs.field(default=(), hash=False)
 
     @property
     def party_id(self) -> str | None:
@@ -111,11 +125,64 @@ class Finding:
 
     def reasons(self, lang: str = "en") -> list[Failure]:
         """Which parts of the requirement fail, in words (see :func:`clientcore.query.explain`)."""
-        return explain(self.rule.require, self.record, self.today, _check_lang(lang))
+        require = self.rule.require
+        _check_lang(lang)
+        if isinstance(require, NoIssue):
+            found = self.issues or tuple(require.issues(self.record))
+            return [Failure(i.path, i.code, f"{i.path}: {i.message(lang)}") for i in found]
+        return _reasons(require, self.record, self.today, lang)
 
     def explanation(self, lang: str = "en") -> str:
         """The reasons as one line, joined by ``; ``."""
         return "; ".join(failure.text for failure in self.reasons(lang))
+
+
+def _reasons(require: Filter, record: Any, today: dt.date | None, lang: str) -> list[Failure]:
+    """:func:`explain`, except that "must have no item where ..." names the items found
+    (``tasks: 2 items where active is true: 'closing', 'vat'``): which task to stop is
+    what a reader needs to know."""
+    parts = require.children if isinstance(require, And) else (require,)
+    out: list[Failure] = []
+    for part in parts:
+        if isinstance(part, Not) and isinstance(part.child, Cond) and part.child.op == "any":
+            present = _present_items(part.child, record, today, lang)
+            if present is not None:
+                out.append(present)
+                continue
+        out.extend(explain(part, record, today, lang))
+    return out
+
+
+def _present_items(cond: Cond, record: Any, today: dt.date | None, lang: str) -> Failure | None:
+    sub: Filter = cond.value
+    value = (
+        record.get(cond.path) if isinstance(record, Mapping) else getattr(record, cond.path, None)
+    )
+    items = _items(value)
+    if not items:
+        return None
+    labels = [_item_label(item, n) for n, item in enumerate(items) if sub.matches(item, today)]
+    if not labels:
+        return None
+    count = Issue(
+        "completeness.items.one" if len(labels) == 1 else "completeness.items.many",
+        "",
+        {"count": len(labels)},
+    ).message(lang)
+    issue = Issue(
+        "completeness.items.present",
+        cond.path,
+        {"count": count, "condition": describe(sub, lang), "items": ", ".join(labels)},
+    )
+    return Failure(cond.path, issue.code, issue.message(lang))
+
+
+def _item_label(item: Any, index: int) -> str:
+    for name in ("code", "name", "id"):
+        value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+        if isinstance(value, str) and value.strip():
+            return repr(value.strip())
+    return f"#{index + 1}"
 
 
 @attrs.frozen
@@ -287,33 +354,68 @@ def check(
     if schema is not None:
         ruleset.validate(schema)
     compiled = [
-        (rule, rule.scope.compile(schema, today), rule.require.compile(schema, today))
+        (
+            rule,
+            rule.scope.compile(schema, today),
+            None if isinstance(rule.require, NoIssue) else rule.require.compile(schema, today),
+        )
         for rule in ruleset
     ]
-    records, rows, rejected = _collect(parties)
+    records, rows, rejected, found = _collect(parties)
     scoped: dict[Filter, list[Any]] = {}
     results = []
     for rule, scope, require in compiled:
         in_scope = scoped.get(rule.scope)
         if in_scope is None:
             in_scope = scoped[rule.scope] = list(filter(scope, records))
-        failing = list(filterfalse(require, in_scope))
-        if rows is None:
+        if require is None:
+            findings = _issue_findings(rule, in_scope, rows, found, today)
+        elif rows is None:
+            failing = list(filterfalse(require, in_scope))
             findings = tuple([Finding(rule, record, None, today) for record in failing])
         else:
+            failing = list(filterfalse(require, in_scope))
             findings = tuple([Finding(rule, r, rows.get(id(r)), today) for r in failing])
         results.append(RuleResult(rule, len(in_scope), findings))
     return Report(ruleset, tuple(results), len(records), tuple(rejected), today, lang)
 
 
+def _issue_findings(
+    rule: Rule,
+    in_scope: list[Any],
+    rows: dict[int, int] | None,
+    found: dict[int, tuple[Issue, ...]],
+    today: dt.date | None,
+) -> tuple[Finding, ...]:
+    """The findings of a :class:`NoIssue` rule: the issues a reader kept for a record,
+    or, for a plain mapping, what the check finds in it now. A party cannot hold such a
+    fault (it is refused when the party is built), so parties are not looked at."""
+    require = rule.require
+    assert isinstance(require, NoIssue)
+    findings = []
+    for record in in_scope:
+        kept = found.get(id(record)) if found else None
+        if kept is not None:
+            issues = tuple(i for i in kept if i.code == require.code)
+        elif isinstance(record, Party):
+            continue
+        else:
+            issues = tuple(require.issues(record))
+        if issues:
+            row = rows.get(id(record)) if rows is not None else None
+            findings.append(Finding(rule, record, row, today, issues))
+    return tuple(findings)
+
+
 def _collect(
     parties: Iterable[Record],
-) -> tuple[list[Any], dict[int, int] | None, list[RowResult]]:
-    """The records to check, the row of each (by ``id``) when any came with one, and the
-    rows that could not be read."""
+) -> tuple[list[Any], dict[int, int] | None, list[RowResult], dict[int, tuple[Issue, ...]]]:
+    """The records to check, the row of each (by ``id``) when any came with one, the
+    rows that could not be read, and the issues a reader kept for a record it read."""
     records: list[Any] = []
     rows: dict[int, int] | None = None  # by id(): parties need not be hashable
     rejected: list[RowResult] = []
+    found: dict[int, tuple[Issue, ...]] = {}
     for index, item in enumerate(parties):
         if item.__class__ is Party or isinstance(item, (Party, Mapping)):
             records.append(item)
@@ -324,6 +426,8 @@ def _collect(
             if rows is None:
                 rows = {}
             rows[id(item.party)] = item.row
+            if item.issues:
+                found[id(item.party)] = tuple(item.issues)
             records.append(item.party)
         else:
             raise ValidationError(
@@ -335,7 +439,7 @@ def _collect(
                     )
                 ]
             )
-    return records, rows, rejected
+    return records, rows, rejected, found
 
 
 __all__ = ["UNREADABLE", "Finding", "Record", "Report", "RuleResult", "check"]

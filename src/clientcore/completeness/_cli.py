@@ -31,7 +31,7 @@ from clientcore.completeness._check import Report, check
 from clientcore.completeness._io import count_rows, read_parties
 from clientcore.completeness._render import MissingExtra
 from clientcore.completeness._rules import RuleSet
-from clientcore.model import RowResult, default_schema
+from clientcore.model import CustomField, FieldType, RowResult, Schema, default_schema
 
 if TYPE_CHECKING:
     import click
@@ -43,12 +43,62 @@ DEFAULT_TEXT_LIMIT: Final = 5
 _PROGRESS_BYTES: Final = 1 << 20
 
 
-def load_rules(path: str | os.PathLike[str]) -> RuleSet:
-    """Read a rule file (JSON of :meth:`RuleSet.to_json`), checked against the built-in
-    field catalogue; a fault raises :class:`~clientcore.ValidationError` or
-    :class:`~clientcore.FilterError` naming its JSON path."""
+def load_rules(path: str | os.PathLike[str], schema: Schema | None = None) -> RuleSet:
+    """Read a rule file (JSON of :meth:`RuleSet.to_json`), checked against ``schema``;
+    a fault raises :class:`~clientcore.ValidationError` or
+    :class:`~clientcore.FilterError` naming its JSON path.
+
+    Without a host's ``schema``, the built-in field catalogue is used, and any
+    well-formed custom field ``custom.<category>.<key>`` the file names is accepted (a
+    file read by ``clientcore check`` has no host to declare them): as a number when
+    the file compares it with a number, a yes/no when with a boolean, a date when with
+    a date, a text otherwise. Any other unknown field is still refused.
+    """
     data = pathlib.Path(path).read_bytes()
-    return RuleSet.from_json_text(data, default_schema())
+    if schema is None:
+        schema = _with_custom_fields(default_schema(), data)
+    return RuleSet.from_json_text(data, schema)
+
+
+def _with_custom_fields(schema: Schema, data: bytes) -> Schema:
+    """``schema`` with the well-formed custom fields that the rule file ``data`` names."""
+    try:
+        obj = json.loads(data)
+    except (ValueError, RecursionError):
+        return schema  # RuleSet.from_json_text reports the syntax error
+    found: dict[str, CustomField] = {}
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        stack.extend(node.values())
+        path = node.get("path")
+        if not isinstance(path, str) or path in found or path in schema:
+            continue
+        parts = path.split(".")
+        if len(parts) != 3 or parts[0] != "custom":
+            continue
+        custom = CustomField(parts[1], parts[2], _type_of(node.get("value")))
+        try:
+            schema.with_custom(custom)
+        except ValidationError:
+            continue  # not well-formed: left unknown, so the decoding refuses it
+        found[path] = custom
+    return schema.with_custom(*found.values()) if found else schema
+
+
+def _type_of(value: object) -> FieldType:
+    if isinstance(value, bool):
+        return FieldType.BOOL
+    if isinstance(value, (int, float)):
+        return FieldType.NUMBER
+    if isinstance(value, dict) and ("date" in value or "today" in value):
+        return FieldType.DATE
+    return FieldType.TEXT
 
 
 def check_file(
@@ -104,7 +154,8 @@ def build_check_command() -> click.Command:
         "rules_file",
         type=click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path),
         default=None,
-        help="A JSON rule file to run instead of the built-in rules.",
+        help="A JSON rule file to run instead of the built-in rules (custom.<category>.<key> "
+        "fields allowed).",
     )
     @click.option(
         "--format",

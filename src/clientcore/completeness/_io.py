@@ -5,6 +5,11 @@ its party JSON (:func:`clientcore.model.party_from_json`); a bad row never stops
 reading, it comes out as a row result with its issues. Row numbers are what a
 spreadsheet shows (the header is row 1); in a JSON list, item 1 is the first item.
 
+A contact (or general correspondence) attached to a location the row does not have
+would make the party unbuildable; it is found before the row becomes a party, the
+party is loaded with that reference cleared, and the fault is kept in the row result's
+``issues`` (``completeness.location.unknown``), for the rule ``contact_location``.
+
 >>> import json, pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> path = folder / "parties.json"
@@ -16,16 +21,19 @@ spreadsheet shows (the header is row 1); in a JSON list, item 1 is the first ite
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import itertools
 import json
 import os
 import pathlib
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import IO, Any, Final, cast
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
+from clientcore.completeness._references import clear_unknown_locations
 from clientcore.completeness._render import MissingExtra
 from clientcore.completeness._rules import _kind
 from clientcore.model import RowResult, Schema, from_row, party_from_json, read_csv
@@ -77,7 +85,7 @@ def read_parties(path: str | os.PathLike[str], schema: Schema | None = None) -> 
     file = pathlib.Path(path)
     suffix = file.suffix.lower()
     if suffix == ".csv":
-        return read_csv(file, schema)
+        return _read_csv(file, schema)
     if suffix == ".xlsx":
         return _read_xlsx(file, schema)
     if suffix == ".json":
@@ -100,6 +108,91 @@ def count_rows(path: str | os.PathLike[str]) -> int | None:
     return max(lines - 1, 0)
 
 
+def _result(
+    number: int, record: Mapping[str, Any], schema: Schema | None, party_json: bool
+) -> RowResult:
+    """One record as a row result: unknown locations cleared and kept as issues."""
+    cleared, found = clear_unknown_locations(record)
+    try:
+        party = party_from_json(cleared) if party_json else from_row(cleared, schema)
+    except ValidationError as exc:
+        return RowResult(number, None, (*exc.issues, *found))
+    return RowResult(number, party, tuple(found))
+
+
+def _kept(result: RowResult, found: dict[int, list[Issue]]) -> RowResult:
+    issues = found.pop(result.row, None)
+    if not issues:
+        return result
+    return RowResult(result.row, result.party, (*result.issues, *issues))
+
+
+# --- CSV ---
+
+
+def _read_csv(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]:
+    """:func:`~clientcore.model.read_csv` over the file's records with every reference
+    to a missing location cleared, the faults put back on their row's result."""
+    found: dict[int, list[Issue]] = {}
+    with open(file, encoding="utf-8-sig", newline="") as handle:
+        # read_csv reads a stream with readline() (the header) and iteration, no more
+        lines = cast("IO[str]", _ClearedLines(handle, found))
+        for result in read_csv(lines, schema):
+            yield _kept(result, found)
+
+
+class _ClearedLines:
+    """The lines of a CSV file as :func:`~clientcore.model.read_csv` reads them, each
+    record with its unknown locations cleared (``found`` gets the issues, by row).
+
+    Only the records that mention ``location_id`` are rewritten; read_csv still parses
+    every record, so the header, the delimiter and bad rows stay its business.
+    """
+
+    def __init__(self, handle: IO[str], found: dict[int, list[Issue]]) -> None:
+        self._handle = handle
+        self._found = found
+        self._lines: Iterator[str] | None = None
+
+    def readline(self) -> str:
+        header = self._handle.readline()
+        self._lines = self._records(header)
+        return header
+
+    def __iter__(self) -> Iterator[str]:
+        if self._lines is None:
+            self.readline()
+        assert self._lines is not None
+        return self._lines
+
+    def _records(self, header: str) -> Iterator[str]:
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        names = next(csv.reader([header], delimiter=delimiter), [])
+        columns = [n.strip() for n in names]
+        if not {"contacts", "correspondence"} & set(columns):
+            yield from self._handle
+            return
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+        number = 1
+        for cells in csv.reader(self._handle, delimiter=delimiter):
+            if not cells:
+                continue  # read_csv skips an empty line without counting it
+            number += 1
+            if any("location_id" in cell for cell in cells):
+                record = dict(zip(columns, cells))
+                cleared, issues = clear_unknown_locations(record)
+                if issues:
+                    self._found[number] = issues
+                    cells = [cleared.get(c, cell) for c, cell in zip(columns, cells)] + cells[
+                        len(columns) :
+                    ]
+            writer.writerow(cells)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+
 # --- JSON ---
 
 
@@ -119,12 +212,7 @@ def _read_json(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]
             issue = Issue("json.item.invalid", f"$[{index}]", {"row": number, "found": _kind(item)})
             yield RowResult(number, None, (issue,))
             continue
-        try:
-            party = party_from_json(item) if _is_party_json(item) else from_row(item, schema)
-        except ValidationError as exc:
-            yield RowResult(number, None, exc.issues)
-            continue
-        yield RowResult(number, party)
+        yield _result(number, item, schema, _is_party_json(item))
 
 
 def _is_party_json(item: Mapping[str, Any]) -> bool:
@@ -169,10 +257,7 @@ def _read_xlsx(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]
                 for key, cell in zip(header, cells)
                 if key is not None and not _empty(cell)
             }
-            try:
-                yield RowResult(number, from_row(record, schema))
-            except ValidationError as exc:
-                yield RowResult(number, None, exc.issues)
+            yield _result(number, record, schema, party_json=False)
     finally:
         book.close()
 

@@ -4,11 +4,13 @@ Each rule is scoped to the parties for which the requirement makes sense: "activ
 clients" are clients and parties in client acceptance (draft, awaiting approval, central
 administration); tasks are checked on clients only (tasks start when a party becomes a
 client); Belgian identifiers on parties with a Belgian address, Dutch ones on parties
-with a Dutch address.
+with a Dutch address, and the firm's home country's on parties without a country.
 
 >>> rules = default_rules()
 >>> len(rules) >= 12, rules.get("aml").params
 (True, {'max_age_years': 5})
+>>> default_rules(home_country="NL").get("bsn").params
+{'home_country': 'NL'}
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Final
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
-from clientcore.completeness._rules import Rule, RuleSet, Severity
-from clientcore.query import F, Filter, Today
+from clientcore.completeness._references import LOCATION_UNKNOWN
+from clientcore.completeness._rules import NoIssue, Rule, RuleSet, Severity
+from clientcore.query import And, F, Filter, Today
 
 define(
     {
@@ -28,6 +31,11 @@ define(
             "zijn, niet {value}.",
             "L'âge du contrôle anti-blanchiment doit être un nombre entier d'années de 1 à 100, "
             "pas {value}.",
+        ),
+        "rules.home_country.invalid": (
+            "The home country must be one of {countries}, not {value}.",
+            "Het thuisland moet een van {countries} zijn, niet {value}.",
+            "Le pays d'origine doit être l'un de {countries}, pas {value}.",
         ),
     }
 )
@@ -50,19 +58,29 @@ COMPANY: Final[Filter] = F("kind").eq("client_company")
 PERSON: Final[Filter] = F("kind").eq("client_person")
 IN_BELGIUM: Final[Filter] = F("address.country").eq("BE")
 IN_NETHERLANDS: Final[Filter] = F("address.country").eq("NL")
+NO_COUNTRY: Final[Filter] = F("address.country").blank()
+# Every party: a rule whose scope is the whole registry (an empty "and" always holds).
+EVERY_PARTY: Final[Filter] = And(())
+
+#: The countries whose identifiers the pack checks, which a firm may call home.
+HOME_COUNTRIES: Final = ("BE", "NL")
 
 
 def _active_task(code: str) -> Filter:
     return F("tasks").any(F("code").eq(code) & F("active").eq(True))
 
 
-def default_rules(aml_max_age_years: int = 5) -> RuleSet:
+def default_rules(aml_max_age_years: int = 5, home_country: str = "BE") -> RuleSet:
     """The built-in completeness rules (see ``docs/completeness.md`` for the list).
 
     ``aml_max_age_years`` is how old an AML check may be. It becomes the relative date
     ``Today(-365 * years)``: a year counts 365 days, so five years are 1,825 days, one
     or two days short of five calendar years when leap days fall in between (a check is
     flagged a day or two early, never late).
+
+    ``home_country`` (``BE`` or ``NL``) is the firm's own country: a party whose address
+    has no country is taken to live there, so its identifiers are checked as that
+    country's (a client without an address does not escape the identifier rules).
     """
     if (
         isinstance(aml_max_age_years, bool)
@@ -78,6 +96,19 @@ def default_rules(aml_max_age_years: int = 5) -> RuleSet:
                 )
             ]
         )
+    if home_country not in HOME_COUNTRIES:
+        raise ValidationError(
+            [
+                Issue(
+                    "rules.home_country.invalid",
+                    "home_country",
+                    {"value": repr(home_country)[:40], "countries": ", ".join(HOME_COUNTRIES)},
+                )
+            ]
+        )
+    home = {"home_country": home_country}
+    in_belgium = IN_BELGIUM | NO_COUNTRY if home_country == "BE" else IN_BELGIUM
+    in_netherlands = IN_NETHERLANDS | NO_COUNTRY if home_country == "NL" else IN_NETHERLANDS
     error, warning = Severity.ERROR, Severity.WARNING
     rules = [
         Rule(
@@ -120,9 +151,10 @@ def default_rules(aml_max_age_years: int = 5) -> RuleSet:
                 "Klant-natuurlijk persoon zonder geldig rijksregisternummer",
                 "Client personne physique sans numéro de registre national valide",
             ),
-            scope=PERSON & ACTIVE & IN_BELGIUM,
+            scope=PERSON & ACTIVE & in_belgium,
             require=F("national_number").valid(),
             severity=error,
+            params=home,
         ),
         Rule(
             "bsn",
@@ -131,9 +163,10 @@ def default_rules(aml_max_age_years: int = 5) -> RuleSet:
                 "Nederlandse klant-natuurlijk persoon zonder geldig BSN",
                 "Client personne physique néerlandais sans BSN valide",
             ),
-            scope=PERSON & ACTIVE & IN_NETHERLANDS,
+            scope=PERSON & ACTIVE & in_netherlands,
             require=F("bsn").valid(),
             severity=error,
+            params=home,
         ),
         Rule(
             "eid",
@@ -142,9 +175,10 @@ def default_rules(aml_max_age_years: int = 5) -> RuleSet:
                 "eID-kaart ontbreekt of is vervallen",
                 "Carte eID manquante ou expirée",
             ),
-            scope=PERSON & ACTIVE & IN_BELGIUM,
+            scope=PERSON & ACTIVE & in_belgium,
             require=F("eid.card_number").valid() & (F("eid.valid_until") >= Today(0)),
             severity=warning,
+            params=home,
         ),
         Rule(
             "enterprise_number",
@@ -153,9 +187,10 @@ def default_rules(aml_max_age_years: int = 5) -> RuleSet:
                 "Klant-rechtspersoon zonder geldig ondernemingsnummer",
                 "Client personne morale sans numéro d'entreprise valide",
             ),
-            scope=COMPANY & ACTIVE & IN_BELGIUM,
+            scope=COMPANY & ACTIVE & in_belgium,
             require=F("enterprise_number").valid(),
             severity=error,
+            params=home,
         ),
         Rule(
             "kvk_number",
@@ -164,9 +199,10 @@ def default_rules(aml_max_age_years: int = 5) -> RuleSet:
                 "Nederlandse klant-rechtspersoon zonder geldig KvK-nummer",
                 "Client personne morale néerlandais sans numéro KvK valide",
             ),
-            scope=COMPANY & ACTIVE & IN_NETHERLANDS,
+            scope=COMPANY & ACTIVE & in_netherlands,
             require=F("kvk_number").valid(),
             severity=error,
+            params=home,
         ),
         Rule(
             "email",
@@ -249,8 +285,19 @@ def default_rules(aml_max_age_years: int = 5) -> RuleSet:
             require=~F("tasks").any(F("active").eq(True)),
             severity=warning,
         ),
+        Rule(
+            "contact_location",
+            (
+                "Contact attached to a location that does not exist",
+                "Contactpersoon gekoppeld aan een locatie die niet bestaat",
+                "Personne de contact rattachée à un établissement qui n'existe pas",
+            ),
+            scope=EVERY_PARTY,
+            require=NoIssue(LOCATION_UNKNOWN),
+            severity=error,
+        ),
     ]
     return RuleSet(DEFAULT_RULESET_NAME, rules)
 
 
-__all__ = ["ACTIVE_STATUSES", "DEFAULT_RULESET_NAME", "default_rules"]
+__all__ = ["ACTIVE_STATUSES", "DEFAULT_RULESET_NAME", "HOME_COUNTRIES", "default_rules"]

@@ -67,10 +67,12 @@ ROW_COLUMNS: Final = (
 
 _WORDS: Final[dict[str, tuple[str, str, str]]] = {
     "heading": (
-        "Completeness check{of}: {records} {parties}, {rules} rules ({name})",
-        "Volledigheidstest{of}: {records} {parties}, {rules} regels ({name})",
-        "Test d'exhaustivité{of} : {records} {parties}, {rules} règles ({name})",
+        "Completeness check{of}: {records} {parties}, {rules} {rule_word} ({name})",
+        "Volledigheidstest{of}: {records} {parties}, {rules} {rule_word} ({name})",
+        "Test d'exhaustivité{of} : {records} {parties}, {rules} {rule_word} ({name})",
     ),
+    "rules": ("rules", "regels", "règles"),
+    "colon": (":", ":", " :"),
     "of": (" of {source}", " van {source}", " de {source}"),
     "party": ("party", "partij", "partie"),
     "parties": ("parties", "partijen", "parties"),
@@ -101,16 +103,28 @@ _WORDS: Final[dict[str, tuple[str, str, str]]] = {
         "{count} rijen konden niet gelezen worden en werden niet getest",
         "{count} lignes n'ont pas pu être lues et n'ont pas été testées",
     ),
+    "unreadable_head_1": (
+        "{count} row could not be read and was not checked",
+        "{count} rij kon niet gelezen worden en werd niet getest",
+        "{count} ligne n'a pas pu être lue et n'a pas été testée",
+    ),
     "unreadable_title": (
         "Row cannot be read",
         "Rij kan niet gelezen worden",
         "Ligne illisible",
     ),
     "summary": (
-        "{failed} of {total} rules fail ({severities}); {findings} failures in all.",
-        "{failed} van {total} regels falen ({severities}); {findings} fouten in totaal.",
-        "{failed} règles sur {total} échouent ({severities}) ; {findings} échecs au total.",
+        "{failed} of {total} rules fail ({severities}); {findings} in all.",
+        "{failed} van {total} regels falen ({severities}); {findings} in totaal.",
+        "{failed} règles sur {total} échouent ({severities}) ; {findings} au total.",
     ),
+    "summary_1": (
+        "{failed} of {total} rules fails ({severities}); {findings} in all.",
+        "{failed} van {total} regels faalt ({severities}); {findings} in totaal.",
+        "{failed} règle sur {total} échoue ({severities}) ; {findings} au total.",
+    ),
+    "failures": ("{count} failures", "{count} fouten", "{count} échecs"),
+    "failures_1": ("{count} failure", "{count} fout", "{count} échec"),
     "all_pass": ("Every rule passes.", "Alle regels slagen.", "Toutes les règles passent."),
     "verdict_ok": (
         "Result: OK (no error rule fails, every row read).",
@@ -127,10 +141,20 @@ _WORDS: Final[dict[str, tuple[str, str, str]]] = {
         "{count} foutregels falen",
         "{count} règles d'erreur échouent",
     ),
+    "error_rules_1": (
+        "{count} error rule fails",
+        "{count} foutregel faalt",
+        "{count} règle d'erreur échoue",
+    ),
     "bad_rows": (
         "{count} rows unreadable",
         "{count} rijen onleesbaar",
         "{count} lignes illisibles",
+    ),
+    "bad_rows_1": (
+        "{count} row unreadable",
+        "{count} rij onleesbaar",
+        "{count} ligne illisible",
     ),
 }
 
@@ -145,6 +169,12 @@ _PASS_COLOUR: Final = "#1e8449"
 
 def _w(key: str, lang: str) -> str:
     return _WORDS[key][_LANGS.index(lang)]
+
+
+def _counted(key: str, count: int, lang: str, **more: object) -> str:
+    """The words ``key`` for ``count`` things: the singular form (``key_1``) for one."""
+    form = key + "_1" if count == 1 and key + "_1" in _WORDS else key
+    return _w(form, lang).format(count=_n(count, lang), **more)
 
 
 def _n(value: int, lang: str) -> str:
@@ -167,6 +197,7 @@ def _heading(report: Report, lang: str) -> str:
         records=_n(report.records, lang),
         parties=_w("party" if report.records == 1 else "parties", lang),
         rules=_n(len(report.results), lang),
+        rule_word=_w("rule" if len(report.results) == 1 else "rules", lang),
         name=report.rules.name,
     )
     if report.today is not None:
@@ -192,16 +223,19 @@ def _summary(report: Report, lang: str) -> list[str]:
     lines = []
     if failed:
         by_severity = [
-            f"{_w(s.value, lang)}: {_n(len(report.failing_rules(s)), lang)}"
+            f"{_w(s.value, lang)}{_w('colon', lang)} {_n(len(report.failing_rules(s)), lang)}"
             for s in Severity
             if report.failing_rules(s)
         ]
         lines.append(
-            _w("summary", lang).format(
+            _counted(
+                "summary",
+                len(failed),
+                lang,
                 failed=_n(len(failed), lang),
                 total=_n(len(report.results), lang),
                 severities=", ".join(by_severity),
-                findings=_n(sum(r.failing for r in failed), lang),
+                findings=_counted("failures", sum(r.failing for r in failed), lang),
             )
         )
     else:
@@ -212,9 +246,9 @@ def _summary(report: Report, lang: str) -> list[str]:
         reasons = []
         errors = len(report.failing_rules(Severity.ERROR))
         if errors:
-            reasons.append(_w("error_rules", lang).format(count=_n(errors, lang)))
+            reasons.append(_counted("error_rules", errors, lang))
         if report.rejected:
-            reasons.append(_w("bad_rows", lang).format(count=_n(len(report.rejected), lang)))
+            reasons.append(_counted("bad_rows", len(report.rejected), lang))
         lines.append(_w("verdict_fail", lang).format(reasons=", ".join(reasons)))
     return lines
 
@@ -282,9 +316,8 @@ def to_text(report: Report, lang: str, limit: int | None) -> str:
             lines.append(f"  {more}")
     if report.rejected:
         shown_rows = report.rejected if limit is None else report.rejected[: max(limit, 0)]
-        lines.extend(
-            ["", _w("unreadable_head", lang).format(count=_n(len(report.rejected), lang)) + ":"]
-        )
+        head = _counted("unreadable_head", len(report.rejected), lang) + _w("colon", lang)
+        lines.extend(["", head])
         for rejected in shown_rows:
             lines.append(f"  {_w('row', lang)} {rejected.row}: {_unreadable_text(rejected, lang)}")
         if len(shown_rows) < len(report.rejected):
@@ -365,7 +398,7 @@ def to_html(report: Report, lang: str, limit: int | None, page: bool) -> str:
             parts.append(f"<p>{_e(more)}</p>")
         parts.append("</details>")
     if report.rejected:
-        head = _w("unreadable_head", lang).format(count=_n(len(report.rejected), lang))
+        head = _counted("unreadable_head", len(report.rejected), lang)
         parts.append(f"<details><summary>{_badge(Severity.ERROR, lang)} {_e(head)}</summary>")
         cols = "".join(f"<th {_CELL}>{_e(_w(k, lang))}</th>" for k in ("row", "field", "message"))
         parts.append(f"<table {_TABLE}><thead><tr>{cols}</tr></thead><tbody>")

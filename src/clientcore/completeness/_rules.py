@@ -24,17 +24,19 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from clientcore._errors import FilterError, Issue, ValidationError
-from clientcore._messages import LANGS, define
+from clientcore._messages import LANGS, define, render
+from clientcore.completeness._references import LOCATION_UNKNOWN, unknown_locations
 from clientcore.query import Filter
 
 if TYPE_CHECKING:
@@ -70,6 +72,18 @@ define(
             "The {part} of a rule must be a filter, not {value}.",
             "De {part} van een regel moet een filter zijn, niet {value}.",
             "Le {part} d'une règle doit être un filtre, pas {value}.",
+        ),
+        "rule.no_issue.unknown": (
+            "No check finds an issue {value} in a record; known: {known}.",
+            "Geen controle vindt een probleem {value} in een record; gekend: {known}.",
+            "Aucun contrôle ne trouve de problème {value} dans un enregistrement ; connus : "
+            "{known}.",
+        ),
+        LOCATION_UNKNOWN + ".none": (
+            "every contact and general correspondence is attached to an existing location",
+            "elke contactpersoon en algemene correspondentie hangt aan een bestaande locatie",
+            "chaque personne de contact et correspondance générale est rattachée à un "
+            "établissement existant",
         ),
         "rule.params.invalid": (
             "Rule parameters are a mapping of names to texts, numbers, booleans or null; "
@@ -222,9 +236,78 @@ def _lang_index(lang: str) -> int:
     return LANGS.index(lang)
 
 
+# The issues a requirement ``NoIssue(code)`` may name, and the check that finds each in
+# a raw record (a row, a party-JSON mapping; a party cannot hold one).
+_RECORD_CHECKS: Final[dict[str, Callable[[Any], list[Issue]]]] = {
+    LOCATION_UNKNOWN: unknown_locations,
+}
+
+
+def _known_code(instance: object, attribute: object, value: str) -> None:
+    if not isinstance(value, str) or value not in _RECORD_CHECKS:
+        raise ValidationError(
+            [
+                Issue(
+                    "rule.no_issue.unknown",
+                    "require.no_issue",
+                    {"value": _shown(value), "known": ", ".join(sorted(_RECORD_CHECKS))},
+                )
+            ]
+        )
+
+
+@attrs.frozen
+class NoIssue:
+    """A requirement that no filter can state: the record has no issue ``code``.
+
+    Some faults live in raw data only, because a :class:`~clientcore.Party` refuses
+    them when it is built: a contact attached to a location that does not exist
+    (``completeness.location.unknown``). The completeness readers find them in each
+    row before it becomes a party and keep them; on a plain mapping :func:`check` looks
+    itself. In a rule file it is ``{"no_issue": "<code>"}`` where a filter would be.
+
+    >>> req = NoIssue("completeness.location.unknown")
+    >>> req.matches({"locations": "[]", "contacts": '[{"id": "c1", "location_id": "x"}]'})
+    False
+    >>> req.to_json()
+    {'no_issue': 'completeness.location.unknown'}
+    """
+
+    code: str = attrs.field(validator=_known_code)
+
+    def issues(self, record: Any) -> list[Issue]:
+        """The issues ``code`` found in ``record`` itself (a party, a row, a mapping)."""
+        return [i for i in _RECORD_CHECKS[self.code](record) if i.code == self.code]
+
+    def matches(self, record: Any, today: dt.date | None = None) -> bool:
+        """Whether ``record`` itself has no such issue (``today`` is not used)."""
+        return not self.issues(record)
+
+    def uses_today(self) -> bool:
+        """Never: no relative date."""
+        return False
+
+    def validate(self, schema: Schema) -> None:
+        """Nothing to check against a field catalogue: no field is named."""
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"no_issue": code}``."""
+        return {"no_issue": self.code}
+
+    def describe(self, lang: str = "en") -> str:
+        """The requirement in words."""
+        return render(self.code + ".none", {}, LANGS[_lang_index(lang)])
+
+
+Requirement = Filter | NoIssue
+
+
 @attrs.frozen
 class Rule:
     """A completeness rule: every party in ``scope`` must match ``require``.
+
+    ``require`` is a filter, or a :class:`NoIssue` for a fault that only raw data can
+    hold.
 
     ``title`` is the rule's name for people in English, Dutch and French: a mapping
     ``{"en": ..., "nl": ..., "fr": ...}`` or a 3-tuple in that order. ``severity`` is
@@ -237,7 +320,7 @@ class Rule:
     id: str
     title: Title = attrs.field(converter=_to_title)
     scope: Filter
-    require: Filter
+    require: Requirement
     severity: Severity = attrs.field(default=Severity.ERROR, converter=_to_severity)
     params: dict[str, ParamValue] = attrs.field(factory=dict, converter=_to_params, hash=False)
 
@@ -289,7 +372,7 @@ def _rule_issues(rule: Rule) -> list[Issue]:
         issues.append(Issue("rule.title.invalid", "title", {"value": _shown(title)}))
     for part in ("scope", "require"):
         value = getattr(rule, part)
-        if not isinstance(value, Filter):
+        if not isinstance(value, Filter) and not (part == "require" and isinstance(value, NoIssue)):
             issues.append(
                 Issue("rule.filter.invalid", part, {"part": part, "value": _shown(value)})
             )
@@ -391,7 +474,7 @@ class RuleSet:
         issues: list[Issue] = []
         for index, rule in enumerate(self.rules):
             for part in ("scope", "require"):
-                flt: Filter = getattr(rule, part)
+                flt: Requirement = getattr(rule, part)
                 try:
                     flt.validate(schema)
                 except FilterError as err:
@@ -460,7 +543,12 @@ class RuleSet:
         lines = ["| id | severity | title | in scope | requires |", "|---|---|---|---|---|"]
         for rule in self.rules:
             scope = describe(rule.scope, lang).replace("|", "\\|")
-            require = describe(rule.require, lang).replace("|", "\\|")
+            required = (
+                rule.require.describe(lang)
+                if isinstance(rule.require, NoIssue)
+                else describe(rule.require, lang)
+            )
+            require = required.replace("|", "\\|")
             lines.append(
                 f"| `{rule.id}` | {rule.severity.value} | {rule.title[index]} | {scope} | "
                 f"{require} |"
@@ -581,9 +669,14 @@ def _decode_rule(obj: Any, where: str, schema: Schema | None, issues: list[Issue
     params = obj.get("params", {})
     if not _params_fine(params):
         issues.append(Issue("rule.params.invalid", f"{where}.params", {"value": _shown(params)}))
-    filters: dict[str, Filter] = {}
+    filters: dict[str, Requirement] = {}
     for part in ("scope", "require"):
         if part not in obj:
+            continue
+        if part == "require" and isinstance(obj[part], dict) and "no_issue" in obj[part]:
+            found = _decode_no_issue(obj[part], f"{where}.require", issues)
+            if found is not None:
+                filters[part] = found
             continue
         try:
             filters[part] = Filter.from_json(obj[part], schema)
@@ -591,14 +684,32 @@ def _decode_rule(obj: Any, where: str, schema: Schema | None, issues: list[Issue
             issues.extend(_repath(err.issues, f"{where}.{part}"))
     if len(issues) > before:
         return None
+    scope = filters["scope"]
+    if not isinstance(scope, Filter):  # pragma: no cover - only require may be NoIssue
+        return None
     return Rule(
         id=rule_id,  # type: ignore[arg-type]  # checked above
         title=title,
-        scope=filters["scope"],
+        scope=scope,
         require=filters["require"],
         severity=severity,
         params=params,
     )
 
 
-__all__ = ["RULES_VERSION", "Rule", "RuleSet", "Severity"]
+def _decode_no_issue(obj: dict[str, Any], where: str, issues: list[Issue]) -> NoIssue | None:
+    found = _keys(obj, where, ("no_issue",), ())
+    code = obj.get("no_issue")
+    if not isinstance(code, str) or code not in _RECORD_CHECKS:
+        found.append(
+            Issue(
+                "rule.no_issue.unknown",
+                f"{where}.no_issue",
+                {"value": _shown(code), "known": ", ".join(sorted(_RECORD_CHECKS))},
+            )
+        )
+    issues.extend(found)
+    return None if found else NoIssue(code)  # type: ignore[arg-type]  # checked above
+
+
+__all__ = ["RULES_VERSION", "NoIssue", "Requirement", "Rule", "RuleSet", "Severity"]
