@@ -65,6 +65,20 @@ def _unique_by_id(items: list[Any]) -> list[Any]:
     return out
 
 
+# Typed custom values: the key names the type, so a test can build the catalogue that
+# declares them (FieldType value, strategy).
+CUSTOM_VALUES: dict[str, tuple[str, st.SearchStrategy[Any]]] = {
+    "note": ("text", words),
+    "since": ("date", dates),
+    "count": (
+        "number",
+        st.integers(-(10**6), 10**6) | st.floats(-1e6, 1e6).map(lambda f: round(f, 2)),
+    ),
+    "flag": ("bool", st.booleans()),
+    "tags": ("labels", st.frozensets(words.filter(lambda w: ";" not in w), min_size=1, max_size=3)),
+}
+
+
 @st.composite
 def parties(draw: st.DrawFn, kinds: tuple[PartyKind, ...] = tuple(PartyKind)) -> Party:
     """Valid-by-construction parties of any kind, with owned collections."""
@@ -165,7 +179,14 @@ def parties(draw: st.DrawFn, kinds: tuple[PartyKind, ...] = tuple(PartyKind)) ->
         ),
         "attention": draw(opt_words),
         "custom": draw(
-            st.dictionaries(ids, st.dictionaries(ids, words, min_size=1, max_size=2), max_size=2)
+            st.dictionaries(
+                ids,
+                st.fixed_dictionaries(
+                    {},
+                    optional={key: values for key, (_, values) in CUSTOM_VALUES.items()},
+                ).filter(bool),
+                max_size=2,
+            )
         ),
         "external_keys": draw(st.dictionaries(ids, words, max_size=2)),
         "acceptance": draw(
@@ -334,3 +355,78 @@ def _or(children: list[Filter]) -> Filter:
     from clientcore.query import Or
 
     return Or(tuple(children))
+
+
+# --- bulk plans and their operations ---
+
+from clientcore.bulk import (  # noqa: E402
+    ApplyTaskPreset,
+    BulkPlan,
+    ClearField,
+    Labels,
+    Operation,
+    SetField,
+    SetTask,
+    Transition,
+)
+
+label_names = st.sampled_from(["vip", "audit", "new", "nbb", "timesheet"])
+_set_values: dict[str, st.SearchStrategy[Any]] = {
+    "language": st.sampled_from(["nl", "fr", "en", "de"]),
+    "aml.risk": st.sampled_from(["low", "medium", "high"]),
+    "vat_liable": st.booleans(),
+    "portfolio": words,
+    "billing.mode": st.sampled_from(["monthly", "yearly"]),
+    "portal.enabled": st.booleans(),
+    "staff.partner": st.sampled_from(["AVH", "JDC"]),
+    "client_since": dates,
+}
+_transition_names = st.sampled_from(
+    ["qualify", "disqualify", "start_acceptance", "withdraw_acceptance", "end_engagement"]
+)
+
+
+def operations(transitions: bool = True) -> st.SearchStrategy[Operation]:
+    """Valid bulk operations on built-in fields (Restore is made by undo, not drawn)."""
+    set_field = st.sampled_from(sorted(_set_values)).flatmap(
+        lambda path: _set_values[path].map(lambda value: SetField(path, value))
+    )
+    labels = st.tuples(st.sets(label_names, max_size=2), st.sets(label_names, max_size=2)).map(
+        lambda pair: Labels(add=pair[0], remove=pair[1] - pair[0])
+    )
+    choices = [
+        set_field,
+        st.sampled_from(["portfolio", "aml.risk", "portal.enabled"]).map(ClearField),
+        labels,
+        st.builds(
+            SetTask,
+            st.sampled_from(["vat", "closing"]),
+            st.booleans(),
+            st.none() | st.sampled_from(["monthly", "quarterly"]),
+            st.none() | dates,
+        ),
+        st.builds(
+            ApplyTaskPreset,
+            st.just("nbb_filing"),
+            st.just("payment_confirmation"),
+            st.none() | st.just("not_needed"),
+        ),
+    ]
+    if transitions:
+        choices.append(st.builds(Transition, _transition_names, st.none() | words))
+    return st.one_of(*choices)
+
+
+def plans(transitions: bool = True) -> st.SearchStrategy[BulkPlan]:
+    """Bulk plans selecting by ids, a filter, or both, with a few operations."""
+    selection = st.one_of(
+        st.lists(ids, min_size=1, max_size=4),
+        filters(max_depth=1),
+        st.tuples(filters(max_depth=1), st.lists(ids, max_size=3)),
+    )
+    return st.builds(
+        BulkPlan,
+        selection,
+        st.lists(operations(transitions), min_size=1, max_size=4),
+        st.none() | st.integers(min_value=1, max_value=30),
+    )
