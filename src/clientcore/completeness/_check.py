@@ -28,7 +28,7 @@ import attrs
 from clientcore._errors import FilterError, Issue, ValidationError
 from clientcore._messages import LANGS, define
 from clientcore.completeness._pack import default_rules
-from clientcore.completeness._references import _items
+from clientcore.completeness._references import _get, _items
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet, Severity
 from clientcore.model import Party, RowResult
 from clientcore.query import And, Cond, Failure, Filter, Not, describe, explain
@@ -155,10 +155,7 @@ def _reasons(require: Filter, record: Any, today: dt.date | None, lang: str) -> 
 
 def _present_items(cond: Cond, record: Any, today: dt.date | None, lang: str) -> Failure | None:
     sub: Filter = cond.value
-    value = (
-        record.get(cond.path) if isinstance(record, Mapping) else getattr(record, cond.path, None)
-    )
-    items = _items(value)
+    items = _items(_get(record, cond.path))
     if not items:
         return None
     labels = [_item_label(item, n) for n, item in enumerate(items) if sub.matches(item, today)]
@@ -179,7 +176,7 @@ def _present_items(cond: Cond, record: Any, today: dt.date | None, lang: str) ->
 
 def _item_label(item: Any, index: int) -> str:
     for name in ("code", "name", "id"):
-        value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+        value = _get(item, name)
         if isinstance(value, str) and value.strip():
             return repr(value.strip())
     return f"#{index + 1}"

@@ -21,22 +21,21 @@ party is loaded with that reference cleared, and the fault is kept in the row re
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
 import json
 import os
 import pathlib
 from collections.abc import Iterator, Mapping
-from typing import IO, Any, Final, cast
+from typing import Any, Final
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
 from clientcore.completeness._references import clear_unknown_locations
 from clientcore.completeness._render import MissingExtra
 from clientcore.completeness._rules import _kind
-from clientcore.model import RowResult, Schema, from_row, party_from_json, read_csv
+from clientcore.model import RowResult, Schema, from_row, party_from_json
+from clientcore.model._codec import read_prepared_csv
 
 define(
     {
@@ -120,77 +119,13 @@ def _result(
     return RowResult(number, party, tuple(found))
 
 
-def _kept(result: RowResult, found: dict[int, list[Issue]]) -> RowResult:
-    issues = found.pop(result.row, None)
-    if not issues:
-        return result
-    return RowResult(result.row, result.party, (*result.issues, *issues))
-
-
 # --- CSV ---
 
 
 def _read_csv(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]:
-    """:func:`~clientcore.model.read_csv` over the file's records with every reference
-    to a missing location cleared, the faults put back on their row's result."""
-    found: dict[int, list[Issue]] = {}
-    with open(file, encoding="utf-8-sig", newline="") as handle:
-        # read_csv reads a stream with readline() (the header) and iteration, no more
-        lines = cast("IO[str]", _ClearedLines(handle, found))
-        for result in read_csv(lines, schema):
-            yield _kept(result, found)
-
-
-class _ClearedLines:
-    """The lines of a CSV file as :func:`~clientcore.model.read_csv` reads them, each
-    record with its unknown locations cleared (``found`` gets the issues, by row).
-
-    Only the records that mention ``location_id`` are rewritten; read_csv still parses
-    every record, so the header, the delimiter and bad rows stay its business.
-    """
-
-    def __init__(self, handle: IO[str], found: dict[int, list[Issue]]) -> None:
-        self._handle = handle
-        self._found = found
-        self._lines: Iterator[str] | None = None
-
-    def readline(self) -> str:
-        header = self._handle.readline()
-        self._lines = self._records(header)
-        return header
-
-    def __iter__(self) -> Iterator[str]:
-        if self._lines is None:
-            self.readline()
-        assert self._lines is not None
-        return self._lines
-
-    def _records(self, header: str) -> Iterator[str]:
-        delimiter = ";" if header.count(";") > header.count(",") else ","
-        names = next(csv.reader([header], delimiter=delimiter), [])
-        columns = [n.strip() for n in names]
-        if not {"contacts", "correspondence"} & set(columns):
-            yield from self._handle
-            return
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-        number = 1
-        for cells in csv.reader(self._handle, delimiter=delimiter):
-            if not cells:
-                continue  # read_csv skips an empty line without counting it
-            number += 1
-            if any("location_id" in cell for cell in cells):
-                record = dict(zip(columns, cells))
-                cleared, issues = clear_unknown_locations(record)
-                if issues:
-                    self._found[number] = issues
-                    cells = [cleared.get(c, cell) for c, cell in zip(columns, cells)] + cells[
-                        len(columns) :
-                    ]
-            writer.writerow(cells)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    """:func:`~clientcore.model.read_csv` with every reference to a missing location
+    cleared before a record is built, the faults kept on their row's result."""
+    return read_prepared_csv(file, schema, clear_unknown_locations)
 
 
 # --- JSON ---

@@ -44,6 +44,7 @@ _ATTACHED: Final = (("contacts", ("first_name", "last_name")), ("correspondence"
 
 
 def _get(item: Any, name: str) -> Any:
+    """Field ``name`` of a mapping (a row, party JSON) or of an object (a party)."""
     if isinstance(item, Mapping):
         return item.get(name)
     return getattr(item, name, None)
@@ -75,12 +76,6 @@ def _items(value: Any) -> list[Any] | None:
     return None
 
 
-def _collection(record: Any, name: str) -> Any:
-    if isinstance(record, Mapping):
-        return record.get(name)
-    return getattr(record, name, None)
-
-
 def _might_point(value: Any) -> bool:
     """Cheap pre-test: a row's cell without the word cannot hold a reference."""
     return not (isinstance(value, str) and "location_id" not in value)
@@ -90,7 +85,7 @@ def _scan(record: Any) -> list[tuple[str, int, Issue]]:
     found: list[tuple[str, int, Issue]] = []
     location_ids: set[str] | None = None
     for collection, name_fields in _ATTACHED:
-        value = _collection(record, collection)
+        value = _get(record, collection)
         if not value or not _might_point(value):
             continue
         items = _items(value)
@@ -101,7 +96,7 @@ def _scan(record: Any) -> list[tuple[str, int, Issue]]:
             if location_id is None:
                 continue
             if location_ids is None:
-                locations = _items(_collection(record, "locations"))
+                locations = _items(_get(record, "locations"))
                 if locations is None:
                     return []  # unreadable locations: the codec reports that cell
                 location_ids = {i for i in (_text(_get(loc, "id")) for loc in locations) if i}
@@ -125,7 +120,9 @@ def unknown_locations(record: Any) -> list[Issue]:
     return [issue for _, _, issue in _scan(record)]
 
 
-def clear_unknown_locations(record: Mapping[str, Any]) -> tuple[dict[str, Any], list[Issue]]:
+def clear_unknown_locations(
+    record: Mapping[str, Any],
+) -> tuple[Mapping[str, Any], list[Issue]]:
     """``record`` with every reference to a missing location cleared, and the issues.
 
     The record is copied only when something is cleared; a row's JSON cell stays a JSON
@@ -133,7 +130,7 @@ def clear_unknown_locations(record: Mapping[str, Any]) -> tuple[dict[str, Any], 
     """
     found = _scan(record)
     if not found:
-        return dict(record), []
+        return record, []
     cleared = dict(record)
     for collection in {c for c, _, _ in found}:
         original = record[collection]

@@ -22,7 +22,7 @@ import json
 import numbers
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
 import attrs
@@ -630,14 +630,29 @@ def read_csv(
     The header is row 1, so the first data row is row 2. The delimiter (``,`` or ``;``)
     is sniffed from the header line.
     """
+    return read_prepared_csv(source, schema, None)
+
+
+#: A step run on every record before it becomes a party: the record to build and the
+#: issues to keep on its row (a caller's own check of raw data).
+Prepare = Callable[[Mapping[str, Any]], tuple[Mapping[str, Any], Sequence[Issue]]]
+
+
+def read_prepared_csv(
+    source: str | os.PathLike[str] | IO[str], schema: Schema | None, prepare: Prepare | None
+) -> Iterator[RowResult]:
+    """:func:`read_csv` with ``prepare`` run on each record before it is built; the
+    issues it returns are kept on that row's result, beside the row's own."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, encoding="utf-8-sig", newline="") as handle:
-            yield from _read_rows(handle, schema)
+            yield from _read_rows(handle, schema, prepare)
     else:
-        yield from _read_rows(source, schema)
+        yield from _read_rows(source, schema, prepare)
 
 
-def _read_rows(handle: IO[str], schema: Schema | None) -> Iterator[RowResult]:
+def _read_rows(
+    handle: IO[str], schema: Schema | None, prepare: Prepare | None
+) -> Iterator[RowResult]:
     try:
         header = handle.readline()
     except (UnicodeDecodeError, OSError) as exc:
@@ -684,10 +699,15 @@ def _read_rows(handle: IO[str], schema: Schema | None) -> Iterator[RowResult]:
             continue
         for name in ignored:
             record.pop(name, None)
+        kept: Sequence[Issue] = ()
+        if prepare is not None:
+            prepared, kept = prepare(record)
+        else:
+            prepared = record
         try:
-            yield RowResult(number, from_row(record, schema))
+            yield RowResult(number, from_row(prepared, schema), tuple(kept))
         except ValidationError as exc:
-            yield RowResult(number, None, exc.issues)
+            yield RowResult(number, None, (*exc.issues, *kept))
 
 
 def _chain(first: str, handle: IO[str]) -> Iterator[str]:
