@@ -17,8 +17,10 @@ from typing import Any, Final
 
 import attrs
 
+from clientcore._errors import ValidationError
 from clientcore.model import ClientStatus, FieldType, Party, Task, TaskPreset, default_schema
 from clientcore.model._codec import converter
+from clientcore.model._party import custom_scalar
 from clientcore.model._schema import _attr_getter
 
 
@@ -127,19 +129,20 @@ def _is_label_set(value: Any) -> bool:
 
 
 def custom_value(value: Any) -> Any:
-    """A custom field's value normalised (a collection of texts becomes a frozenset), or
-    raises :class:`ValueError` when it has no JSON form (an object, a datetime, NaN)."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
+    """A custom field's value as the model keeps it (:func:`custom_scalar`; a collection
+    of texts becomes a frozenset), or :class:`ValueError` when it has no JSON form (an
+    object, a datetime, NaN) or holds a blank label, which the model would drop."""
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("a finite number")
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if _is_label_set(value):
-        return frozenset(v.strip() for v in value)
-    raise ValueError("text, a number, true/false, a date or a list of texts")
+    if isinstance(value, (frozenset, set, list, tuple)) and not _is_label_set(value):
+        raise ValueError(_CUSTOM_EXPECTED)
+    try:
+        return custom_scalar(value)
+    except ValidationError:
+        raise ValueError(_CUSTOM_EXPECTED) from None
+
+
+_CUSTOM_EXPECTED: Final = "text, a number, true/false, a date or a list of texts"
 
 
 def value_to_json(path: str, value: Any) -> Any:
@@ -213,7 +216,7 @@ def value_from_json(path: str, data: Any) -> Any:
         _expect(isinstance(data, list), "a list")
         return tuple(_task(d) if path == "tasks" else _preset(d) for d in data)
     if path == "status":
-        _expect(isinstance(data, str) and data in _STATUSES, "a status")
+        _expect(isinstance(data, str) and data in STATUS_VALUES, "a status")
         return ClientStatus(data)
     field = default_schema().get(path)
     _expect(field is not None, "a known field")
@@ -235,4 +238,4 @@ def value_from_json(path: str, data: Any) -> Any:
     return data
 
 
-_STATUSES: Final = frozenset(s.value for s in ClientStatus)
+STATUS_VALUES: Final = frozenset(s.value for s in ClientStatus)

@@ -941,9 +941,9 @@ def _route(
     step evaluated and applied as any transition), or the first refusal met."""
     if party.status == target:
         return party, []
-    if not machine.policy.can_view(actor, party).allowed:
-        reasons = machine.policy.can_view(actor, party).reasons
-        return _reason_issues(reasons, "status")[0]
+    view = machine.policy.can_view(actor, party)
+    if not view.allowed:
+        return _reason_issues(view.reasons, "status")[0]
     refusal: Issue | None = None
     reason = f"undo (plan {plan_id})"
     for names in _routes(machine, party.status, target):

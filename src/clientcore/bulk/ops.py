@@ -17,7 +17,14 @@ import attrs
 
 from clientcore._errors import Issue, UnknownField, ValidationError
 from clientcore._messages import define
-from clientcore.bulk._paths import _date, custom_value, value_from_json, value_to_json
+from clientcore.bulk._paths import (
+    STATUS_VALUES,
+    _date,
+    _is_label_set,
+    custom_value,
+    value_from_json,
+    value_to_json,
+)
 from clientcore.model import (
     ClientStatus,
     FieldType,
@@ -96,9 +103,7 @@ def checked_value(path: str, value: Any, where: str = "value") -> Any:
             raise _invalid(where, f"'{path}' expects {exc}") from None
     field = default_schema().field(path)
     if field.type is FieldType.LABELS and value is not None:
-        if not isinstance(value, (frozenset, set, list, tuple)) or not all(
-            isinstance(v, str) and v.strip() for v in value
-        ):
+        if not _is_label_set(value):
             raise _invalid(where, f"'{path}' expects a set of non-empty texts")
         return frozenset(v.strip() for v in value)
     problem = value_issue(field, value)
@@ -112,7 +117,7 @@ def _restorable(index: int, path: str, value: Any) -> Any:
     if path == "acceptance":
         raise ValidationError([Issue("bulk.restore.acceptance", where)])
     if path == "status":
-        if not isinstance(value, str) or value not in _STATUS_VALUES:
+        if not isinstance(value, str) or value not in STATUS_VALUES:
             raise _invalid(where, "a status")
         return ClientStatus(value)
     if path == "tasks":
@@ -125,9 +130,6 @@ def _restorable(index: int, path: str, value: Any) -> Any:
         return value
     _editable(path, None)
     return checked_value(path, value, where)
-
-
-_STATUS_VALUES: Final = frozenset(s.value for s in ClientStatus)
 
 
 def _label_names(value: object) -> frozenset[str]:
