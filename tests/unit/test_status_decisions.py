@@ -9,7 +9,7 @@ from clientcore.status import EXTRA_TRANSITIONS, TABLE, RolePolicy, StaticFacts,
 
 S = ClientStatus
 
-# Written out by hand from the issue, not read from the library: "`staff` sees every
+# Written out by hand from the documented roles, not read from the library: "`staff` sees every
 # status and takes qualify, start_acceptance, submit_for_approval, reactivate,
 # revert_to_prospect, mark/unmark_service_provider; `approver` is staff plus approve and
 # reject; `administration` is staff plus activate and end_engagement". The transitions

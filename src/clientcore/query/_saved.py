@@ -627,8 +627,8 @@ class FilterBook:
 
     def _owned(self, user: str | Actor, filter_id: str) -> SavedFilter:
         """The saved filter, if ``user`` owns it: ``NotFound`` only when there is no such
-        filter, ``PermissionDenied`` when someone else created it, shared or not (the
-        issue's rule: "anyone else gets PermissionDenied, whether the filter is shared")."""
+        filter, ``PermissionDenied`` when someone else created it, shared or not: only the
+        owner changes a filter, whoever may see it."""
         uid = _user_id(user)
         item = self._repository.get(filter_id)
         if item.owner != uid:

@@ -98,7 +98,7 @@ def _roles(value: Mapping[str, RoleGrant]) -> Mapping[str, RoleGrant]:
 _ROLE_KEYS: Final = ("transitions", "statuses")
 
 EXTRA_TRANSITIONS: Final = frozenset({"disqualify", "withdraw_acceptance", "convert_to_prospect"})
-"""The transitions the table adds to the issue's list; :meth:`RolePolicy.default` grants
+"""The transitions the table adds to the eleven core ones; :meth:`RolePolicy.default` grants
 none of them, ``RolePolicy.default().with_grants({"staff": EXTRA_TRANSITIONS})`` does."""
 
 
@@ -127,7 +127,7 @@ class RolePolicy:
         submit_for_approval, reactivate, revert_to_prospect and mark/unmark_service_provider.
         ``approver`` is staff plus approve and reject; ``administration`` is staff plus
         activate and end_engagement. No role takes the transitions the table adds to the
-        issue (:data:`EXTRA_TRANSITIONS`: disqualify, withdraw_acceptance,
+        core ones (:data:`EXTRA_TRANSITIONS`: disqualify, withdraw_acceptance,
         convert_to_prospect) and no role is granted to :data:`SYSTEM`: a host grants them
         with :meth:`with_grants` or :meth:`with_role`.
         """
@@ -185,7 +185,7 @@ class RolePolicy:
         Unlike :meth:`with_role` nothing is taken away; a role not in the table yet is
         added with only what is given. An unknown transition or status is refused with a
         :class:`~clientcore.ValidationError`. This is how a host grants the transitions the
-        table adds to the issue (:data:`EXTRA_TRANSITIONS`), which no default role takes:
+        table adds to the core ones (:data:`EXTRA_TRANSITIONS`), which no default role takes:
 
         >>> p = RolePolicy.default().with_grants({"staff": EXTRA_TRANSITIONS})
         >>> sorted(EXTRA_TRANSITIONS & p.roles["staff"].transitions)

@@ -203,7 +203,7 @@ def _effects(value: Iterable[Effect | str]) -> tuple[Effect, ...]:
 
 @attrs.frozen
 class TransitionDef:
-    """One transition of the table, in the issue's order.
+    """One transition of the table, fields in the documented order.
 
     ``TransitionDef(name, sources, target, kind, guards, needs_reason, approval, effects,
     description)``: ``kind`` is :attr:`TransitionKind.FIELD` (a plain status-field change)
