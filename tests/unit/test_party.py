@@ -52,7 +52,7 @@ def test_an_unknown_kind_or_status_is_refused_with_its_value() -> None:
         Party(kind="client", name="A")
     assert err.value.issues[0].params["value"] == "client"
     with pytest.raises(ValidationError) as err2:
-        Party(kind="client_company", name="A", status="klant")
+        Party(kind="client_company", name="A", status="klantje")
     assert (
         err2.value.issues[0].path,
         err2.value.issues[0].code,
@@ -146,11 +146,12 @@ def test_text_is_stripped_and_blank_text_is_absent() -> None:
     assert ("Peeters", None, frozenset({"vip", "audit"})) == (p.name, p.website, p.labels)
 
 
-def test_dates_accept_iso_text_and_refuse_other_text() -> None:
+def test_dates_accept_iso_and_day_first_text_and_refuse_other_text() -> None:
     p = Party(kind="client_company", name="A", client_since="2024-02-29")
     assert dt.date(2024, 2, 29) == p.client_since
+    assert p == Party(id=p.id, kind="client_company", name="A", client_since="29/02/2024")
     with pytest.raises(ValidationError) as err:
-        Party(kind="client_company", name="A", client_since="29/02/2024")
+        Party(kind="client_company", name="A", client_since="02/29/2024")
     assert err.value.issues[0].code == "value.invalid_date"
 
 

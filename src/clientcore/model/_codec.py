@@ -30,6 +30,7 @@ import cattrs
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
+from clientcore._text import formula_safe, formula_unguarded
 from clientcore.model._identifiers import IDENTIFIERS
 from clientcore.model._party import (
     Acceptance,
@@ -51,6 +52,16 @@ from clientcore.model._party import (
     new_id,
 )
 from clientcore.model._schema import CustomField, Field, FieldType, Schema, default_schema
+from clientcore.model._values import (
+    parse_bool,
+    parse_country,
+    parse_date,
+    parse_decimal,
+    parse_kind,
+    parse_language,
+    parse_legal_form,
+    parse_status,
+)
 
 define(
     {
@@ -58,16 +69,6 @@ define(
             "Unknown column '{path}'{hint}.",
             "Onbekende kolom '{path}'{hint}.",
             "Colonne inconnue '{path}'{hint}.",
-        ),
-        "row.invalid_number": (
-            "'{value}' is not a number.",
-            "'{value}' is geen getal.",
-            "'{value}' n'est pas un nombre.",
-        ),
-        "row.invalid_bool": (
-            "'{value}' is not true or false.",
-            "'{value}' is niet true of false.",
-            "'{value}' n'est ni true ni false.",
         ),
         "row.invalid_json": (
             "The cell is not a valid JSON list of {what}: {reason}.",
@@ -254,6 +255,8 @@ def _cell_text(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         text = value.strip()
+        if text[:1] == "'":
+            text = formula_unguarded(text).strip()
         return _shared(text) if text else None
     if not isinstance(value, (numbers.Number, dt.date)):
         unwrap = getattr(value, "item", None)  # a numpy scalar, duck-typed: numpy is no dependency
@@ -284,49 +287,23 @@ def _shared(text: str) -> str:
     return sys.intern(text) if len(text) <= 32 else text
 
 
-def _parse_bool(text: str) -> bool | None:
-    low = text.lower()
-    if low in ("true", "yes", "1", "ja", "oui", "y"):
-        return True
-    if low in ("false", "no", "0", "nee", "non", "n"):
-        return False
-    return None
-
-
-def _parse_number(text: str) -> int | float | None:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        number = (
-            float(text.replace(",", "."))
-            if text.count(",") == 1 and "." not in text
-            else (float(text))
-        )
-    except ValueError:
-        return None
-    return number if number == number and number not in (float("inf"), float("-inf")) else None
-
-
 def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
+    """The cell's value in the field's type, read with the model's one vocabulary
+    (:mod:`clientcore.model._values`); a fault becomes an issue on the field's path."""
     kind = field.type
-    if kind is FieldType.BOOL:
-        flag = _parse_bool(text)
-        if flag is None:
-            issues.append(Issue("row.invalid_bool", field.path, {"value": text[:40]}))
-        return flag
-    if kind is FieldType.NUMBER:
-        number = _parse_number(text)
-        if number is None:
-            issues.append(Issue("row.invalid_number", field.path, {"value": text[:40]}))
-        return number
-    if kind is FieldType.DATE:
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            issues.append(Issue("value.invalid_date", field.path, {"value": text[:40]}))
-            return None
+    try:
+        if kind is FieldType.BOOL:
+            return parse_bool(text)
+        if kind is FieldType.NUMBER:
+            return parse_decimal(text)
+        if kind is FieldType.DATE:
+            return parse_date(text)
+        parse = _VOCABULARY.get(field.path)
+        if parse is not None:
+            return parse(text)
+    except ValidationError as exc:
+        issues.extend(i.at(field.path) if not i.path else i for i in exc.issues)
+        return None
     if kind is FieldType.LABELS:
         return frozenset(s for s in (p.strip() for p in text.split(";")) if s)
     if kind is FieldType.CHOICE and field.choices is not None and text not in field.choices:
@@ -339,6 +316,17 @@ def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
         )
         return None
     return text
+
+
+# Fields read through a parser of the vocabulary rather than by their catalogue type.
+_VOCABULARY: Final[Mapping[str, Callable[[str], Any]]] = {
+    "kind": parse_kind,
+    "status": lambda text: parse_status(text).value,
+    "language": parse_language,
+    "legal_form": parse_legal_form,
+    "address.country": parse_country,
+    "correspondence_address.country": parse_country,
+}
 
 
 def _normalise_identifier(path: str, text: str, country: str | None) -> str:
@@ -417,7 +405,7 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
     nested: dict[str, dict[str, Any]] = {}
     custom: dict[str, dict[str, Any]] = {}
     external: dict[str, str] = {}
-    country = _cell_text(row.get("address.country"))
+    country = _country_of(row.get("address.country"))
     for key, raw in row.items():
         column = str(key).strip()
         text = _cell_text(raw)
@@ -445,10 +433,8 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
         if field.identifier is not None:
             where = country
             if column.startswith("correspondence_address."):
-                where = _cell_text(row.get("correspondence_address.country"))
+                where = _country_of(row.get("correspondence_address.country"))
             value = _normalise_identifier(column, text, where)
-        elif column in ("kind", "status"):
-            value = text  # the Party converters name the fault
         else:
             value = _parse_typed(field, text, issues)
         if value is None:
@@ -473,6 +459,8 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
         if items:
             kwargs[name] = _compact_reachable(items, country, kwargs.get("locations", ()))
     if "kind" not in kwargs:
+        if any(i.path == "kind" for i in issues):
+            raise ValidationError(issues)
         issues.append(
             Issue("value.invalid_choice", "kind", {"value": "", "choices": list(PartyKind)})
         )
@@ -488,6 +476,18 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
     if issues:
         raise ValidationError(issues)
     return party
+
+
+def _country_of(cell: Any) -> str | None:
+    """The ISO code of a country cell, for reading identifiers; ``None`` when unknown
+    (the cell itself is reported where it is read)."""
+    text = _cell_text(cell)
+    if text is None or text is _NOT_A_CELL:
+        return None
+    try:
+        return parse_country(text)
+    except ValidationError:
+        return None
 
 
 def _column_field(column: str, catalogue: Schema, schema: Schema | None) -> Field | None:
@@ -735,7 +735,7 @@ def _write_rows(parties: Any, handle: IO[str], schema: Schema | None) -> int:
     writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({k: formula_safe(v) for k, v in row.items()})
     return len(rows)
 
 

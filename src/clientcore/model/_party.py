@@ -32,6 +32,15 @@ import attrs
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
 from clientcore._text import fold_labels
+from clientcore.model._values import (
+    parse_bool,
+    parse_country,
+    parse_date,
+    parse_kind,
+    parse_language,
+    parse_legal_form,
+    parse_status,
+)
 
 define(
     {
@@ -96,9 +105,10 @@ define(
             "'{path}' attend {expected}, pas {value}.",
         ),
         "value.invalid_date": (
-            "'{value}' is not a date (YYYY-MM-DD) in '{path}'.",
-            "'{value}' is geen datum (JJJJ-MM-DD) in '{path}'.",
-            "'{value}' n'est pas une date (AAAA-MM-JJ) dans '{path}'.",
+            "'{value}' is not a date (YYYY-MM-DD, or day first: DD/MM/YYYY) in '{path}'.",
+            "'{value}' is geen datum (JJJJ-MM-DD, of dag eerst: DD/MM/JJJJ) in '{path}'.",
+            "'{value}' n'est pas une date (AAAA-MM-JJ, ou jour d'abord : JJ/MM/AAAA) dans "
+            "'{path}'.",
         ),
         "value.invalid_choice": (
             "'{value}' is not one of {choices}.",
@@ -201,20 +211,14 @@ def opt_str(value: object) -> str | None:
 
 
 def opt_date(value: object) -> dt.date | None:
-    """Accept a date, a datetime (its date) or an ISO ``YYYY-MM-DD`` string."""
+    """Accept a date, a datetime (its date) or a text date as
+    :func:`~clientcore.model.parse_date` reads it (ISO or day first)."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        return value.date() if isinstance(value, dt.datetime) else value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            raise ValidationError(
-                [Issue("value.invalid_date", "", {"value": value[:40]})]
-            ) from None
+        return parse_date(value)
     raise wrong_type("a date", value)
 
 
@@ -240,17 +244,15 @@ def record_id(value: object) -> str:
 
 
 def opt_bool(value: object) -> bool | None:
-    """Accept ``True``/``False``/``None`` and the texts true/false, yes/no, 1/0."""
+    """Accept ``True``/``False``/``None`` and every yes/no word of
+    :func:`~clientcore.model.parse_bool` (true/false, ja/nee, oui/non, 1/0...)."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
-        text = value.strip().lower()
-        if text == "":
-            return None
-        if text in ("true", "yes", "1", "ja", "oui"):
-            return True
-        if text in ("false", "no", "0", "nee", "non"):
-            return False
+        try:
+            return parse_bool(value)
+        except ValidationError:
+            pass
     raise wrong_type("true or false", value)
 
 
@@ -391,9 +393,35 @@ def text_or_empty(value: object) -> str:
 
 
 def upper_opt(value: object) -> str | None:
-    """Stripped upper-case text (country codes); blank becomes ``None``."""
+    """Stripped upper-case text; blank becomes ``None``."""
     text = opt_str(value)
     return text.upper() if isinstance(text, str) else text
+
+
+def country_opt(value: object) -> str | None:
+    """A country as its ISO code (:func:`~clientcore.model.parse_country`: ``België`` is
+    ``BE``); blank becomes ``None``; text that names no country is refused."""
+    if value is None or isinstance(value, str):
+        return parse_country(value)
+    raise wrong_type("a country", value)
+
+
+def language_opt(value: object) -> str | None:
+    """A language as its code when :func:`~clientcore.model.parse_language` knows it
+    (``Frans`` is ``fr``); other text is kept, for validation to report."""
+    text = opt_str(value)
+    if text is None:
+        return None
+    try:
+        return parse_language(text)
+    except ValidationError:
+        return text
+
+
+def legal_form_opt(value: object) -> str | None:
+    """A legal form in its short form (:func:`~clientcore.model.parse_legal_form`)."""
+    text = opt_str(value)
+    return None if text is None else parse_legal_form(text)
 
 
 _EMPTIES: dict[type[Any], Any] = {}  # one empty instance per class, made on first use
@@ -520,7 +548,7 @@ class Address:
     street: str | None = attrs.field(default=None, converter=opt_str)
     postal_code: str | None = attrs.field(default=None, converter=opt_str)
     city: str | None = attrs.field(default=None, converter=opt_str)
-    country: str | None = attrs.field(default=None, converter=upper_opt)
+    country: str | None = attrs.field(default=None, converter=country_opt)
 
 
 @attrs.frozen
@@ -665,21 +693,23 @@ def _default_status(party: Party) -> ClientStatus:
 
 
 def _kind(value: object) -> PartyKind:
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return PartyKind(value)
-    except ValueError:
+    if value.__class__ is PartyKind:
+        return value  # type: ignore[return-value]
+    kind = parse_kind(value) if isinstance(value, str) and value.strip() else None
+    if kind is None:
         shown = value if isinstance(value, str) else _shown(value)
-        raise ValidationError([Issue("party.kind.unknown", "", {"value": shown})]) from None
+        raise ValidationError([Issue("party.kind.unknown", "", {"value": shown})])
+    return kind  # type: ignore[no-any-return]
 
 
 def _status(value: object) -> ClientStatus:
+    if value.__class__ is ClientStatus:
+        return value  # type: ignore[return-value]
     try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return ClientStatus(value)
-    except ValueError:
+        status = parse_status(value) if isinstance(value, str) and value.strip() else None
+    except ValidationError:
+        status = None
+    if status is None:
         raise ValidationError(
             [
                 Issue(
@@ -688,7 +718,8 @@ def _status(value: object) -> ClientStatus:
                     {"value": value, "choices": [s.value for s in ClientStatus]},
                 )
             ]
-        ) from None
+        )
+    return status  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -707,7 +738,7 @@ class Party:
     status: ClientStatus = attrs.field(
         default=attrs.Factory(_default_status, takes_self=True), converter=_status
     )
-    language: str | None = attrs.field(default=None, converter=opt_str)
+    language: str | None = attrs.field(default=None, converter=language_opt)
     # person
     first_name: str | None = attrs.field(default=None, converter=opt_str)
     last_name: str | None = attrs.field(default=None, converter=opt_str)
@@ -716,7 +747,7 @@ class Party:
     bsn: str | None = attrs.field(default=None, converter=opt_str)
     eid: EidCard | None = attrs.field(default=None, converter=_to_eid_card)
     # company
-    legal_form: str | None = attrs.field(default=None, converter=opt_str)
+    legal_form: str | None = attrs.field(default=None, converter=legal_form_opt)
     enterprise_number: str | None = attrs.field(default=None, converter=opt_str)
     kvk_number: str | None = attrs.field(default=None, converter=opt_str)
     # both

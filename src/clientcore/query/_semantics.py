@@ -19,7 +19,9 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from clientcore._errors import ValidationError
 from clientcore._text import fold as fold
+from clientcore.model import parse_bool
 from clientcore._text import fold_slow
 from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
 
@@ -85,14 +87,14 @@ def get_path(record: Any, path: str) -> Any:
 
 
 def _as_bool(value: Any) -> bool | None:
+    # the model's one yes/no vocabulary, so a plain row reads "ja" as a Party does
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        low = value.strip().lower()
-        if low in ("true", "yes", "1"):
-            return True
-        if low in ("false", "no", "0"):
-            return False
+        try:
+            return parse_bool(value)
+        except ValidationError:
+            return None
     return None
 
 
