@@ -20,38 +20,14 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from clientcore._errors import ClientCoreError, Issue
-from clientcore._messages import define
+from clientcore._errors import Issue
 from clientcore.completeness._check import UNREADABLE, Finding, Report, RuleResult
 from clientcore.completeness._rules import Severity
+from clientcore.io import MissingExtra
 from clientcore.model import RowResult
 
 if TYPE_CHECKING:
     import pandas
-
-define(
-    {
-        "extra.missing": (
-            "{what} needs the {extra} extra: pip install 'clientcore[{extra}]'.",
-            "{what} heeft de extra {extra} nodig: pip install 'clientcore[{extra}]'.",
-            "{what} a besoin de l'extra {extra} : pip install 'clientcore[{extra}]'.",
-        ),
-    }
-)
-
-
-class MissingExtra(ClientCoreError, ImportError):
-    """An optional dependency is not installed; ``issue`` says which extra to install."""
-
-    def __init__(self, what: str, extra: str) -> None:
-        self.extra = extra
-        self.issue = Issue("extra.missing", "", {"what": what, "extra": extra})
-        self.issues: tuple[Issue, ...] = (self.issue,)
-        super().__init__(self.issue.message())
-
-    def __str__(self) -> str:
-        return self.issue.message()
-
 
 #: The columns of :meth:`Report.to_rows` and of the CSV form, in order.
 ROW_COLUMNS: Final = (

@@ -694,7 +694,7 @@ def _default_status(party: Party) -> ClientStatus:
 
 def _kind(value: object) -> PartyKind:
     if value.__class__ is PartyKind:
-        return value  # type: ignore[return-value]
+        return value
     kind = parse_kind(value) if isinstance(value, str) and value.strip() else None
     if kind is None:
         shown = value if isinstance(value, str) else _shown(value)
@@ -704,7 +704,7 @@ def _kind(value: object) -> PartyKind:
 
 def _status(value: object) -> ClientStatus:
     if value.__class__ is ClientStatus:
-        return value  # type: ignore[return-value]
+        return value
     try:
         status = parse_status(value) if isinstance(value, str) and value.strip() else None
     except ValidationError:

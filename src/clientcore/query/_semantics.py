@@ -21,8 +21,8 @@ from typing import Any
 
 from clientcore._errors import ValidationError
 from clientcore._text import fold as fold
-from clientcore.model import parse_bool
 from clientcore._text import fold_slow
+from clientcore.model import parse_bool
 from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
 
 _fold_slow = fold_slow

@@ -1,0 +1,173 @@
+"""Writing tables: CSV (plain or for Belgian and Dutch Excel) and XLSX, formula-safe.
+
+Every writer neutralises formula injection (OWASP: a cell starting with ``=``, ``+``,
+``-``, ``@``, TAB or CR gets Excel's text marker ``'``; a negative number stays a
+number), and :func:`~clientcore.io.read` takes the marker off again, so what is written
+reads back as the same parties.
+
+>>> import io
+>>> from clientcore.model import Party
+>>> out = io.StringIO()
+>>> write_csv([Party(id="p1", kind="client_company", name="=HYPERLINK(1)")], out, excel=True)
+1
+>>> out.getvalue().splitlines()[1].split(";")[:4]
+['p1', 'client_company', '', "'=HYPERLINK(1)"]
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from clientcore._text import formula_safe
+from clientcore.io._read import MissingExtra
+from clientcore.model import Party, Schema, row_columns, to_row
+
+if TYPE_CHECKING:
+    import pandas
+
+
+def _safe(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return formula_safe(value)
+    return value
+
+
+def write_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    target: str | os.PathLike[str] | IO[str],
+    *,
+    excel: bool = False,
+) -> int:
+    """Write ``rows`` (mappings) under ``columns`` as CSV; returns the rows written.
+
+    ``excel`` writes what Belgian and Dutch Excel opens in columns: ``;`` between cells,
+    a UTF-8 BOM and CRLF line ends. Plain CSV is ``,``, UTF-8 without BOM, LF. A column
+    a row lacks is an empty cell; every text cell is formula-safe.
+    """
+    if isinstance(target, (str, os.PathLike)):
+        encoding = "utf-8-sig" if excel else "utf-8"
+        with open(target, "w", encoding=encoding, newline="") as handle:
+            return _write(rows, columns, handle, excel)
+    if excel:
+        target.write("\ufeff")
+    return _write(rows, columns, target, excel)
+
+
+def _write(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], handle: IO[str], excel: bool
+) -> int:
+    writer = csv.writer(
+        handle, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
+    )
+    writer.writerow([formula_safe(c) for c in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([_safe(row.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+def _party_rows(
+    parties: Iterable[Party], schema: Schema | None
+) -> tuple[list[str], list[dict[str, str]]]:
+    columns = list(row_columns(schema))
+    rows = [to_row(p, schema) for p in parties]
+    known = set(columns)
+    for row in rows:
+        for key in row:
+            if key not in known:
+                known.add(key)
+                columns.append(key)
+    return columns, rows
+
+
+def write_csv(
+    parties: Iterable[Party],
+    target: str | os.PathLike[str] | IO[str],
+    schema: Schema | None = None,
+    *,
+    excel: bool = False,
+) -> int:
+    """Write parties as CSV rows (:func:`~clientcore.model.to_row`); returns how many.
+    ``excel``: ``;``, UTF-8 BOM, CRLF (see :func:`write_table`)."""
+    columns, rows = _party_rows(parties, schema)
+    return write_table(rows, columns, target, excel=excel)
+
+
+def write_sheets(
+    sheets: Mapping[str, tuple[Sequence[str], Iterable[Mapping[str, Any]]]],
+    target: str | os.PathLike[str] | IO[bytes],
+) -> None:
+    """Write an XLSX workbook (the ``xlsx`` extra): one sheet per entry, each
+    ``(columns, rows)``, with a bold frozen header and an autofilter. Text is stored as
+    text, never as a formula."""
+    try:
+        import openpyxl
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+    except ImportError:
+        raise MissingExtra("Writing an .xlsx file", "xlsx") from None
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, (columns, rows) in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        count = 0
+        for row in rows:
+            count += 1
+            values = [_xlsx_value(row.get(c)) for c in columns]
+            sheet.append(values)
+            for cell, value in zip(sheet[count + 1], values):
+                if isinstance(value, str) and value[:1] == "=":
+                    cell.data_type = "s"  # text, not a formula
+                if isinstance(value, str) and formula_safe(value) != value:
+                    cell.quotePrefix = True
+        sheet.freeze_panes = "A2"
+        if columns:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    book.save(target)
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float, dt.date, str)):
+        return value
+    return str(value)
+
+
+def write_xlsx(
+    parties: Iterable[Party],
+    target: str | os.PathLike[str] | IO[bytes],
+    schema: Schema | None = None,
+) -> int:
+    """Write parties as one XLSX sheet of rows (the ``xlsx`` extra); returns how many."""
+    columns, rows = _party_rows(parties, schema)
+    compact = [{k: v for k, v in row.items() if v != ""} for row in rows]
+    write_sheets({"parties": (columns, compact)}, target)
+    return len(rows)
+
+
+def to_frame(parties: Iterable[Party], schema: Schema | None = None) -> pandas.DataFrame:
+    """The parties as a pandas DataFrame (the ``pandas`` extra), one column per field
+    path as :func:`~clientcore.model.to_row` writes it, an empty cell as ``None``;
+    :func:`~clientcore.io.read` reads it back."""
+    try:
+        import pandas
+    except ImportError:
+        raise MissingExtra("to_frame()", "pandas") from None
+    columns, rows = _party_rows(parties, schema)
+    data = [{k: (v if v != "" else None) for k, v in row.items()} for row in rows]
+    return pandas.DataFrame(data, columns=columns, dtype=object)
+
+
+__all__ = ["to_frame", "write_csv", "write_sheets", "write_table", "write_xlsx"]
