@@ -33,18 +33,21 @@ import json
 import os
 import pathlib
 import sys
-from collections.abc import Callable, Sequence
-from typing import IO, TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from clientcore._errors import Issue
-from clientcore.model import RowResult, read_csv, validate_party, write_csv
+from clientcore._errors import Issue, ValidationError
+from clientcore.io import Reading, read, write_csv
+from clientcore.model import RowResult, validate_party
 from clientcore.sample import DEFAULT_TODAY, SampleRegistry, generate_registry
 
 if TYPE_CHECKING:
     import click
     from rich.console import Console
+
+    from clientcore.completeness._cli import ReadOptions
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -104,6 +107,7 @@ class ValidationReport:
     issue_counts: dict[str, int]
     issues: tuple[IssueRow, ...]
     listed_records: int
+    reading: Reading | None = None
 
     @property
     def issue_total(self) -> int:
@@ -122,27 +126,38 @@ class ValidationReport:
             "records_with_issues": self.records_with_issues,
             "issues": [issue.to_dict() for issue in self.issues],
             "issues_by_code": dict(self.issue_counts),
+            "reading": self.reading.to_json() if self.reading is not None else None,
         }
 
 
 def validate_file(
-    source: str | os.PathLike[str] | IO[str],
+    source: Any,
     *,
     lang: str = "en",
     limit: int | None = None,
     on_row: Callable[[int], None] | None = None,
+    profile: str | os.PathLike[str] | None = None,
+    columns: Sequence[str] | Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    kind: str | None = None,
 ) -> ValidationReport:
-    """Stream a CSV file of parties and validate every record.
+    """Read a file of parties (CSV, XLSX, JSON, an open file, a DataFrame) with
+    :func:`clientcore.io.read` and validate every record.
 
     A row that cannot become a party (a bad cell, a wrong column) counts as a record
     with issues, the issues of the row. ``limit`` caps how many records with issues are
     listed (all when ``None``); the counts always cover the whole file. ``on_row`` is
-    called with each row number, for progress.
+    called with each row number, for progress. ``profile``, ``columns``, ``encoding``
+    and ``kind`` are the reading options. An input that cannot be read or holds no row
+    raises :class:`~clientcore.ValidationError`.
     """
+    table = read(source, profile=profile, columns=columns, encoding=encoding, kind=kind)
+    if table.reading.errors:
+        raise ValidationError(table.reading.errors)
     records = with_issues = listed = 0
     counts: collections.Counter[str] = collections.Counter()
     rows: list[IssueRow] = []
-    for result in read_csv(source):
+    for result in table:
         records += 1
         if on_row is not None:
             on_row(result.row)
@@ -167,8 +182,10 @@ def validate_file(
                     message=issue.message(lang),
                 )
             )
+    if records == 0:
+        raise ValidationError([Issue("read.no_rows", "")])
     ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    return ValidationReport(records, with_issues, ordered, tuple(rows), listed)
+    return ValidationReport(records, with_issues, ordered, tuple(rows), listed, table.reading)
 
 
 def _issues_of(result: RowResult) -> Sequence[Issue]:
@@ -256,7 +273,9 @@ def build_app() -> click.Group:
             raise click.UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
         click.echo(sample_summary(registry, out))
 
-    @app.command(short_help="Validate a CSV file of parties.")
+    from clientcore.completeness._cli import ReadOptions, build_check_command, read_options
+
+    @app.command(short_help="Validate a CSV, XLSX or JSON file of parties.")
     @click.argument(
         "file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
     )
@@ -282,32 +301,60 @@ def build_app() -> click.Group:
         show_default=True,
         help="A table for people or one JSON object for programs.",
     )
-    def validate(file: pathlib.Path, lang: str, limit: int | None, output: str) -> None:
-        """Validate every party of a CSV FILE; exit 1 when any record has an issue."""
+    @click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Accepted for the same command line as check; validation does not use the day.",
+    )
+    @read_options
+    def validate(
+        file: pathlib.Path,
+        lang: str,
+        limit: int | None,
+        output: str,
+        today: dt.datetime | None,
+        profile: str | None,
+        columns: tuple[str, ...],
+        encoding: str | None,
+        kind: str | None,
+    ) -> None:
+        """Validate every party of FILE (.csv, .xlsx or .json); exit 1 when any record
+        has an issue, 2 when the file cannot be read or is empty."""
         if output == "text" and limit is None:
             limit = DEFAULT_LIMIT
+        options = ReadOptions(profile, columns, encoding, kind)
         try:
-            report = _validate_with_progress(file, lang, limit)
+            report = _validate_with_progress(file, lang, limit, options)
+        except ValidationError as exc:
+            lines = [
+                f"{i.path}: {i.message(lang)}" if i.path else i.message(lang) for i in exc.issues
+            ]
+            raise click.BadParameter("; ".join(lines), param_hint="FILE") from None
         except OSError as exc:
             raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
         if output == "json":
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
+            if report.reading is not None:
+                for line in report.reading.lines(lang):
+                    click.echo(line)
             _print_report(report, file)
         if not report.ok:
             sys.exit(1)
 
     # completeness checks, the main job: clientcore.completeness._cli holds the command
-    from clientcore.completeness._cli import build_check_command
-
     app.add_command(build_check_command())
     return app
 
 
-def _validate_with_progress(file: pathlib.Path, lang: str, limit: int | None) -> ValidationReport:
+def _validate_with_progress(
+    file: pathlib.Path, lang: str, limit: int | None, options: ReadOptions
+) -> ValidationReport:
     """Validate, with a progress bar on stderr for a large file when it is a terminal."""
+    kwargs: Any = options.as_kwargs()
     if not sys.stderr.isatty() or file.stat().st_size < _PROGRESS_BYTES:
-        return validate_file(file, lang=lang, limit=limit)
+        return validate_file(file, lang=lang, limit=limit, **kwargs)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -326,7 +373,7 @@ def _validate_with_progress(file: pathlib.Path, lang: str, limit: int | None) ->
             if row % 200 == 0:
                 progress.update(task, completed=row - 1)
 
-        return validate_file(file, lang=lang, limit=limit, on_row=advance)
+        return validate_file(file, lang=lang, limit=limit, on_row=advance, **kwargs)
 
 
 def _console() -> Console:

@@ -19,6 +19,7 @@ tasks: no item where code is 'vat' and active is true
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import filterfalse
 from typing import TYPE_CHECKING, Any
@@ -30,8 +31,9 @@ from clientcore._messages import LANGS, define
 from clientcore.completeness._pack import default_rules
 from clientcore.completeness._references import _get, _items
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet, Severity
-from clientcore.model import Party, RowResult
-from clientcore.query import And, Cond, Failure, Filter, Not, describe, explain
+from clientcore.io import Profile, Progress, Reading, Table
+from clientcore.model import COLLECTIONS, Party, RowResult
+from clientcore.query import And, Cond, Failure, Filter, Not, Or, describe, explain
 
 if TYPE_CHECKING:
     import pandas
@@ -189,6 +191,13 @@ class RuleResult:
     rule: Rule
     in_scope: int
     findings: tuple[Finding, ...]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def judged(self) -> bool:
+        """Whether the rule could be run: the input has every column it reads. A rule
+        that is not judged has no party in scope and no finding, and is no pass."""
+        return not self.missing
 
     @property
     def failing(self) -> int:
@@ -202,8 +211,8 @@ class RuleResult:
 
     @property
     def ok(self) -> bool:
-        """No party in scope fails."""
-        return not self.findings
+        """Judged, and no party in scope fails."""
+        return not self.findings and not self.missing
 
 
 @attrs.frozen
@@ -213,7 +222,8 @@ class Report:
     ``records`` counts the parties checked; ``rejected`` holds the rows of a file that
     could not become a party (with their row numbers and issues), which were not
     checked. ``lang`` is the default language of every rendering; ``source`` names
-    where the parties came from (a file), when known.
+    where the parties came from (a file), when known; ``reading`` says how the file
+    was read (encoding, columns, profile), when it was one.
     """
 
     rules: RuleSet
@@ -223,6 +233,35 @@ class Report:
     today: dt.date | None = None
     lang: str = "en"
     source: str | None = None
+    reading: Reading | None = None
+
+    def __repr__(self) -> str:
+        failed = len(self.failed)
+        judged = sum(1 for r in self.results if r.judged)
+        lines = [
+            f"<Report {self.source or ''} {self.records} parties, {len(self.results)} rules: "
+            f"{failed} failed, {len(self.results) - judged} not judged, "
+            f"{len(self.rejected)} unreadable rows; {'OK' if self.ok else 'FAIL'}>".replace(
+                "<Report  ", "<Report "
+            )
+        ]
+        if self.failed:
+            shown = ", ".join(f"{r.rule.id} ({r.failing})" for r in self.failed[:8])
+            more = f" (+{len(self.failed) - 8} more)" if len(self.failed) > 8 else ""
+            lines.append(f"  failed: {shown}{more}")
+        if self.missing_columns:
+            lines.append(f"  missing columns: {', '.join(self.missing_columns)}")
+        return "\n".join(lines)
+
+    @property
+    def not_judged(self) -> tuple[RuleResult, ...]:
+        """The results of the rules the input could not judge (a column it reads is missing)."""
+        return tuple(r for r in self.results if not r.judged)
+
+    @property
+    def missing_columns(self) -> tuple[str, ...]:
+        """Every column a rule needs that the input lacks, once, sorted."""
+        return tuple(sorted({c for r in self.results for c in r.missing}))
 
     def result(self, rule_id: str) -> RuleResult:
         """The result of the rule with this id."""
@@ -253,12 +292,18 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """No rule of severity ``error`` fails and every row could be read.
+        """At least one party was checked, every row could be read, every rule of
+        severity ``error`` was judged, and none fails.
 
-        ``clientcore check`` exits 1 when this is false: a row that cannot be read
-        cannot be checked, so the check cannot vouch for it.
+        ``clientcore check`` exits 1 when this is false: what could not be read or
+        judged cannot be vouched for.
         """
-        return not self.rejected and not self.failing_rules(Severity.ERROR)
+        return (
+            self.records > 0
+            and not self.rejected
+            and not self.failing_rules(Severity.ERROR)
+            and not any(r.rule.severity is Severity.ERROR for r in self.not_judged)
+        )
 
     # --- renderings (see clientcore.completeness._render) ---
 
@@ -301,11 +346,19 @@ class Report:
 
         return to_json(self, _check_lang(lang or self.lang))
 
-    def to_csv(self, lang: str | None = None) -> str:
-        """:meth:`to_rows` as CSV text (a header, then one line per row)."""
+    def to_csv(self, lang: str | None = None, *, excel: bool = False) -> str:
+        """:meth:`to_rows` as CSV text (a header, then one line per row), formula-safe;
+        ``excel``: ``;``, a BOM and CRLF, for Belgian and Dutch Excel."""
         from clientcore.completeness._render import to_csv
 
-        return to_csv(self, _check_lang(lang or self.lang))
+        return to_csv(self, _check_lang(lang or self.lang), excel)
+
+    def to_xlsx(self, target: Any, lang: str | None = None) -> None:
+        """The report as an XLSX workbook (the ``xlsx`` extra): a sheet of rule results
+        and a sheet of failures, each with a frozen header and an autofilter."""
+        from clientcore.completeness._render import to_xlsx
+
+        to_xlsx(self, _check_lang(lang or self.lang), target)
 
 
 Record = Party | Mapping[str, Any] | RowResult
@@ -320,12 +373,17 @@ def _as_ruleset(rules: RuleSet | Iterable[Rule] | None) -> RuleSet:
 
 
 def check(
-    parties: Iterable[Record],
+    parties: Iterable[Record] | str | os.PathLike[str] | Any,
     rules: RuleSet | Iterable[Rule] | None = None,
     today: dt.date | None = None,
     lang: str = "en",
     *,
     schema: Schema | None = None,
+    profile: str | os.PathLike[str] | Mapping[str, Any] | Profile | None = None,
+    columns: Mapping[str, str] | Iterable[str] | None = None,
+    encoding: str | None = None,
+    kind: str | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Run ``rules`` (the built-in :func:`default_rules` when ``None``) over ``parties``.
 
@@ -337,7 +395,30 @@ def check(
     so rules that hold one refuse to run without it (:class:`~clientcore.FilterError`).
     ``lang`` is the report's default language. With a ``schema``, every filter is first
     checked against it.
+
+    ``parties`` may also be a path (``.csv``, ``.xlsx``, ``.json``) or a pandas
+    DataFrame, read with :func:`~clientcore.completeness.read_parties` and the options
+    ``profile``, ``columns``, ``encoding``, ``kind`` and ``progress`` (a callable given
+    the rows read so far); or a :class:`~clientcore.io.Table` already opened. Then the
+    report keeps the :class:`~clientcore.io.Reading`, and a rule that reads a column the
+    input lacks is *not judged* (never a pass). An input that cannot be read, or holds
+    no row, raises :class:`~clientcore.ValidationError`.
     """
+    if isinstance(parties, (str, os.PathLike)) or _is_frame(parties):
+        from clientcore.completeness._io import read_parties
+
+        parties = read_parties(
+            parties,
+            schema,
+            profile=profile,
+            columns=columns,
+            encoding=encoding,
+            kind=kind,
+            progress=progress,
+        )
+    table = parties if isinstance(parties, Table) else None
+    if table is not None and table.reading.errors:
+        raise ValidationError(table.reading.errors)
     ruleset = _as_ruleset(rules)
     _check_lang(lang)
     if today is not None and (not isinstance(today, dt.date) or isinstance(today, dt.datetime)):
@@ -359,9 +440,16 @@ def check(
         for rule in ruleset
     ]
     records, rows, rejected, found = _collect(parties)
+    reading = table.reading if table is not None else None
+    if reading is not None and reading.rows_read == 0:
+        raise ValidationError([Issue("read.no_rows", "")])
     scoped: dict[Filter, list[Any]] = {}
     results = []
     for rule, scope, require in compiled:
+        missing = _missing(rule, reading)
+        if missing:
+            results.append(RuleResult(rule, 0, (), missing))
+            continue
         in_scope = scoped.get(rule.scope)
         if in_scope is None:
             in_scope = scoped[rule.scope] = list(filter(scope, records))
@@ -374,7 +462,48 @@ def check(
             failing = list(filterfalse(require, in_scope))
             findings = tuple([Finding(rule, r, rows.get(id(r)), today) for r in failing])
         results.append(RuleResult(rule, len(in_scope), findings))
-    return Report(ruleset, tuple(results), len(records), tuple(rejected), today, lang)
+    source = reading.source if reading is not None else None
+    return Report(
+        ruleset, tuple(results), len(records), tuple(rejected), today, lang, source, reading
+    )
+
+
+def _is_frame(value: Any) -> bool:
+    kind = type(value)
+    return kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] in ("pandas", "polars")
+
+
+def _column(path: str) -> str:
+    """The column of a file that holds ``path``: a collection's items live in one cell."""
+    head = path.split(".", 1)[0]
+    return head if head in COLLECTIONS else path
+
+
+def _blank_handled(flt: Filter) -> set[str]:
+    """Paths the filter asks to be blank somewhere (outside an ``any``): the rule means
+    to judge a missing value there (``address.country`` blank = the home country)."""
+    out: set[str] = set()
+    stack: list[Filter] = [flt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (And, Or)):
+            stack.extend(node.children)
+        elif isinstance(node, Not):
+            stack.append(node.child)
+        elif isinstance(node, Cond) and node.op == "blank":
+            out.add(node.path)
+    return out
+
+
+def _missing(rule: Rule, reading: Reading | None) -> tuple[str, ...]:
+    """The columns ``rule`` reads that the input lacks (none when no file was read)."""
+    if reading is None or reading.complete:
+        return ()
+    require = rule.require
+    paths = set(rule.scope.paths())
+    paths |= {"contacts"} if isinstance(require, NoIssue) else set(require.paths())
+    needed = {_column(p) for p in paths} - _blank_handled(rule.scope)
+    return tuple(sorted(c for c in needed if not reading.has(c)))
 
 
 def _issue_findings(

@@ -21,17 +21,17 @@ import json
 import os
 import pathlib
 import sys
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from clientcore._errors import FilterError, ValidationError
 from clientcore.completeness._check import Report, check
-from clientcore.completeness._io import count_rows, read_parties
+from clientcore.completeness._io import count_rows
 from clientcore.completeness._render import MissingExtra
 from clientcore.completeness._rules import RuleSet
-from clientcore.model import CustomField, FieldType, RowResult, Schema, default_schema
+from clientcore.model import CustomField, FieldType, Schema, default_schema
 
 if TYPE_CHECKING:
     import click
@@ -107,27 +107,30 @@ def check_file(
     today: dt.date | None = None,
     lang: str = "en",
     on_row: Callable[[int], None] | None = None,
+    *,
+    profile: str | os.PathLike[str] | None = None,
+    columns: Sequence[str] | Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    kind: str | None = None,
 ) -> Report:
     """Read ``path`` with :func:`~clientcore.completeness.read_parties` and check it.
 
     ``on_row`` is called with the count of rows read so far, every 500 rows (progress).
-    The report's ``source`` is the file's path.
+    ``profile``, ``columns`` (``["Naam=name"]``), ``encoding`` and ``kind`` are the
+    reading options of :func:`clientcore.io.read`. An input that cannot be read or is
+    empty raises :class:`~clientcore.ValidationError`.
     """
-    results: Iterator[RowResult] = read_parties(path)
-    if on_row is not None:
-        results = _counting(results, on_row)
-    report = check(results, rules, today, lang)
-    return attrs.evolve(report, source=os.fspath(path))
-
-
-def _counting(results: Iterator[RowResult], on_row: Callable[[int], None]) -> Iterator[RowResult]:
-    count = 0
-    for result in results:
-        count += 1
-        if count % 500 == 0:
-            on_row(count)
-        yield result
-    on_row(count)
+    return check(
+        path,
+        rules,
+        today,
+        lang,
+        profile=profile,
+        columns=columns,
+        encoding=encoding,
+        kind=kind,
+        progress=on_row,
+    )
 
 
 def _messages(error: ValidationError | FilterError | MissingExtra, lang: str) -> str:
@@ -137,6 +140,63 @@ def _messages(error: ValidationError | FilterError | MissingExtra, lang: str) ->
         for issue in error.issues
     ]
     return lines[0] if len(lines) == 1 else "".join(f"\n  {line}" for line in lines)
+
+
+@attrs.frozen
+class ReadOptions:
+    """The reading options every command that reads a file takes."""
+
+    profile: str | None = None
+    columns: tuple[str, ...] = ()
+    encoding: str | None = None
+    kind: str | None = None
+
+    def as_kwargs(self) -> dict[str, object]:
+        """Keyword arguments for :func:`check_file` and :func:`clientcore.io.read`."""
+        return {
+            "profile": self.profile,
+            "columns": list(self.columns) or None,
+            "encoding": self.encoding,
+            "kind": self.kind,
+        }
+
+
+def read_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add ``--profile``, ``--map``, ``--encoding`` and ``--kind`` to a click command."""
+    import click
+
+    for option in reversed(
+        [
+            click.option(
+                "--profile",
+                default=None,
+                metavar="FILE|NAME",
+                help="An import profile: a .json or .toml file, or a built-in name "
+                "(generic, exact_online).",
+            ),
+            click.option(
+                "--map",
+                "columns",
+                multiple=True,
+                metavar="COLUMN=FIELD",
+                help="Read a source column as a field, e.g. --map 'Naam=name' (repeatable).",
+            ),
+            click.option(
+                "--encoding",
+                default=None,
+                help="Force the file's encoding [default: detected: UTF-8 with or without "
+                "BOM, UTF-16 with BOM, else Windows-1252].",
+            ),
+            click.option(
+                "--kind",
+                default=None,
+                help="The kind of party of rows that do not say (client_company, "
+                "client_person, relation_company, relation_person).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 def build_check_command() -> click.Command:
@@ -160,11 +220,26 @@ def build_check_command() -> click.Command:
     @click.option(
         "--format",
         "output",
-        type=click.Choice(["text", "json", "html", "csv"]),
+        type=click.Choice(["text", "json", "html", "csv", "xlsx"]),
         default="text",
         show_default=True,
-        help="A table for people, JSON for programs, an HTML page, or CSV (one line a failure).",
+        help="A table for people, JSON for programs, an HTML page, CSV (one line a failure) "
+        "or an XLSX workbook (needs --out).",
     )
+    @click.option(
+        "--excel",
+        is_flag=True,
+        default=False,
+        help="CSV for Belgian and Dutch Excel: ';' between cells, a UTF-8 BOM, CRLF.",
+    )
+    @click.option(
+        "--out",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=pathlib.Path),
+        default=None,
+        help="Write the report to this file instead of the terminal.",
+    )
+    @read_options
     @click.option(
         "--today",
         type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -190,15 +265,25 @@ def build_check_command() -> click.Command:
         file: pathlib.Path,
         rules_file: pathlib.Path | None,
         output: str,
+        excel: bool,
+        out: pathlib.Path | None,
+        profile: str | None,
+        columns: tuple[str, ...],
+        encoding: str | None,
+        kind: str | None,
         today: dt.datetime | None,
         lang: str,
         limit: int | None,
     ) -> None:
         """Check every party of FILE (.csv, .xlsx or .json) against the completeness rules.
 
-        Exits 1 when a rule of severity error fails or a row cannot be read, 0 otherwise,
-        2 on a usage error (a bad option, file or rule file).
+        Exits 1 when a rule of severity error fails or is not judged (a column it reads
+        is missing) or a row cannot be read, 0 otherwise, 2 on a usage error (a bad
+        option, file or rule file) or an input that cannot be read or is empty.
         """
+        if output == "xlsx" and out is None:
+            raise click.BadParameter("--format xlsx writes a file: give --out", param_hint="--out")
+        options = ReadOptions(profile, columns, encoding, kind)
         rules = None
         if rules_file is not None:
             try:
@@ -210,33 +295,49 @@ def build_check_command() -> click.Command:
         # the one read of the system clock: the CLI layer only, never the library
         day = today.date() if today is not None else dt.date.today()
         try:
-            report = _check_with_progress(file, rules, day, lang)
+            report = _check_with_progress(file, rules, day, lang, options)
         except ValidationError as exc:
             raise click.BadParameter(_messages(exc, lang), param_hint="FILE") from None
         except MissingExtra as exc:
             raise click.UsageError(exc.issue.message(lang)) from None
         except OSError as exc:
             raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
+        if output == "xlsx":
+            assert out is not None
+            try:
+                report.to_xlsx(out)
+            except MissingExtra as exc:
+                raise click.UsageError(exc.issue.message(lang)) from None
+            sys.exit(0 if report.ok else 1)
         if output == "json":
-            click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
         elif output == "csv":
-            click.echo(report.to_csv(), nl=False)
+            text = report.to_csv(excel=excel)
         elif output == "html":
-            click.echo(report.to_html(limit=limit, page=True), nl=False)
+            text = report.to_html(limit=limit, page=True)
         else:
             shown = DEFAULT_TEXT_LIMIT if limit is None else limit
-            click.echo(report.to_text(limit=shown), nl=False)
+            text = report.to_text(limit=shown)
+        if out is not None:
+            try:
+                with open(out, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+            except OSError as exc:
+                raise click.UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        else:
+            click.echo(text, nl=False)
         sys.exit(0 if report.ok else 1)
 
     return check_command
 
 
 def _check_with_progress(
-    file: pathlib.Path, rules: RuleSet | None, today: dt.date, lang: str
+    file: pathlib.Path, rules: RuleSet | None, today: dt.date, lang: str, options: ReadOptions
 ) -> Report:
     """Check, with a progress bar on stderr for a large file when it is a terminal."""
+    kwargs: Any = options.as_kwargs()
     if not sys.stderr.isatty() or file.stat().st_size < _PROGRESS_BYTES:
-        return check_file(file, rules, today, lang)
+        return check_file(file, rules, today, lang, **kwargs)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -250,8 +351,20 @@ def _check_with_progress(
     ) as progress:
         task = progress.add_task("checking", total=count_rows(file))
         return check_file(
-            file, rules, today, lang, on_row=lambda n: progress.update(task, completed=n)
+            file,
+            rules,
+            today,
+            lang,
+            on_row=lambda n: progress.update(task, completed=n),
+            **kwargs,
         )
 
 
-__all__ = ["DEFAULT_TEXT_LIMIT", "build_check_command", "check_file", "load_rules"]
+__all__ = [
+    "DEFAULT_TEXT_LIMIT",
+    "ReadOptions",
+    "build_check_command",
+    "check_file",
+    "load_rules",
+    "read_options",
+]

@@ -14,7 +14,6 @@ Every text a person reads is in English, Dutch or French; explanations come from
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections.abc import Sequence
@@ -23,8 +22,9 @@ from typing import TYPE_CHECKING, Any, Final
 from clientcore._errors import Issue
 from clientcore.completeness._check import UNREADABLE, Finding, Report, RuleResult
 from clientcore.completeness._rules import Severity
-from clientcore.io import MissingExtra
+from clientcore.io import MissingExtra, write_sheets, write_table
 from clientcore.model import RowResult
+from clientcore.query import describe
 
 if TYPE_CHECKING:
     import pandas
@@ -127,6 +127,48 @@ _WORDS: Final[dict[str, tuple[str, str, str]]] = {
         "{count} rijen onleesbaar",
         "{count} lignes illisibles",
     ),
+    "not_judged_rules": (
+        "{count} error rules not judged",
+        "{count} foutregels niet beoordeeld",
+        "{count} règles d'erreur non jugées",
+    ),
+    "not_judged_rules_1": (
+        "{count} error rule not judged",
+        "{count} foutregel niet beoordeeld",
+        "{count} règle d'erreur non jugée",
+    ),
+    "no_party": (
+        "no party was checked",
+        "geen enkele partij werd getest",
+        "aucune partie n'a été testée",
+    ),
+    "nothing_checked": (
+        "No party could be checked.",
+        "Geen enkele partij kon getest worden.",
+        "Aucune partie n'a pu être testée.",
+    ),
+    "judged_pass": (
+        "Every rule judged passes.",
+        "Alle beoordeelde regels slagen.",
+        "Toutes les règles jugées passent.",
+    ),
+    "missing_columns": (
+        "Not judged: the input has no column {columns}; the rules that read it are shown "
+        "as 'not judged', never as passed.",
+        "Niet beoordeeld: de invoer heeft geen kolom {columns}; de regels die ze lezen "
+        "staan als 'niet beoordeeld', nooit als geslaagd.",
+        "Non jugé : l'entrée n'a pas de colonne {columns} ; les règles qui la lisent sont "
+        "indiquées « non jugées », jamais réussies.",
+    ),
+    "not_judged": ("not judged", "niet beoordeeld", "non jugée"),
+    "no_scope": (
+        "{id}: no party in scope among {records} (scope: {scope}); check that the input "
+        "holds the values the scope asks for.",
+        "{id}: geen partij in bereik van de {records} (bereik: {scope}); kijk na of de "
+        "invoer de waarden bevat die het bereik vraagt.",
+        "{id} : aucune partie concernée parmi {records} (portée : {scope}) ; vérifiez que "
+        "l'entrée contient les valeurs que la portée demande.",
+    ),
     "bad_rows_1": (
         "{count} row unreadable",
         "{count} rij onleesbaar",
@@ -197,7 +239,9 @@ def _unreadable_text(result: RowResult, lang: str) -> str:
 def _summary(report: Report, lang: str) -> list[str]:
     failed = report.failed
     lines = []
-    if failed:
+    if report.records == 0:
+        lines.append(_w("nothing_checked", lang))
+    elif failed:
         by_severity = [
             f"{_w(s.value, lang)}{_w('colon', lang)} {_n(len(report.failing_rules(s)), lang)}"
             for s in Severity
@@ -214,6 +258,8 @@ def _summary(report: Report, lang: str) -> list[str]:
                 findings=_counted("failures", sum(r.failing for r in failed), lang),
             )
         )
+    elif report.not_judged:
+        lines.append(_w("judged_pass", lang))
     else:
         lines.append(_w("all_pass", lang))
     if report.ok:
@@ -223,8 +269,13 @@ def _summary(report: Report, lang: str) -> list[str]:
         errors = len(report.failing_rules(Severity.ERROR))
         if errors:
             reasons.append(_counted("error_rules", errors, lang))
+        unjudged = sum(1 for r in report.not_judged if r.rule.severity is Severity.ERROR)
+        if unjudged:
+            reasons.append(_counted("not_judged_rules", unjudged, lang))
         if report.rejected:
             reasons.append(_counted("bad_rows", len(report.rejected), lang))
+        if report.records == 0:
+            reasons.append(_w("no_party", lang))
         lines.append(_w("verdict_fail", lang).format(reasons=", ".join(reasons)))
     return lines
 
@@ -239,14 +290,14 @@ def to_text(report: Report, lang: str, limit: int | None) -> str:
         [
             r.rule.id,
             _w(r.rule.severity.value, lang),
-            _n(r.in_scope, lang),
-            _n(r.failing, lang),
-            r.rule.title_in(lang),
+            _n(r.in_scope, lang) if r.judged else "—",
+            _n(r.failing, lang) if r.judged else "—",
+            r.rule.title_in(lang) + ("" if r.judged else f" [{_w('not_judged', lang)}]"),
         ]
         for r in report.results
     ]
     widths = [max(len(row[i]) for row in [headers, *table]) for i in range(4)]
-    lines = [_heading(report, lang), ""]
+    lines = [_heading(report, lang), *_preamble(report, lang), ""]
 
     def line(cells: list[str]) -> str:
         return (
@@ -299,9 +350,36 @@ def to_text(report: Report, lang: str, limit: int | None) -> str:
         if len(shown_rows) < len(report.rejected):
             more = _w("more", lang).format(more=_n(len(report.rejected) - len(shown_rows), lang))
             lines.append(f"  {more}")
+    hints = _no_scope_hints(report, lang)
+    if hints:
+        lines.append("")
+        lines.extend(hints)
     lines.append("")
     lines.extend(_summary(report, lang))
     return "\n".join(lines) + "\n"
+
+
+def _preamble(report: Report, lang: str) -> list[str]:
+    """What a report says before its table: how the input was read, the columns rules
+    needed and did not find (once), file-level warnings."""
+    lines: list[str] = []
+    if report.reading is not None:
+        lines.extend(report.reading.lines(lang))
+    if report.missing_columns:
+        lines.append(_w("missing_columns", lang).format(columns=", ".join(report.missing_columns)))
+    return lines
+
+
+def _no_scope_hints(report: Report, lang: str) -> list[str]:
+    if report.records == 0:
+        return []
+    return [
+        _w("no_scope", lang).format(
+            id=r.rule.id, records=_n(report.records, lang), scope=describe(r.rule.scope, lang)
+        )
+        for r in report.results
+        if r.judged and r.in_scope == 0
+    ]
 
 
 # --- HTML ---
@@ -328,6 +406,7 @@ def to_html(report: Report, lang: str, limit: int | None, page: bool) -> str:
     parts = [
         '<div class="clientcore-report">',
         f"<p><strong>{_e(_heading(report, lang))}</strong></p>",
+        *(f"<p>{_e(line)}</p>" for line in _preamble(report, lang)),
     ]
     heads = "".join(
         f"<th {_NUM if k in ('in_scope', 'failing') else _CELL}>{_e(_w(k, lang))}</th>"
@@ -339,10 +418,11 @@ def to_html(report: Report, lang: str, limit: int | None, page: bool) -> str:
         parts.append(
             f"<tr><td {_CELL}><code>{_e(r.rule.id)}</code></td>"
             f"<td {_CELL}>{_badge(r.rule.severity, lang)}</td>"
-            f"<td {_NUM}>{_e(_n(r.in_scope, lang))}</td>"
+            f"<td {_NUM}>{_e(_n(r.in_scope, lang) if r.judged else '—')}</td>"
             f'<td {_NUM}><span style="color:{colour};font-weight:bold">'
-            f"{_e(_n(r.failing, lang))}</span></td>"
-            f"<td {_CELL}>{_e(r.rule.title_in(lang))}</td></tr>"
+            f"{_e(_n(r.failing, lang) if r.judged else '—')}</span></td>"
+            f"<td {_CELL}>{_e(r.rule.title_in(lang))}"
+            f"{'' if r.judged else ' [' + _e(_w('not_judged', lang)) + ']'}</td></tr>"
         )
     parts.append("</tbody></table>")
     columns = "".join(
@@ -390,6 +470,7 @@ def to_html(report: Report, lang: str, limit: int | None, page: bool) -> str:
             more = _w("more", lang).format(more=_n(len(report.rejected) - len(shown_rows), lang))
             parts.append(f"<p>{_e(more)}</p>")
         parts.append("</details>")
+    parts.append("".join(f"<p>{_e(line)}</p>" for line in _no_scope_hints(report, lang)))
     parts.append("".join(f"<p>{_e(line)}</p>" for line in _summary(report, lang)))
     parts.append("</div>")
     body = "\n".join(parts)
@@ -441,14 +522,41 @@ def to_rows(report: Report, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(report: Report, lang: str) -> str:
-    """:func:`to_rows` as CSV text."""
+def to_csv(report: Report, lang: str, excel: bool = False) -> str:
+    """:func:`to_rows` as formula-safe CSV text (``excel``: ``;``, BOM, CRLF)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ROW_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in to_rows(report, lang):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    write_table(to_rows(report, lang), ROW_COLUMNS, buffer, excel=excel)
     return buffer.getvalue()
+
+
+_RULE_COLUMNS: Final = ("rule", "severity", "judged", "in_scope", "failing", "title", "missing")
+
+
+def rule_rows(report: Report, lang: str) -> list[dict[str, Any]]:
+    """One dict per rule: id, severity, judged, in scope, failing, title, missing columns."""
+    return [
+        {
+            "rule": r.rule.id,
+            "severity": r.rule.severity.value,
+            "judged": r.judged,
+            "in_scope": r.in_scope if r.judged else None,
+            "failing": r.failing if r.judged else None,
+            "title": r.rule.title_in(lang),
+            "missing": ", ".join(r.missing),
+        }
+        for r in report.results
+    ]
+
+
+def to_xlsx(report: Report, lang: str, target: Any) -> None:
+    """The report as a workbook: rule results, then failures (see :meth:`Report.to_xlsx`)."""
+    write_sheets(
+        {
+            "rules": (_RULE_COLUMNS, rule_rows(report, lang)),
+            "failures": (ROW_COLUMNS, to_rows(report, lang)),
+        },
+        target,
+    )
 
 
 def to_json(report: Report, lang: str) -> dict[str, Any]:
@@ -467,12 +575,17 @@ def to_json(report: Report, lang: str) -> dict[str, Any]:
             "failures": sum(r.failing for r in report.results),
             "rejected_rows": len(report.rejected),
             "failed_rules_by_severity": {s.value: len(report.failing_rules(s)) for s in Severity},
+            "not_judged_rules": [r.rule.id for r in report.not_judged],
+            "missing_columns": list(report.missing_columns),
         },
+        "reading": report.reading.to_json() if report.reading is not None else None,
         "rules": [
             {
                 "id": r.rule.id,
                 "severity": r.rule.severity.value,
                 "title": r.rule.title_in(lang),
+                "judged": r.judged,
+                "missing": list(r.missing),
                 "in_scope": r.in_scope,
                 "failing": r.failing,
                 "failures": [_finding_json(f, lang) for f in r.findings],

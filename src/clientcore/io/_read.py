@@ -56,6 +56,11 @@ define(
             "De invoer is leeg: er is geen kop en geen rij om te lezen.",
             "L'entrée est vide : il n'y a ni en-tête ni ligne à lire.",
         ),
+        "read.no_rows": (
+            "The input holds no party: a header without rows is an empty input.",
+            "De invoer bevat geen partij: een kop zonder rijen is een lege invoer.",
+            "L'entrée ne contient aucune partie : un en-tête sans lignes est une entrée vide.",
+        ),
         "read.kind.missing": (
             "No column says what kind of party each row is (client company, client person, "
             "relation company, relation person): add a 'kind' column, map one with --map "
