@@ -89,8 +89,8 @@ def test_bad_xlsx_rows_keep_their_row_number_and_empty_rows_are_skipped(tmp_path
     read = [(r.row, r.ok, [i.code for i in r.issues]) for r in read_parties(path)]
     expected = [
         (2, True, []),
-        (4, False, ["value.invalid_choice"]),
-        (5, False, ["row.extra_cells"]),
+        (4, False, ["value.invalid_status"]),
+        (5, False, ["read.extra_cells"]),
         (6, True, []),
     ]
     assert expected == read
@@ -98,15 +98,18 @@ def test_bad_xlsx_rows_keep_their_row_number_and_empty_rows_are_skipped(tmp_path
     assert ([4, 5], 2) == ([r.row for r in report.rejected], report.records)
 
 
-def test_a_file_that_is_not_a_workbook_is_one_unreadable_row(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_workbook_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("not a zip file")
-    (result,) = read_parties(path)
-    assert (1, None, "file.unreadable") == (result.row, result.party, result.issues[0].code)
+    table = read_parties(path)
+    assert ([], ["read.unreadable"]) == (list(table), [i.code for i in table.reading.errors])
+    with pytest.raises(ValidationError):
+        check(path, today=TODAY)
 
 
-def test_an_empty_workbook_has_no_rows(tmp_path: Path) -> None:
-    assert [] == list(read_parties(write_xlsx(tmp_path / "empty.xlsx", [])))
+def test_an_empty_workbook_is_an_empty_input(tmp_path: Path) -> None:
+    table = read_parties(write_xlsx(tmp_path / "empty.xlsx", []))
+    assert ([], ["read.empty"]) == (list(table), [i.code for i in table.reading.errors])
 
 
 def test_without_openpyxl_reading_xlsx_says_which_extra_to_install(
@@ -144,7 +147,7 @@ def test_bad_json_items_are_reported_by_their_position(tmp_path: Path) -> None:
     read = [(r.row, r.ok, r.issues[0].code if r.issues else None) for r in read_parties(path)]
     expected = [
         (1, True, None),
-        (2, False, "json.item.invalid"),
+        (2, False, "read.json.item"),
         (3, False, "json.invalid"),
         (4, False, "party.status.wrong_kind"),
     ]
@@ -153,23 +156,31 @@ def test_bad_json_items_are_reported_by_their_position(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [('{"parties": []}', "json.not_a_list"), ("[{", "file.unreadable"), ("", "file.unreadable")],
+    [
+        ('{"parties": []}', "read.json.not_a_list"),
+        ("[{", "read.unreadable"),
+        ("", "read.unreadable"),
+        ("[]", "read.empty"),
+    ],
 )
-def test_a_json_file_that_is_not_a_list_is_one_unreadable_row(
+def test_a_json_file_that_is_not_a_list_is_an_input_error(
     tmp_path: Path, text: str, code: str
 ) -> None:
     path = tmp_path / "x.json"
     path.write_text(text, "utf-8")
-    (result,) = read_parties(path)
-    assert (1, None, code) == (result.row, result.party, result.issues[0].code)
-    assert 3 == len({result.issues[0].message(lang) for lang in ("en", "nl", "fr")})
+    table = read_parties(path)
+    assert ([], [code]) == (list(table), [i.code for i in table.reading.errors])
+    assert 3 == len({table.reading.errors[0].message(lang) for lang in ("en", "nl", "fr")})
 
 
 def test_a_file_of_another_type_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
-        read_parties(tmp_path / "parties.txt")
+        read_parties(tmp_path / "parties.doc")
     issue = caught.value.issues[0]
-    assert "Cannot read 'parties.txt': the file must end in .csv, .xlsx, .json." == issue.message()
+    assert (
+        "Cannot read 'parties.doc': the file must end in .csv, .txt, .tsv, .xlsx or .json."
+        == issue.message()
+    )
     assert_speaks_three_languages(caught.value)
 
 

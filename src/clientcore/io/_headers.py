@@ -24,7 +24,14 @@ import attrs
 
 from clientcore._errors import Issue
 from clientcore._messages import define
-from clientcore.model import COLLECTIONS, FieldType, Schema, default_schema, header_key
+from clientcore.model import (
+    COLLECTIONS,
+    FieldType,
+    Schema,
+    default_schema,
+    header_key,
+    row_columns,
+)
 
 define(
     {
@@ -218,7 +225,7 @@ def _build_index(schema: Schema) -> _Index:
         add(header_key(field.path), field.path, "path")
         for label in field.labels:
             add(header_key(label), field.path, "label")
-    for column in COLLECTIONS:
+    for column in row_columns(schema):  # every column the row codec writes
         add(header_key(column), column, "path")
     for path, words in SYNONYMS.items():
         if path in schema:
@@ -332,7 +339,7 @@ def check_paths(paths: Iterable[str], schema: Schema | None, where: str) -> list
     catalogue = schema or default_schema()
     issues = []
     for path in paths:
-        if path in COLLECTIONS or path.startswith("external.") or path == "id":
+        if path in row_columns(schema) or path.startswith("external."):
             continue
         field = catalogue.get(path)
         if field is None or field.item_of is not None:

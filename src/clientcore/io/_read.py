@@ -569,7 +569,7 @@ def _csv_records(reader: Any, width: int) -> Iterator[tuple[int, Sequence[Any] |
 def _tabulate(
     base: Reading,
     header: Sequence[Any],
-    records: Iterable[tuple[int, Sequence[Any] | Issue]],
+    records: Iterable[tuple[int, Sequence[Any] | Issue | _PartyJson]],
     options: _Options,
     convert: Callable[[str, Any], Any] | None = None,
 ) -> Table:
@@ -608,7 +608,7 @@ def _rows(
     names: Sequence[str],
     mapping: HeaderMapping,
     defaults: Mapping[str, str],
-    records: Iterable[tuple[int, Sequence[Any] | Issue]],
+    records: Iterable[tuple[int, Sequence[Any] | Issue | _PartyJson]],
     options: _Options,
     convert: Callable[[str, Any], Any] | None,
 ) -> Iterator[RowResult]:
@@ -634,6 +634,9 @@ def _rows(
             progress(count)
         if isinstance(cells, Issue):
             yield RowResult(number, None, (cells,))
+            continue
+        if isinstance(cells, _PartyJson):
+            yield _party_json_row(number, cells.data, options)
             continue
         record: dict[str, Any] = {}
         issues: list[Issue] = []
@@ -745,26 +748,32 @@ def _read_json(data: bytes, name: str | None, encoding: str | None, options: _Op
         return _failed(attrs.evolve(base, errors=(issue,)))
     if not items:
         return _failed(attrs.evolve(base, errors=(Issue("read.empty", ""),)))
-    if any(isinstance(i, dict) and _is_party_json(i) for i in items):
+    flat = [i for i in items if isinstance(i, dict) and not _is_party_json(i)]
+    if not flat:
         return Table(attrs.evolve(base, complete=True), _party_json_rows(items, options))
     header: dict[str, None] = {}
-    for item in items:
-        if isinstance(item, dict):
-            header.update(dict.fromkeys(str(k) for k in item))
+    for item in flat:
+        header.update(dict.fromkeys(str(k) for k in item))
     names = list(header)
 
-    def records() -> Iterator[tuple[int, Sequence[Any] | Issue]]:
+    def records() -> Iterator[tuple[int, Sequence[Any] | Issue | _PartyJson]]:
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                found = _kind_of(item)
-                yield (
-                    index + 1,
-                    Issue("read.json.item", f"$[{index}]", {"row": index + 1, "found": found}),
-                )
-                continue
-            yield index + 1, [item.get(n) for n in names]
+                params = {"row": index + 1, "found": _kind_of(item)}
+                yield index + 1, Issue("read.json.item", f"$[{index}]", params)
+            elif _is_party_json(item):
+                yield index + 1, _PartyJson(item)
+            else:
+                yield index + 1, [item.get(n) for n in names]
 
     return _tabulate(base, names, records(), options)
+
+
+@attrs.frozen
+class _PartyJson:
+    """An item of a JSON list that is party JSON (nested), among flat rows."""
+
+    data: Mapping[str, Any]
 
 
 def _is_party_json(item: Mapping[str, Any]) -> bool:
@@ -783,14 +792,18 @@ def _party_json_rows(items: list[Any], options: _Options) -> Iterator[RowResult]
                 (Issue("read.json.item", f"$[{index}]", {"row": number, "found": found}),),
             )
             continue
-        kept: Sequence[Issue] = ()
-        record: Mapping[str, Any] = item
-        if options.prepare is not None:
-            record, kept = options.prepare(item)
-        try:
-            yield RowResult(number, party_from_json(record, options.schema), tuple(kept))
-        except ValidationError as exc:
-            yield RowResult(number, None, (*exc.issues, *kept))
+        yield _party_json_row(number, item, options)
+
+
+def _party_json_row(number: int, item: Mapping[str, Any], options: _Options) -> RowResult:
+    kept: Sequence[Issue] = ()
+    record: Mapping[str, Any] = item
+    if options.prepare is not None:
+        record, kept = options.prepare(item)
+    try:
+        return RowResult(number, party_from_json(record, options.schema), tuple(kept))
+    except ValidationError as exc:
+        return RowResult(number, None, (*exc.issues, *kept))
 
 
 # --- XLSX ---
