@@ -336,10 +336,10 @@ def build_app() -> click.Group:
         if output == "json":
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
+            _print_report(report, file)
             if report.reading is not None:
                 for line in report.reading.lines(lang):
                     click.echo(line)
-            _print_report(report, file)
         if not report.ok:
             sys.exit(1)
 
@@ -349,10 +349,10 @@ def build_app() -> click.Group:
 
 
 def _validate_with_progress(
-    file: pathlib.Path, lang: str, limit: int | None, options: ReadOptions
+    file: pathlib.Path, lang: str, limit: int | None, options: ReadOptions | None = None
 ) -> ValidationReport:
     """Validate, with a progress bar on stderr for a large file when it is a terminal."""
-    kwargs: Any = options.as_kwargs()
+    kwargs: Any = options.as_kwargs() if options is not None else {}
     if not sys.stderr.isatty() or file.stat().st_size < _PROGRESS_BYTES:
         return validate_file(file, lang=lang, limit=limit, **kwargs)
     from rich.console import Console

@@ -332,13 +332,13 @@ def test_a_rule_file_that_is_not_json_is_a_usage_error(tmp_path: Path, clean_csv
         (["{clean}", "--format", "xml"], "Invalid value for '--format'"),
         (["{clean}", "--today", "01/01/2026"], "Invalid value for '--today'"),
         (["{clean}", "--lang", "de"], "Invalid value for '--lang'"),
-        (["{txt}"], "the file must end in .csv, .xlsx, .json"),
+        (["{txt}"], "the file must end in .csv, .txt, .tsv, .xlsx or .json"),
     ],
 )
 def test_usage_errors_exit_with_status_2(
     tmp_path: Path, clean_csv: Path, args: list[str], message: str
 ) -> None:
-    txt = tmp_path / "parties.txt"
+    txt = tmp_path / "parties.doc"
     txt.write_text("kind,name\n", "utf-8")
     result = run(*[a.format(clean=clean_csv, txt=txt) for a in args])
     assert 2 == result.returncode

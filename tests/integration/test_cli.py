@@ -66,7 +66,7 @@ def bad_cell_csv(tmp_path: Path) -> Path:
     path.write_text(
         "id,kind,name,number,client_since,email\n"
         "p1,client_company,Peeters BV,C000001,2020-01-31,info@peeters.be\n"
-        "p2,client_company,Maes NV,C000002,31/01/2020,info@maes.be\n"
+        "p2,client_company,Maes NV,C000002,01/31/2020,info@maes.be\n"
         "p3,client_person,Jan Claes,C000003,,jan.claes@@telenet.be\n",
         encoding="utf-8",
     )
@@ -131,7 +131,7 @@ def test_validate_lists_a_bad_cell_with_its_row_number_and_column(bad_cell_csv: 
     lines = result.stdout.splitlines()
     bad_date = next(line for line in lines if "client_since" in line)
     assert bad_date.split()[0] == "3"  # the header is row 1
-    assert "'31/01/2020' is not a date" in bad_date
+    assert "'01/31/2020' is not a date" in bad_date
     bad_email = next(line for line in lines if "jan.claes@@" in line)
     assert bad_email.split()[:2] == ["4", "C000003"]
     assert "3 records read, 2 with issues" in result.stdout
@@ -141,7 +141,7 @@ def test_validate_speaks_dutch_with_lang_nl(bad_cell_csv: Path) -> None:
     result = run("validate", bad_cell_csv, "--lang", "nl")
     assert result.returncode == 1
     words = " ".join(result.stdout.split())  # the table may wrap a message
-    assert "'31/01/2020' is geen datum (JJJJ-MM-DD)" in words
+    assert "'01/31/2020' is geen datum (JJJJ-MM-DD" in words
     assert "is not a date" not in words
 
 
@@ -304,10 +304,15 @@ def test_in_process_validate_says_how_many_records_it_left_out(sample_csv: Path)
     assert "more records with issues not listed" in result.output
 
 
-def test_in_process_validate_of_a_clean_file_prints_only_the_summary(clean_csv: Path) -> None:
+def test_in_process_validate_of_a_clean_file_prints_the_summary_and_the_reading(
+    clean_csv: Path,
+) -> None:
     result = invoke("validate", clean_csv)
     assert result.exit_code == 0
-    assert result.output.strip() == "2 records read, 0 with issues (0.0%), 0 issues in all"
+    assert [
+        "2 records read, 0 with issues (0.0%), 0 issues in all",
+        "read as: csv, encoding: utf-8 (detected), delimiter: ',', profile: generic, rows: 2",
+    ] == result.output.strip().splitlines()[:2]
 
 
 def test_in_process_sample_writes_the_file_and_its_summary(tmp_path: Path) -> None:

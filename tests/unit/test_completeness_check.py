@@ -256,22 +256,24 @@ def test_the_text_report_lists_unreadable_rows_with_their_number() -> None:
     [
         (
             "en",
-            ["1 row could not be read and was not checked:", "Result: FAIL (1 row unreadable)."],
-            ["2 rows could not be read and were not checked:", "Result: FAIL (2 rows unreadable)."],
+            ["1 row could not be read and was not checked:",
+             "Result: FAIL (1 row unreadable, no party was checked)."],
+            ["2 rows could not be read and were not checked:",
+             "Result: FAIL (2 rows unreadable, no party was checked)."],
         ),
         (
             "nl",
             ["1 rij kon niet gelezen worden en werd niet getest:",
-             "Resultaat: GEFAALD (1 rij onleesbaar)."],
+             "Resultaat: GEFAALD (1 rij onleesbaar, geen enkele partij werd getest)."],
             ["2 rijen konden niet gelezen worden en werden niet getest:",
-             "Resultaat: GEFAALD (2 rijen onleesbaar)."],
+             "Resultaat: GEFAALD (2 rijen onleesbaar, geen enkele partij werd getest)."],
         ),
         (
             "fr",
             ["1 ligne n'a pas pu être lue et n'a pas été testée :",
-             "Résultat : ÉCHEC (1 ligne illisible)."],
+             "Résultat : ÉCHEC (1 ligne illisible, aucune partie n'a été testée)."],
             ["2 lignes n'ont pas pu être lues et n'ont pas été testées :",
-             "Résultat : ÉCHEC (2 lignes illisibles)."],
+             "Résultat : ÉCHEC (2 lignes illisibles, aucune partie n'a été testée)."],
         ),
     ],
 )  # fmt: skip
@@ -398,6 +400,8 @@ def test_the_json_report_holds_every_failure_with_its_reasons(report: Report) ->
         "failures": sum(r.failing for r in report.results),
         "rejected_rows": 0,
         "failed_rules_by_severity": {s.value: len(report.failing_rules(s)) for s in Severity},
+        "not_judged_rules": [],
+        "missing_columns": [],
     }
     assert expected_summary == data["summary"]
 

@@ -299,6 +299,8 @@ def map_header(
         match: tuple[str, How] | None = forced.get(key)
         if match is None and source.startswith("external.") and len(source) > 9:
             match = (source, "path")
+        if match is None and schema is None and _is_custom_column(source):
+            match = (source, "path")  # without a host catalogue, custom cells are text
         if match is None:
             match = index.keys.get(key)
         if match is None:
@@ -334,12 +336,19 @@ def map_header(
     return HeaderMapping(tuple(out), tuple(unmapped), tuple(dropped), tuple(issues))
 
 
+def _is_custom_column(column: str) -> bool:
+    parts = column.split(".")
+    return len(parts) == 3 and parts[0] == "custom" and all(parts[1:])
+
+
 def check_paths(paths: Iterable[str], schema: Schema | None, where: str) -> list[Issue]:
     """Issues for the target paths of a column map that name no field."""
     catalogue = schema or default_schema()
     issues = []
     for path in paths:
         if path in row_columns(schema) or path.startswith("external."):
+            continue
+        if schema is None and _is_custom_column(path):
             continue
         field = catalogue.get(path)
         if field is None or field.item_of is not None:

@@ -205,10 +205,10 @@ class Reading:
         head.append(f"{words['rows']}: {self.rows_read}")
         out = [", ".join(head)]
         if self.columns:
-            mapped = ", ".join(
-                c.source if c.source == c.path else f"{c.source} → {c.path}" for c in self.columns
-            )
-            out.append(f"{words['columns']}: {mapped}")
+            by_path = sum(1 for c in self.columns if c.how == "path")
+            named = [f"{c.source} → {c.path} ({c.how})" for c in self.columns if c.how != "path"]
+            shown = [f"{by_path} {words['by_path']}"] if by_path else []
+            out.append(f"{words['columns']}: " + ", ".join(shown + named))
         if self.defaults:
             out.append(f"{words['defaults']}: " + ", ".join(f"{p} = {v}" for p, v in self.defaults))
         if self.unmapped:
@@ -252,6 +252,7 @@ _WORDS: Final = {
         "columns": "columns",
         "defaults": "defaults",
         "unmapped": "columns left out",
+        "by_path": "by field path",
         "dropped": "columns dropped by the profile",
     },
     "nl": {
@@ -265,6 +266,7 @@ _WORDS: Final = {
         "columns": "kolommen",
         "defaults": "standaardwaarden",
         "unmapped": "weggelaten kolommen",
+        "by_path": "op veldpad",
         "dropped": "door het profiel weggelaten kolommen",
     },
     "fr": {
@@ -278,6 +280,7 @@ _WORDS: Final = {
         "columns": "colonnes",
         "defaults": "valeurs par défaut",
         "unmapped": "colonnes ignorées",
+        "by_path": "par chemin de champ",
         "dropped": "colonnes écartées par le profil",
     },
 }
