@@ -55,7 +55,8 @@ def test_a_belgian_dutch_cp1252_export_is_read_with_its_words() -> None:
     ]
     assert None not in parties
     first, _, _, person = parties
-    assert first is not None and person is not None
+    assert first is not None
+    assert person is not None
     assert ("client_company", "client", True, "BE", dt.date(2020, 1, 31), "nl") == (
         first.kind.value,
         first.status.value,
@@ -91,7 +92,8 @@ def test_check_of_the_dutch_export_fails_and_names_what_it_could_not_judge() -> 
     text = report.to_text()
     assert "Not judged: the input has no column" in text
     assert "encoding: windows-1252 (detected)" in text
-    assert "Result: FAIL" in text and "error rules not judged" in text
+    assert "Result: FAIL" in text
+    assert "error rules not judged" in text
 
 
 def test_the_check_command_on_the_dutch_export_exits_1() -> None:
@@ -223,7 +225,8 @@ def test_an_empty_input_is_an_input_error(name: str) -> None:
 def test_dutch_dates_with_dashes_and_dots_are_read_day_first() -> None:
     results = list(read(EXPORTS / "nl_nl_dates.csv"))
     first, second, third = results
-    assert first.party is not None and second.party is not None
+    assert first.party is not None
+    assert second.party is not None
     assert (dt.date(1971, 3, 5), dt.date(2019, 1, 1)) == (
         first.party.birth_date,
         first.party.client_since,
@@ -252,7 +255,8 @@ def test_an_ambiguous_header_is_reported_never_guessed() -> None:
         ("Kleur", "read.column.unknown"),
         ("Woonplaats", "read.column.duplicate"),
     } == warnings
-    assert "number" not in table.reading.paths and "enterprise_number" not in table.reading.paths
+    assert "number" not in table.reading.paths
+    assert "enterprise_number" not in table.reading.paths
     assert [("address.country", "value.invalid_country")] == [
         (i.path, i.code) for i in results[1].issues
     ]
@@ -301,11 +305,14 @@ def test_cells_that_look_like_formulas_are_read_as_text_and_written_safely(
     )  # fmt: skip
     assert 1 == result.exit_code
     data = out.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in data
     text = data.decode("utf-8-sig")
     assert ";'=HYPERLINK(" in text.replace('"', "")
-    assert ";'@Apenstaart;" in text and ";'-Min NV;" in text
-    assert "\n=" not in text and ";=" not in text
+    assert ";'@Apenstaart;" in text
+    assert ";'-Min NV;" in text
+    assert "\n=" not in text
+    assert ";=" not in text
 
 
 # --- a profile of the firm's own software ---
