@@ -32,6 +32,7 @@ from clientcore.model import (
     Task,
     TaskPreset,
     default_schema,
+    parse_value,
     value_issue,
 )
 from clientcore.model._party import opt_date, opt_str, text_or_empty
@@ -102,6 +103,10 @@ def checked_value(path: str, value: Any, where: str = "value") -> Any:
         except ValueError as exc:
             raise _invalid(where, f"'{path}' expects {exc}") from None
     field = default_schema().field(path)
+    try:  # text as users write it ("ja", "31/01/2020", "Frans"): the model's vocabulary
+        value = parse_value(field, value)
+    except ValidationError as exc:
+        raise _invalid(where, exc.issues[0].message()) from None
     if field.type is FieldType.LABELS and value is not None:
         if not _is_label_set(value):
             raise _invalid(where, f"'{path}' expects a set of non-empty texts")

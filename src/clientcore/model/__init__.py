@@ -105,6 +105,7 @@ from clientcore.model._values import (
     parse_language,
     parse_legal_form,
     parse_status,
+    parse_value,
 )
 
 __all__ = [
@@ -181,6 +182,7 @@ __all__ = [
     "parse_language",
     "parse_legal_form",
     "parse_status",
+    "parse_value",
     "party_from_json",
     "party_to_json",
     "payment_reference",

@@ -19,6 +19,7 @@ False
 from __future__ import annotations
 
 import abc
+import functools
 import importlib
 import re
 import reprlib
@@ -162,6 +163,12 @@ def _country(country: object) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _memoised_outcome(ident: IdentifierType, text: str, country: str | None) -> str | Issue:
+    # Issues and compact strings are immutable, so one result serves every caller.
+    return ident._fresh_outcome(text, country)
+
+
 class IdentifierType(abc.ABC):
     """One kind of identifier: how to compact, validate, check and format its values.
 
@@ -246,7 +253,14 @@ class IdentifierType(abc.ABC):
         return value
 
     def _outcome(self, value: object, country: str | None) -> str | Issue:
-        """The compact form of a valid ``value``, else its :class:`Issue`."""
+        """The compact form of a valid ``value``, else its :class:`Issue`; text is
+        validated once per value and country (memoised: reading a file and the rules
+        that check it afterwards share the result)."""
+        if type(value) is str and len(value) <= MAX_LENGTH:
+            return _memoised_outcome(self, value, country)
+        return self._fresh_outcome(value, country)
+
+    def _fresh_outcome(self, value: object, country: str | None) -> str | Issue:
         text = self._text(value)
         if isinstance(text, Issue):
             return text

@@ -453,6 +453,50 @@ def parse_legal_form(value: object) -> str | None:
     return _LEGAL_FORM_WORDS.get(_key(text), text)
 
 
+def parse_value(field: Any, value: object) -> Any:
+    """``value`` for the catalogue ``field``: text is read with this vocabulary (a yes/no
+    field takes ``ja``, a date field ``31/01/2020``, ``language`` takes ``Frans``...);
+    any other value, and text for a text field, is returned as it is. A fault raises
+    :class:`~clientcore.ValidationError` with the field's path."""
+    if not isinstance(value, str):
+        return value
+    from clientcore.model._schema import FieldType
+
+    parse: Any = _BY_PATH.get(field.path)
+    if parse is None:
+        parse = {
+            FieldType.BOOL: parse_bool,
+            FieldType.DATE: parse_date,
+            FieldType.NUMBER: parse_decimal,
+        }.get(field.type)
+    if parse is None:
+        return value
+    try:
+        return parse(value)
+    except ValidationError as exc:
+        raise ValidationError([i.at(field.path) for i in exc.issues]) from None
+
+
+def _status_value(value: object) -> str | None:
+    status = parse_status(value)
+    return None if status is None else str(status.value)
+
+
+def _kind_value(value: object) -> str | None:
+    kind = parse_kind(value)
+    return None if kind is None else str(kind.value)
+
+
+_BY_PATH: Final[Mapping[str, Any]] = {
+    "kind": _kind_value,
+    "status": _status_value,
+    "language": parse_language,
+    "legal_form": parse_legal_form,
+    "address.country": parse_country,
+    "correspondence_address.country": parse_country,
+}
+
+
 def header_key(text: str) -> str:
     """The form a column heading or a word is matched by: case, accents, spaces and
     punctuation ignored (``N° TVA`` and ``n-tva`` are both ``ntva``)."""
@@ -472,4 +516,5 @@ __all__ = [
     "parse_language",
     "parse_legal_form",
     "parse_status",
+    "parse_value",
 ]

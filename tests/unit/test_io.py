@@ -1,0 +1,271 @@
+"""clientcore.io: header recognition, encodings, profiles, writers and what reads back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clientcore import Party, ValidationError
+from clientcore.completeness import check
+from clientcore.io import (
+    decode,
+    load_profile,
+    map_header,
+    read,
+    sniff_delimiter,
+    to_frame,
+    write_csv,
+    write_table,
+    write_xlsx,
+)
+from clientcore.model import default_schema
+from clientcore.sample import generate
+from tests.strategies import parties
+from tests.unit.test_codec import custom_schema
+
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("heading", "path", "how"),
+    [
+        ("name", "name", "path"),
+        ("address.city", "address.city", "path"),
+        ("Naam", "name", "label"),
+        ("NOM", "name", "label"),
+        ("btw nummer", "vat_number", "label"),
+        ("BTW-nummer", "vat_number", "label"),
+        ("N° TVA", "vat_number", "synonym"),
+        ("KBO-nummer", "enterprise_number", "synonym"),
+        ("Numéro d'entreprise", "enterprise_number", "label"),
+        ("numero d entreprise", "enterprise_number", "label"),
+        ("Rijksregisternummer", "national_number", "label"),
+        ("Numéro national", "national_number", "synonym"),
+        ("Woonplaats", "address.city", "synonym"),
+        ("Localité", "address.city", "synonym"),
+        ("Taal", "language", "label"),
+        ("Langue", "language", "label"),
+        ("Rechtsvorm", "legal_form", "label"),
+        ("Forme juridique", "legal_form", "label"),
+    ],
+)
+def test_a_heading_is_recognised_by_path_label_or_synonym(
+    heading: str, path: str, how: str
+) -> None:
+    mapping = map_header([heading])
+    assert [(heading, path, how)] == [(c.source, c.path, c.how) for c in mapping.columns]
+
+
+def test_custom_fields_are_recognised_by_their_labels() -> None:
+    from clientcore.model import CustomField, FieldType
+
+    schema = default_schema().with_custom(
+        CustomField(
+            "kyc",
+            "source",
+            FieldType.TEXT,
+            ("Source of funds", "Herkomst middelen", "Origine des fonds"),
+        )
+    )
+    mapping = map_header(["Herkomst middelen"], schema)
+    assert ["custom.kyc.source"] == [c.path for c in mapping.columns]
+
+
+def test_an_unknown_heading_gets_a_suggestion() -> None:
+    mapping = map_header(["Ondernemingsnumer"])
+    assert "enterprise_number" == mapping.issues[0].params["suggestion"]
+
+
+def test_mapping_a_wide_header_is_linear() -> None:
+    def per_column(width: int) -> float:
+        header = [f"extra {i}" for i in range(width)]
+        start = time.perf_counter()
+        map_header(header)
+        return (time.perf_counter() - start) / width
+
+    small, large = per_column(2_000), per_column(40_000)
+    assert large < small * 5  # quadratic would be 20 times slower per column
+
+
+def test_encodings_are_detected_and_reported() -> None:
+    text = "Naam\nBelgië\n"
+    assert ("utf-8", True) == decode(text.encode("utf-8"))[1:]
+    assert ("utf-8-sig", True) == decode(b"\xef\xbb\xbf" + text.encode("utf-8"))[1:]
+    assert ("utf-16", True) == decode(text.encode("utf-16"))[1:]
+    assert ("windows-1252", True) == decode(text.encode("cp1252"))[1:]
+    assert (text, "iso8859-1", False) == decode(text.encode("latin-1"), "latin-1")
+
+
+def test_a_forced_encoding_that_does_not_fit_is_a_file_error() -> None:
+    table = read("Naam;Soort\nBelgië;client_company\n".encode("cp1252"), encoding="utf-8")
+    assert ["read.encoding.invalid"] == [i.code for i in table.reading.errors]
+    with pytest.raises(ValidationError):
+        read(b"a,b\n", encoding="no-such-codec")
+
+
+@pytest.mark.parametrize(
+    ("line", "delimiter"),
+    [("a;b;c", ";"), ("a,b,c", ","), ("a\tb\tc", "\t"), ('"a;b",c', ","), ("abc", ",")],
+)
+def test_the_delimiter_is_sniffed_from_the_header(line: str, delimiter: str) -> None:
+    assert delimiter == sniff_delimiter(line)
+
+
+def test_map_options_win_over_recognition_and_name_no_unknown_field() -> None:
+    table = read("Naam,Soort,Nummer\nPeeters,client_company,C1\n", columns=["Nummer=number"])
+    assert "C1" == next(iter(table)).party.number  # type: ignore[union-attr]
+    with pytest.raises(ValidationError) as caught:
+        read("a\n1\n", columns=["a=nam"])
+    assert "read.map.unknown_field" == caught.value.issues[0].code
+    with pytest.raises(ValidationError):
+        read("a\n1\n", columns=["no equals sign"])
+
+
+def test_a_profile_is_checked_strictly_with_every_path() -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_profile(
+            {
+                "name": "",
+                "columns": {"A": "nam", "B": 5},
+                "values": {"A": {"x": "y"}, "S": "flat"},
+                "defaults": {"kind": "planet", "address.country": "Atlantis"},
+                "decimal": ";",
+                "drop": "A",
+                "extra": 1,
+            }
+        )
+    paths = {i.path for i in caught.value.issues}
+    assert {
+        "$.name",
+        "$.columns.A",
+        "$.columns.B",
+        "$.values.S",
+        "$.defaults.kind",
+        "$.defaults.address.country",
+        "$.decimal",
+        "$.drop",
+        "$.extra",
+    } <= paths
+    with pytest.raises(ValidationError):
+        load_profile("no_such_profile")
+
+
+def test_a_profile_round_trips_through_its_json(tmp_path: Path) -> None:
+    profile = load_profile("exact_online")
+    assert profile == load_profile(profile.to_json())
+    path = tmp_path / "p.json"
+    import json
+
+    path.write_text(json.dumps(profile.to_json()))
+    assert profile == load_profile(path)
+
+
+def test_rows_without_ids_get_the_same_ids_on_every_read() -> None:
+    text = "Naam;Soort;Klantnummer\nA;Klant-Bedrijf;K1\nB;Klant-Bedrijf;\n"
+    first = [r.party.id for r in read(text) if r.party]
+    second = [r.party.id for r in read(text) if r.party]
+    assert first == second
+    assert len(set(first)) == 2
+
+
+def test_progress_is_called_with_the_rows_read() -> None:
+    seen: list[int] = []
+    text = "kind,name\n" + "client_company,A\n" * 1_200
+    assert 1_200 == sum(1 for _ in read(text, progress=seen.append))
+    assert [500, 1_000, 1_200] == seen
+
+
+# --- writers ---
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parties(), st.booleans())
+def test_what_the_csv_writer_writes_reads_back_as_the_same_party(
+    written: Party, excel: bool
+) -> None:
+    schema = custom_schema(written)
+    out = io.StringIO()
+    write_csv([written], out, schema, excel=excel)
+    data = out.getvalue().encode("utf-8")
+    assert [written] == [r.party for r in read(data, schema=schema)]
+
+
+def test_what_the_xlsx_writer_writes_reads_back_as_the_same_parties(tmp_path: Path) -> None:
+    written = [
+        *generate(25, seed=4, today=TODAY),
+        Party(id="evil", kind="client_company", name="=HYPERLINK(1)", phone="+3292234567"),
+    ]
+    path = tmp_path / "parties.xlsx"
+    assert len(written) == write_xlsx(written, path)
+    assert written == [r.party for r in read(path)]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert "A2" == sheet.freeze_panes
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    assert ["s"] == [c.data_type for c in cells]
+
+
+def test_the_frame_of_the_parties_reads_back_and_checks_like_the_file(tmp_path: Path) -> None:
+    written = generate(30, seed=5, today=TODAY)
+    frame = to_frame(written)
+    assert written == [r.party for r in read(frame)]
+    path = tmp_path / "parties.csv"
+    write_csv(written, path)
+    by_frame, by_path = check(frame, today=TODAY), check(path, today=TODAY)
+    assert [(r.rule.id, r.in_scope, r.failing) for r in by_path.results] == [
+        (r.rule.id, r.in_scope, r.failing) for r in by_frame.results
+    ]
+
+
+def test_every_cell_that_starts_a_formula_is_neutralised_numbers_are_kept() -> None:
+    out = io.StringIO()
+    rows = [{"a": v} for v in ["=1+1", "+32 9", "-x", "@SUM", "\tx", "\rx", "-12", "-1,5", "ok"]]
+    write_table(rows, ["a"], out)
+    import csv
+
+    cells = [row[0] for row in csv.reader(io.StringIO(out.getvalue(), newline=""))][1:]
+    assert ["'=1+1", "'+32 9", "'-x", "'@SUM", "'\tx", "'\rx", "-12", "-1,5", "ok"] == cells
+
+
+# --- reports ---
+
+
+def test_the_repr_of_a_large_report_is_a_few_lines() -> None:
+    report = check(generate(2_000, seed=0, today=TODAY), today=TODAY)
+    shown = repr(report)
+    assert len(shown.splitlines()) <= 4
+    assert len(shown) < 600
+    assert "2000 parties" in shown
+
+
+def test_a_report_as_xlsx_has_a_sheet_of_rules_and_one_of_failures(tmp_path: Path) -> None:
+    import openpyxl
+
+    report = check(generate(40, seed=1, today=TODAY), today=TODAY)
+    path = tmp_path / "report.xlsx"
+    report.to_xlsx(path)
+    book = openpyxl.load_workbook(path)
+    assert ["rules", "failures"] == book.sheetnames
+    assert len(report.results) + 1 == book["rules"].max_row
+    assert sum(r.failing for r in report.results) + 1 == book["failures"].max_row
+    assert book["failures"].auto_filter.ref is not None
+
+
+def test_an_empty_list_of_parties_is_never_ok() -> None:
+    report = check([], today=TODAY)
+    assert not report.ok
+    assert "No party could be checked." in report.to_text()
+
+
+def test_a_rule_with_no_party_in_scope_says_so_with_a_hint() -> None:
+    table = read("kind,name,status,tasks\nclient_company,Peeters,prospect,\n")
+    report = check(table, today=TODAY)
+    text = report.to_text()
+    assert "closing: no party in scope among 1" in text
