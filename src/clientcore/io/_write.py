@@ -48,7 +48,7 @@ def write_table(
     """Write ``rows`` (mappings) under ``columns`` as CSV; returns the rows written.
 
     ``excel`` writes what Belgian and Dutch Excel opens in columns: ``;`` between cells,
-    a UTF-8 BOM and CRLF line ends. Plain CSV is ``,``, UTF-8 without BOM, LF. A column
+    a UTF-8 BOM. Plain CSV is ``,``, UTF-8 without BOM. Lines end in CRLF. A column
     a row lacks is an empty cell; every text cell is formula-safe.
     """
     if isinstance(target, (str, os.PathLike)):
@@ -63,9 +63,8 @@ def write_table(
 def _write(
     rows: Iterable[Mapping[str, Any]], columns: Sequence[str], handle: IO[str], excel: bool
 ) -> int:
-    writer = csv.writer(
-        handle, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
-    )
+    # CRLF in both forms (RFC 4180): the csv module then quotes a cell holding a CR too
+    writer = csv.writer(handle, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow([formula_safe(c) for c in columns])
     count = 0
     for row in rows:
