@@ -450,7 +450,10 @@ def parse_legal_form(value: object) -> str | None:
     if not isinstance(value, str):
         raise _bad("value.invalid_type", value)
     text = value.strip()
-    return _LEGAL_FORM_WORDS.get(_key(text), text)
+    key = fold(text)
+    for mark in (".", " ", "-"):  # B.V., b v, Comm-V are written forms; other marks are not
+        key = key.replace(mark, "")
+    return _LEGAL_FORM_WORDS.get(key, text) if key.isalnum() else text
 
 
 def parse_value(field: Any, value: object) -> Any:
