@@ -20,6 +20,7 @@ PUBLIC = [
     "clientcore.query.jsonlogic",
     "clientcore.completeness",
     "clientcore.ports",
+    "clientcore.services",
 ]
 
 
