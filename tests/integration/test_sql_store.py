@@ -70,3 +70,24 @@ class TestPostgresSavedFilterContract(SavedFilterRepositoryContract):
 class TestPostgresLayoutContract(LayoutRepositoryContract):
     def make_repository(self) -> LayoutRepository:
         return SqlLayoutRepository(empty_postgres())
+
+
+def test_with_the_postgres_variable_set_an_unreachable_server_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.integration import _sql
+
+    monkeypatch.setattr(_sql, "POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:9/test")
+    monkeypatch.setattr(_sql, "_postgres", None)
+    with pytest.raises(sa.exc.OperationalError):
+        _sql.postgres_engine()
+
+
+def test_without_the_postgres_variable_the_postgres_tests_skip_saying_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.integration import _sql
+
+    monkeypatch.setattr(_sql, "POSTGRES_URL", "")
+    with pytest.raises(pytest.skip.Exception, match="CLIENTCORE_TEST_POSTGRES_URL"):
+        _sql.postgres_engine()

@@ -21,6 +21,7 @@ PUBLIC = [
     "clientcore.completeness",
     "clientcore.ports",
     "clientcore.services",
+    "clientcore.adapters.sqlalchemy",
 ]
 
 

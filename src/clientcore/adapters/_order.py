@@ -12,8 +12,7 @@ from typing import Any
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
-from clientcore._text import fold
-from clientcore.model import Party
+from clientcore.model import Party, fold
 
 define(
     {

@@ -7,6 +7,7 @@ Everything here is a frozen attrs value; change it with :func:`attrs.evolve`.
 'party.name.blank'
 """
 
+from clientcore._text import fold
 from clientcore.model._codec import (
     COLLECTIONS,
     RowResult,
@@ -147,6 +148,7 @@ __all__ = [
     "email",
     "enterprise_number",
     "find_cycle",
+    "fold",
     "from_row",
     "iban",
     "identifier_for",

@@ -30,7 +30,6 @@ import sqlalchemy as sa
 
 from clientcore._errors import FilterError, Issue
 from clientcore._messages import define
-from clientcore._text import fold
 from clientcore.adapters.sqlalchemy._tables import (
     BOOL_PATHS,
     COLLECTION_PATHS,
@@ -46,6 +45,7 @@ from clientcore.adapters.sqlalchemy._tables import (
     size_name,
     valid_name,
 )
+from clientcore.model import fold
 from clientcore.query import And, Cond, Filter, Not, Or, Today
 
 define(

@@ -17,8 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from clientcore._text import fold
-from clientcore.model import COLLECTIONS, IDENTIFIERS, Party, party_to_json
+from clientcore.model import COLLECTIONS, IDENTIFIERS, Party, fold, party_to_json
 
 #: The version of the tables :func:`create_schema` makes; see :func:`migrate`.
 SCHEMA_VERSION = 1
@@ -65,8 +64,21 @@ TEXT_PATHS = (
     "staff.declarant",
     "staff.owner",
 )
-DATE_PATHS = ("birth_date", "client_since", "client_until", "eid.valid_until", "aml.verified_on")
-BOOL_PATHS = ("vat_liable", "portal.enabled", "portal.forms_allowed")
+DATE_PATHS = (
+    "birth_date",
+    "client_since",
+    "client_until",
+    "last_verified_on",
+    "eid.valid_until",
+    "aml.verified_on",
+)
+BOOL_PATHS = (
+    "vat_liable",
+    "archived",
+    "marked_for_deletion",
+    "portal.enabled",
+    "portal.forms_allowed",
+)
 NUMBER_PATHS = ("version",)
 #: Identifier fields with a validity flag (``NULL`` when blank).
 VALIDITY_PATHS = tuple(p for p in IDENTIFIERS if p in TEXT_PATHS)
