@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 
 from clientcore import Actor, ConflictError, Party
@@ -165,3 +166,21 @@ def test_select_with_total_counts_in_the_database(engine: sa.Engine) -> None:
     selection = select(uow, F("legal_form") == "nv", with_total=True, order_by=["-id"])
     assert "3 / 9" == str(selection)
     assert ["p6", "p3", "p0"] == [p.id for p in selection.items]
+
+
+def test_a_first_import_loads_in_batches_and_a_duplicate_id_loads_nothing(
+    engine: sa.Engine,
+) -> None:
+    from clientcore.adapters.sqlalchemy import load_parties
+
+    parties = generate(120, seed=5, today=TODAY)
+    assert 120 == load_parties(engine, parties, batch_size=50)
+    before = snapshot(engine)
+    with pytest.raises(sa.exc.IntegrityError):
+        load_parties(engine, [company("new"), parties[7]], batch_size=1)
+    assert before == snapshot(engine)
+    uow = SqlUnitOfWork(engine)
+    with uow:
+        assert [attrs.evolve(p, version=1) for p in parties[:3]] == uow.parties.get_many(
+            [p.id for p in parties[:3]]
+        )

@@ -26,6 +26,7 @@ from clientcore.adapters.sqlalchemy._store import (
     SqlUnitOfWork,
     configure_engine,
     create_schema,
+    load_parties,
     migrate,
     schema_version,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "compile_filter",
     "configure_engine",
     "create_schema",
+    "load_parties",
     "metadata",
     "migrate",
     "schema_version",

@@ -157,6 +157,43 @@ def migrate(engine: sa.Engine) -> int:
     return found
 
 
+def load_parties(engine: sa.Engine, new: Iterable[Party], batch_size: int = 2000) -> int:
+    """Insert many new parties at once (a first import), in one transaction.
+
+    Rows are sent in batches (``executemany``); a party without a version is stored
+    as version 1. An id that exists already makes the whole load fail and write
+    nothing. Returns how many parties were loaded.
+    """
+    configure_engine(engine)
+    loaded = 0
+    with engine.connect() as conn:
+        conn.info["clientcore_write"] = True
+        try:
+            with conn.begin():
+                batch: list[Party] = []
+                for party in new:
+                    batch.append(party if party.version > 0 else attrs.evolve(party, version=1))
+                    if len(batch) >= batch_size:
+                        loaded += _insert_batch(conn, batch)
+                        batch = []
+                if batch:
+                    loaded += _insert_batch(conn, batch)
+        finally:
+            conn.info.pop("clientcore_write", None)
+    return loaded
+
+
+def _insert_batch(conn: sa.Connection, batch: Sequence[Party]) -> int:
+    conn.execute(parties.insert(), [party_row(p) for p in batch])
+    labels = [row for p in batch for row in label_rows(p)]
+    if labels:
+        conn.execute(party_labels.insert(), labels)
+    tasks = [row for p in batch for row in task_rows(p)]
+    if tasks:
+        conn.execute(party_tasks.insert(), tasks)
+    return len(batch)
+
+
 def _version_error(found: int | None) -> ClientCoreError:
     return usage_error("sql.schema_version", found=found, expected=SCHEMA_VERSION)
 
@@ -189,6 +226,10 @@ class _Transaction:
         self.links: dict[str, Link | None] = {}
         self.link_base: dict[str, bool] = {}
         self.events: list[Any] = []
+        # Parties decoded in this transaction, by (id, version): a party read again
+        # (a completeness check reads a party once per rule it fails) is not decoded
+        # again. Bounded by what the transaction reads.
+        self.decoded: dict[tuple[str, int], Party] = {}
 
 
 class _Parties:
@@ -198,14 +239,23 @@ class _Parties:
     def _tx(self) -> _Transaction:
         return self._uow._transaction()
 
+    def _decode(self, party_id: str, version: int, doc: Any) -> Party:
+        cache = self._tx().decoded
+        key = (party_id, version)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = _party(doc)
+        return found
+
     def _stored(self, party_ids: Sequence[str]) -> dict[str, Party]:
         out: dict[str, Party] = {}
         with self._uow._read() as conn:
             for chunk in _chunks(party_ids):
-                rows = conn.execute(sa.select(parties.c.doc).where(parties.c.id.in_(chunk)))
-                for (doc,) in rows:
-                    party = _party(doc)
-                    out[party.id] = party
+                stmt = sa.select(parties.c.id, parties.c.version, parties.c.doc).where(
+                    parties.c.id.in_(chunk)
+                )
+                for party_id, version, doc in conn.execute(stmt):
+                    out[party_id] = self._decode(party_id, version, doc)
         return out
 
     def _visible(self, party_id: str) -> Party | None:
@@ -287,7 +337,7 @@ class _Parties:
         keys = order_keys(order_by)
         check_page(limit, offset)
         where = compile_filter(flt, today)
-        stmt = sa.select(parties.c.doc).where(where)
+        stmt = sa.select(parties.c.id, parties.c.version, parties.c.doc).where(where)
         mine = dict(tx.parties)
         if mine:
             stmt = stmt.where(parties.c.id.not_in(list(mine)))
@@ -304,7 +354,7 @@ class _Parties:
         elif limit is not None:
             stmt = stmt.limit(start + limit)
         with self._uow._read() as conn:
-            found = [_party(doc) for (doc,) in conn.execute(stmt)]
+            found = [self._decode(i, v, doc) for i, v, doc in conn.execute(stmt)]
         if not mine:
             return found
         # Only this transaction's own changes are evaluated in Python, never the table.
