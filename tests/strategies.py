@@ -430,3 +430,171 @@ def plans(transitions: bool = True) -> st.SearchStrategy[BulkPlan]:
         st.lists(operations(transitions), min_size=1, max_size=4),
         st.none() | st.integers(min_value=1, max_value=30),
     )
+
+
+# --- filters the SQL back end runs: every operator, nesting, blanks, accents ---
+
+_sql_text_paths = [
+    "name",
+    "legal_form",
+    "address.city",
+    "portfolio",
+    "language",
+    "status",
+    "kind",
+    "staff.partner",
+]
+_sql_text_values = (
+    st.sampled_from(
+        [
+            "bv",
+            "BV",
+            "Gent",
+            "gent",
+            "Café",
+            "cafe",
+            "CAFÉ",
+            "",
+            "  ",
+            "nl",
+            "client",
+            "Bak",
+            "é",
+            "a",
+            "%",
+            "_",
+            "e'",
+            "Ç",
+        ]
+    )
+    | words
+)
+_sql_flags = st.sampled_from([{}, {"case_sensitive": True, "accent_sensitive": True}])
+_sql_date_paths = [
+    "client_since",
+    "client_until",
+    "birth_date",
+    "eid.valid_until",
+    "aml.verified_on",
+    "last_verified_on",
+]
+_sql_bool_paths = ["vat_liable", "portal.enabled", "archived", "marked_for_deletion"]
+_sql_label_values = st.sampled_from(["vip", "VIP", "audit", "nbb", "é", "É", "Café"]) | words
+_sql_collections = ["labels", "tasks", "contacts", "locations", "checklist", "debtor_cards"]
+_sql_identifiers = [
+    "email",
+    "phone",
+    "enterprise_number",
+    "iban",
+    "vat_number",
+    "address.postal_code",
+    "national_number",
+]
+
+
+@st.composite
+def _sql_text(draw: st.DrawFn, paths: list[str]) -> Filter:
+    path = draw(st.sampled_from(paths))
+    op = draw(
+        st.sampled_from(
+            [
+                "eq",
+                "ne",
+                "lt",
+                "le",
+                "gt",
+                "ge",
+                "between",
+                "in_",
+                "not_in",
+                "contains",
+                "not_contains",
+                "starts_with",
+                "ends_with",
+                "blank",
+                "not_blank",
+            ]
+        )
+    )
+    if op in ("blank", "not_blank"):
+        return getattr(F(path), op)()
+    flags = draw(_sql_flags)
+    if op == "between":
+        return F(path).between(draw(_sql_text_values), draw(_sql_text_values))
+    if op in ("in_", "not_in"):
+        return getattr(F(path), op)(draw(st.lists(_sql_text_values, max_size=4)), **flags)
+    if op in ("lt", "le", "gt", "ge"):
+        return getattr(F(path), op)(draw(_sql_text_values))
+    return getattr(F(path), op)(draw(_sql_text_values), **flags)
+
+
+@st.composite
+def _sql_typed(draw: st.DrawFn, paths: list[str], values: st.SearchStrategy[Any]) -> Filter:
+    path = draw(st.sampled_from(paths))
+    op = draw(
+        st.sampled_from(
+            ["eq", "ne", "lt", "le", "gt", "ge", "between", "in_", "not_in", "blank", "not_blank"]
+        )
+    )
+    if op in ("blank", "not_blank"):
+        return getattr(F(path), op)()
+    if op == "between":
+        return F(path).between(draw(values), draw(values))
+    if op in ("in_", "not_in"):
+        return getattr(F(path), op)(draw(st.lists(values, max_size=3)))
+    return getattr(F(path), op)(draw(values))
+
+
+@st.composite
+def _sql_leaf(draw: st.DrawFn) -> Filter:
+    kind = draw(
+        st.sampled_from(["text", "date", "bool", "number", "labels", "collection", "ident", "any"])
+    )
+    if kind == "text":
+        return draw(_sql_text(_sql_text_paths))
+    if kind == "date":
+        return draw(_sql_typed(_sql_date_paths, dates | st.builds(Today, st.integers(-800, 800))))
+    if kind == "bool":
+        return draw(_sql_typed(_sql_bool_paths, st.booleans()))
+    if kind == "number":
+        values = st.integers(-2, 3) | st.floats(-2, 3, allow_nan=False, allow_infinity=False)
+        return draw(_sql_typed(["version"], values))
+    if kind == "labels":
+        op = draw(st.sampled_from(["has", "has_any", "has_all"]))
+        flags = draw(_sql_flags)
+        if op == "has":
+            return F("labels").has(draw(_sql_label_values), **flags)
+        return getattr(F("labels"), op)(draw(st.lists(_sql_label_values, max_size=3)), **flags)
+    if kind == "collection":
+        path = draw(st.sampled_from(_sql_collections))
+        return getattr(F(path), draw(st.sampled_from(["blank", "not_blank"])))()
+    if kind == "ident":
+        path = draw(st.sampled_from(_sql_identifiers))
+        return getattr(F(path), draw(st.sampled_from(["valid", "invalid"])))()
+    inner = st.recursive(
+        st.one_of(
+            _sql_text(["code", "period"]),
+            _sql_typed(["active"], st.booleans()),
+            _sql_typed(["start"], dates | st.builds(Today, st.integers(-800, 800))),
+        ),
+        lambda children: st.one_of(
+            st.lists(children, max_size=3).map(_and),
+            st.lists(children, max_size=3).map(_or),
+            children.map(lambda c: ~c),
+        ),
+        max_leaves=3,
+    )
+    return F("tasks").any(draw(inner))
+
+
+def sql_filters() -> st.SearchStrategy[Filter]:
+    """Random filter trees that the SQL back end runs (every operator, nested)."""
+    return st.recursive(
+        _sql_leaf(),
+        lambda children: st.one_of(
+            st.lists(children, max_size=3).map(_and),
+            st.lists(children, max_size=3).map(_or),
+            children.map(lambda c: ~c),
+        ),
+        max_leaves=6,
+    )

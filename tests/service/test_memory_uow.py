@@ -6,9 +6,17 @@ import attrs
 import pytest
 
 from clientcore import ClientCoreError, ConflictError, InMemoryUnitOfWork, Link, LinkKind, Party
+from clientcore.adapters import memory
 from clientcore.adapters.memory import InMemoryStore
-from clientcore.ports import UnitOfWork
-from clientcore.testing import UnitOfWorkContract, company
+from clientcore.ports import LayoutRepository, SavedFilterRepository, UnitOfWork
+from clientcore.query import F, InMemoryLayoutRepository, InMemorySavedFilterRepository
+from clientcore.testing import (
+    LayoutRepositoryContract,
+    SavedFilterRepositoryContract,
+    UnitOfWorkContract,
+    company,
+    note,
+)
 
 
 class TestInMemoryUnitOfWorkContract(UnitOfWorkContract):
@@ -94,3 +102,97 @@ def test_a_link_to_a_party_removed_meanwhile_is_refused_at_commit() -> None:
             mine.commit()
     assert ["conflict.link_party_gone"] == [i.code for i in err.value.issues]
     assert [] == list(store.links.values())
+
+
+class TestInMemorySavedFilterRepositoryContract(SavedFilterRepositoryContract):
+    def make_repository(self) -> SavedFilterRepository:
+        return InMemorySavedFilterRepository()
+
+
+class TestInMemoryLayoutRepositoryContract(LayoutRepositoryContract):
+    def make_repository(self) -> LayoutRepository:
+        return InMemoryLayoutRepository()
+
+
+def test_reading_while_other_units_of_work_commit_never_sees_a_changing_dict() -> None:
+    # A unit of work with its own writes lists and finds while others commit: each
+    # read walks one published state, which no commit changes.
+    store = InMemoryStore([company(f"p{i:04}") for i in range(2000)])
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer(prefix: str) -> None:
+        n = 0
+        while not stop.is_set():
+            uow = InMemoryUnitOfWork(store)
+            with uow:
+                uow.parties.add(company(f"{prefix}{n}"))
+                uow.commit()
+            n += 1
+
+    def reader() -> None:
+        uow = InMemoryUnitOfWork(store)
+        try:
+            with uow:
+                uow.parties.add(company("mine"))
+                for _ in range(200):
+                    uow.parties.list()
+                    uow.parties.find(F("name").contains("peeters"))
+        except BaseException as exc:  # pragma: no cover - only on failure
+            errors.append(exc)
+
+    writers = [threading.Thread(target=writer, args=(f"w{i}-",)) for i in range(2)]
+    for t in writers:
+        t.start()
+    try:
+        readers = [threading.Thread(target=reader) for _ in range(2)]
+        for t in readers:
+            t.start()
+        for t in readers:
+            t.join()
+    finally:
+        stop.set()
+        for t in writers:
+            t.join()
+    assert [] == errors
+
+
+def test_an_interrupt_inside_commit_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The interrupt lands while the next state is being built, i.e. in the middle of
+    # writing the transaction's parties: the published state must stay the old one.
+    store = InMemoryStore([company("p1"), company("p2"), company("p3")])
+    uow = InMemoryUnitOfWork(store)
+    original = memory._State.__init__
+
+    def interrupted(self: object, *args: object) -> None:
+        raise KeyboardInterrupt
+
+    with uow:
+        for pid in ("p1", "p2", "p3"):
+            uow.parties.save(attrs.evolve(uow.parties.get(pid), name="Changed"))
+        uow.record(note("changed"))
+        monkeypatch.setattr(memory._State, "__init__", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            uow.commit()
+        monkeypatch.setattr(memory._State, "__init__", original)
+    assert ["Peeters BV"] * 3 == [p.name for p in store.parties.values()]
+    assert [1, 1, 1] == [p.version for p in store.parties.values()]
+    assert [] == store.events
+
+
+def test_a_commit_publishes_a_new_state_and_leaves_the_old_one_whole() -> None:
+    store = InMemoryStore([company("p1")])
+    before = store.state
+    uow = InMemoryUnitOfWork(store)
+    with uow:
+        uow.parties.save(attrs.evolve(uow.parties.get("p1"), name="Changed"))
+        uow.parties.add(company("p2"))
+        uow.commit()
+    assert ["Peeters BV"] == [p.name for p in before.parties.values()]
+    assert ["Changed", "Peeters BV"] == [p.name for p in store.parties.values()]
+
+
+def test_find_still_takes_a_python_predicate() -> None:
+    store = InMemoryStore([company("p1", "Alpha"), company("p2", "Beta")])
+    with InMemoryUnitOfWork(store) as uow:
+        assert ["p2"] == [p.id for p in uow.parties.find(lambda p: p.name == "Beta")]

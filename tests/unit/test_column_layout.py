@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from clientcore import Actor, ValidationError
 from clientcore._messages import templates
 from clientcore.model import CustomField, FieldType, default_schema
+from clientcore.ports import LayoutRepository
 from clientcore.query._layout import (
     ColumnLayout,
     InMemoryLayoutRepository,
     LayoutBook,
-    LayoutRepository,
 )
 
 SCHEMA = default_schema().with_custom(

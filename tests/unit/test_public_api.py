@@ -21,6 +21,8 @@ PUBLIC = [
     "clientcore.completeness",
     "clientcore.io",
     "clientcore.ports",
+    "clientcore.services",
+    "clientcore.adapters.sqlalchemy",
 ]
 
 

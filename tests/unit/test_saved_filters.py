@@ -21,6 +21,7 @@ from clientcore import (
 )
 from clientcore._messages import templates
 from clientcore.model import default_schema
+from clientcore.ports import SavedFilterRepository
 from clientcore.query import F, Filter
 from clientcore.query._saved import (
     DuplicateFilter,
@@ -28,7 +29,6 @@ from clientcore.query._saved import (
     FilterBook,
     InMemorySavedFilterRepository,
     SavedFilter,
-    SavedFilterRepository,
 )
 from tests.strategies import filters
 

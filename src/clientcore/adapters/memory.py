@@ -17,30 +17,59 @@ party's version against the store so that two transactions never lose an update.
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from types import TracebackType
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType, TracebackType
 from typing import Any, Self
 
 from clientcore._errors import ConflictError, Issue, NotFound, ValidationError, usage_error
+from clientcore.adapters._order import check_page, order_keys, sort_parties
 from clientcore.model import Link, LinkKind, Party, check_structure, link_issues
 from clientcore.model._party import with_version
+from clientcore.ports import AuditEvent, PartyPredicate
+from clientcore.query import Filter
+
+
+class _State:
+    """One committed state of a store. Never changed once published: a commit builds
+    the next state aside and swaps it in with one assignment, so a reader holding a
+    state sees it whole, and an interrupted commit publishes nothing."""
+
+    __slots__ = ("events", "links", "parties")
+
+    def __init__(
+        self, parties: dict[str, Party], links: dict[str, Link], events: tuple[Any, ...]
+    ) -> None:
+        self.parties = parties
+        self.links = links
+        self.events = events
 
 
 class InMemoryStore:
     """Committed state shared by every unit of work opened on it."""
 
     def __init__(self, parties: Iterable[Party] = ()) -> None:
-        self.parties: dict[str, Party] = {}
-        self.links: dict[str, Link] = {}
-        self.events: list[Any] = []
-        self.lock = threading.Lock()
+        seeded: dict[str, Party] = {}
         for party in parties:
-            stored = party if party.version > 0 else with_version(party, 1)
-            self.parties[party.id] = stored
+            seeded[party.id] = party if party.version > 0 else with_version(party, 1)
+        self.state = _State(seeded, {}, ())
+        self.lock = threading.Lock()
 
+    @property
+    def parties(self) -> Mapping[str, Party]:
+        """The committed parties (a read-only view of the current state)."""
+        return MappingProxyType(self.state.parties)
 
-_ABSENT = object()
+    @property
+    def links(self) -> Mapping[str, Link]:
+        """The committed links (a read-only view of the current state)."""
+        return MappingProxyType(self.state.links)
+
+    @property
+    def events(self) -> builtins.list[Any]:
+        """Every committed event, oldest first."""
+        return list(self.state.events)
 
 
 class _Transaction:
@@ -63,11 +92,11 @@ class _Parties:
         tx = self._tx()
         if party_id in tx.parties:
             return tx.parties[party_id]
-        return self._uow.store.parties.get(party_id)
+        return self._uow.store.state.parties.get(party_id)
 
     def _touch(self, tx: _Transaction, party_id: str) -> None:
         if party_id not in tx.party_base:
-            current = self._uow.store.parties.get(party_id)
+            current = self._uow.store.state.parties.get(party_id)
             tx.party_base[party_id] = current.version if current is not None else None
 
     def add(self, party: Party) -> Party:
@@ -114,15 +143,39 @@ class _Parties:
 
     def list(self) -> builtins.list[Party]:
         tx = self._tx()
-        committed = self._uow.store.parties
+        # One state, read once: another unit of work's commit swaps in a new state
+        # and never changes this one, so iterating it is safe and consistent.
+        committed = self._uow.store.state.parties
         if not tx.parties:
             return list(committed.values())
-        out = [tx.parties.get(k, p) if k in tx.parties else p for k, p in committed.items()]
-        out.extend(p for k, p in tx.parties.items() if k not in committed)
+        mine = dict(tx.parties)
+        out = [mine.get(k, p) for k, p in committed.items()]
+        out.extend(p for k, p in mine.items() if k not in committed)
         return [p for p in out if p is not None]
 
-    def find(self, predicate: Callable[[Party], bool]) -> builtins.list[Party]:
-        return [p for p in self.list() if predicate(p)]
+    def find(
+        self,
+        flt: Filter | PartyPredicate,
+        *,
+        today: dt.date | None = None,
+        order_by: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> builtins.list[Party]:
+        """The parties ``flt`` selects (a filter, or a Python predicate), see the port."""
+        keys = order_keys(order_by)
+        check_page(limit, offset)
+        predicate = flt.compile(today=today) if isinstance(flt, Filter) else flt
+        found = [p for p in self.list() if predicate(p)]
+        if keys or limit is not None or offset is not None or isinstance(flt, Filter):
+            found = sort_parties(found, keys)
+        start = offset or 0
+        return found[start : start + limit if limit is not None else None]
+
+    def count(self, flt: Filter, *, today: dt.date | None = None) -> int:
+        """How many parties ``flt`` selects."""
+        predicate = flt.compile(today=today)
+        return sum(1 for p in self.list() if predicate(p))
 
     def remove(self, party_id: str) -> None:
         tx = self._tx()
@@ -149,11 +202,11 @@ class _Links:
         tx = self._uow._transaction()
         if link_id in tx.links:
             return tx.links[link_id]
-        return self._uow.store.links.get(link_id)
+        return self._uow.store.state.links.get(link_id)
 
     def _touch(self, tx: _Transaction, link_id: str) -> None:
         if link_id not in tx.link_base:
-            tx.link_base[link_id] = link_id in self._uow.store.links
+            tx.link_base[link_id] = link_id in self._uow.store.state.links
 
     def add(self, link: Link) -> Link:
         tx = self._uow._transaction()
@@ -178,7 +231,7 @@ class _Links:
 
     def list(self) -> builtins.list[Link]:
         tx = self._uow._transaction()
-        merged: dict[str, Link | None] = {**self._uow.store.links, **tx.links}
+        merged: dict[str, Link | None] = {**self._uow.store.state.links, **tx.links}
         return [link for link in merged.values() if link is not None]
 
     def for_party(self, party_id: str) -> builtins.list[Link]:
@@ -235,9 +288,10 @@ class InMemoryUnitOfWork:
         tx = self._transaction()
         store = self.store
         with store.lock:
+            state = store.state
             stale: list[Issue] = []
             for party_id, base in tx.party_base.items():
-                current = store.parties.get(party_id)
+                current = state.parties.get(party_id)
                 now = current.version if current is not None else None
                 if now != base:
                     stale.append(
@@ -248,10 +302,10 @@ class InMemoryUnitOfWork:
                         )
                     )
             for link_id, existed in tx.link_base.items():
-                if (link_id in store.links) != existed:
+                if (link_id in state.links) != existed:
                     stale.append(Issue("conflict.duplicate_link_id", "id", {"link_id": link_id}))
             if not stale:
-                stale.extend(self._dangling(tx))
+                stale.extend(self._dangling(tx, state))
             if stale:
                 self._tx = _Transaction()
                 raise ConflictError(stale)
@@ -260,30 +314,39 @@ class InMemoryUnitOfWork:
             ):
                 # Another transaction may have committed links that close a cycle with
                 # ours: each was checked alone, so check the merged structure again.
-                merged = {**store.links, **tx.links}
+                merged = {**state.links, **tx.links}
                 try:
                     check_structure(k for k in merged.values() if k is not None)
                 except ValidationError:
                     self._tx = _Transaction()
                     raise
-            for party_id, party in tx.parties.items():
-                if party is None:
-                    store.parties.pop(party_id, None)
-                else:
-                    store.parties[party_id] = party
-            for link_id, link in tx.links.items():
-                if link is None:
-                    store.links.pop(link_id, None)
-                else:
-                    store.links[link_id] = link
-            store.events.extend(tx.events)
+            # Build the next state aside; readers keep the old one until the swap.
+            parties = state.parties
+            if tx.parties:
+                parties = dict(parties)
+                for party_id, party in tx.parties.items():
+                    if party is None:
+                        parties.pop(party_id, None)
+                    else:
+                        parties[party_id] = party
+            links = state.links
+            if tx.links:
+                links = dict(links)
+                for link_id, link in tx.links.items():
+                    if link is None:
+                        links.pop(link_id, None)
+                    else:
+                        links[link_id] = link
+            events = (*state.events, *tx.events) if tx.events else state.events
+            # One assignment publishes all of it: an interrupt before it leaves the
+            # store as it was, after it the whole transaction is written.
+            store.state = _State(parties, links, events)
         self._events.extend(tx.events)
         self._tx = _Transaction()
 
-    def _dangling(self, tx: _Transaction) -> builtins.list[Issue]:
+    def _dangling(self, tx: _Transaction, store: _State) -> builtins.list[Issue]:
         # Called under the store's lock: links added here must point at parties that
         # still exist once both this transaction's and committed changes are merged.
-        store = self.store
         issues: list[Issue] = []
         for link_id, link in tx.links.items():
             if link is None:
@@ -315,11 +378,11 @@ class InMemoryUnitOfWork:
         if self._tx is not None:
             self._tx = _Transaction()
 
-    def record(self, *events: Any) -> None:
+    def record(self, *events: AuditEvent) -> None:
         self._transaction().events.extend(events)
 
     @property
-    def events(self) -> Sequence[Any]:
+    def events(self) -> Sequence[AuditEvent]:
         return tuple(self._events)
 
     @property

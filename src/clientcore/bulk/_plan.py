@@ -634,7 +634,7 @@ class BulkPlan:
             return parties, missing
         if flt is None:
             return [], missing
-        found = uow.parties.find(flt.compile(today=today))
+        found = uow.parties.find(flt, today=today)
         if machine is not None:
             found = machine.visible(actor, found)
         return found, missing

@@ -34,6 +34,7 @@ from clientcore.completeness._pack import (
 from clientcore.completeness._references import LOCATION_UNKNOWN, unknown_locations
 from clientcore.completeness._render import ROW_COLUMNS, MissingExtra
 from clientcore.completeness._rules import RULES_VERSION, NoIssue, Rule, RuleSet, Severity
+from clientcore.completeness._store import check_store
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -53,6 +54,7 @@ __all__ = [
     "RuleSet",
     "Severity",
     "check",
+    "check_store",
     "default_rules",
     "read_parties",
     "unknown_locations",

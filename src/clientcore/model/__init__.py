@@ -7,6 +7,7 @@ Everything here is a frozen attrs value; change it with :func:`attrs.evolve`.
 'party.name.blank'
 """
 
+from clientcore._text import fold
 from clientcore.model._codec import (
     COLLECTIONS,
     RowResult,
@@ -165,6 +166,7 @@ __all__ = [
     "enterprise_number",
     "excel_date",
     "find_cycle",
+    "fold",
     "from_row",
     "header_key",
     "iban",

@@ -11,6 +11,8 @@ True
 True
 """
 
+import typing
+
 from clientcore.query._compile import Selection, reference_predicate, source_of
 from clientcore.query._explain import Failure, describe, explain
 from clientcore.query._layout import (
@@ -18,7 +20,6 @@ from clientcore.query._layout import (
     ColumnLayout,
     InMemoryLayoutRepository,
     LayoutBook,
-    LayoutRepository,
 )
 from clientcore.query._saved import (
     DuplicateFilter,
@@ -26,7 +27,6 @@ from clientcore.query._saved import (
     FilterBook,
     InMemorySavedFilterRepository,
     SavedFilter,
-    SavedFilterRepository,
 )
 from clientcore.query._search import Hit, MatchKind, SearchIndex
 from clientcore.query._tree import (
@@ -46,6 +46,22 @@ from clientcore.query._tree import (
     walk,
 )
 from clientcore.query._visibility import push_not, restrict_status
+
+if typing.TYPE_CHECKING:
+    from clientcore.ports import LayoutRepository, SavedFilterRepository
+
+_MOVED_TO_PORTS = frozenset({"LayoutRepository", "SavedFilterRepository"})
+
+
+def __getattr__(name: str) -> typing.Any:
+    # The repository ports live in clientcore.ports with every other port; they are
+    # still reachable here, read lazily because ports imports this package.
+    if name in _MOVED_TO_PORTS:
+        import clientcore.ports as ports
+
+        return getattr(ports, name)
+    raise AttributeError(f"module 'clientcore.query' has no attribute {name!r}")
+
 
 __all__ = [
     "COMPLEMENT",

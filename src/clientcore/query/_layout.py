@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -33,12 +33,14 @@ from clientcore._messages import define
 from clientcore.model import Actor, Schema, default_schema
 from clientcore.query._saved import VERSION, StrictObject
 
+if TYPE_CHECKING:
+    from clientcore.ports import LayoutRepository
+
 __all__ = [
     "DEFAULT_COLUMNS",
     "ColumnLayout",
     "InMemoryLayoutRepository",
     "LayoutBook",
-    "LayoutRepository",
 ]
 
 #: The columns a new user sees, in catalogue order (those the schema has).
@@ -320,27 +322,6 @@ class ColumnLayout:
             raise ValidationError(
                 [Issue("layout.index.out_of_range", "index", {"index": index, "last": size})]
             )
-
-
-@runtime_checkable
-class LayoutRepository(Protocol):
-    """Where each user's layout JSON is kept: the port a host implements.
-
-    A host guarantees: :meth:`get` returns what :meth:`put` stored for that user (a
-    JSON-ready mapping) or ``None``; :meth:`delete` of a user without one is no error.
-    """
-
-    def get(self, user_id: str) -> Mapping[str, Any] | None:
-        """The stored layout JSON of this user, or ``None``."""
-        ...
-
-    def put(self, user_id: str, layout: Mapping[str, Any]) -> None:
-        """Store (or replace) this user's layout JSON."""
-        ...
-
-    def delete(self, user_id: str) -> None:
-        """Forget this user's layout."""
-        ...
 
 
 class InMemoryLayoutRepository:

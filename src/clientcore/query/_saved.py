@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -40,13 +40,15 @@ from clientcore._text import fold
 from clientcore.model import Actor, Schema, new_id
 from clientcore.query._tree import Filter
 
+if TYPE_CHECKING:
+    from clientcore.ports import SavedFilterRepository
+
 __all__ = [
     "DuplicateFilter",
     "DuplicateFilterName",
     "FilterBook",
     "InMemorySavedFilterRepository",
     "SavedFilter",
-    "SavedFilterRepository",
 ]
 
 VERSION: Final = 1
@@ -413,37 +415,6 @@ class DuplicateFilterName(ConflictError):
         super().__init__(
             [Issue("saved_filter.name.taken", "name", {"name": existing.name, "id": existing.id})]
         )
-
-
-@runtime_checkable
-class SavedFilterRepository(Protocol):
-    """Where saved filters are stored: the port a host implements.
-
-    A host guarantees: :meth:`add` refuses an existing id (``ConflictError``);
-    :meth:`get`, :meth:`save` and :meth:`delete` raise ``NotFound`` for an unknown id;
-    :meth:`list` returns every stored filter. The rules (who sees and edits what,
-    duplicates) live in :class:`FilterBook`, not in the store.
-    """
-
-    def add(self, saved: SavedFilter) -> SavedFilter:
-        """Store a new saved filter."""
-        ...
-
-    def get(self, filter_id: str) -> SavedFilter:
-        """The saved filter with this id."""
-        ...
-
-    def list(self) -> list[SavedFilter]:
-        """Every saved filter, of every user."""
-        ...
-
-    def save(self, saved: SavedFilter) -> SavedFilter:
-        """Replace the stored filter that has ``saved.id``."""
-        ...
-
-    def delete(self, filter_id: str) -> None:
-        """Remove the saved filter with this id."""
-        ...
 
 
 class InMemorySavedFilterRepository:
