@@ -48,6 +48,11 @@ define(
             "Op '{value}' kan niet gekoppeld worden; de sleutels zijn {choices}.",
             "'{value}' ne peut pas servir de clé ; les clés sont {choices}.",
         ),
+        "sync.unknown_field": (
+            "'{value}' is not a field the diff compares; it compares {choices}.",
+            "'{value}' is geen veld dat de vergelijking vergelijkt; die vergelijkt {choices}.",
+            "'{value}' n'est pas un champ que la comparaison compare ; elle compare {choices}.",
+        ),
         "sync.no_keys": (
             "Name at least one key to match on.",
             "Geef minstens één sleutel om op te koppelen.",
@@ -71,6 +76,40 @@ define(
             "Le seuil de correspondance approximative est un nombre de 0 à 100, pas {value}.",
         ),
     }
+)
+
+
+# --- the fields a duplicate is compared on ---
+
+#: The fields a duplicate is compared on, in the order they are shown: the basic data a
+#: CRM export holds. Status is not among them: it changes through the status machine only.
+COMPARED: Final = (
+    "name",
+    "number",
+    "kind",
+    "language",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "legal_form",
+    "national_number",
+    "bsn",
+    "enterprise_number",
+    "kvk_number",
+    "vat_liable",
+    "vat_number",
+    "iban",
+    "email",
+    "phone",
+    "website",
+    "address.street",
+    "address.postal_code",
+    "address.city",
+    "address.country",
+    "labels",
+    "portfolio",
+    "client_since",
+    "client_until",
 )
 
 
@@ -209,6 +248,7 @@ class SyncDiff:
     probable: tuple[Probable, ...]
     invalid: tuple[Invalid, ...]
     keys: tuple[str, ...] = DEFAULT_KEYS
+    fields: tuple[str, ...] = COMPARED
     records: int = 0
     notes: tuple[Issue, ...] = ()
     reading: Any = attrs.field(default=None, eq=False, repr=False)
@@ -227,7 +267,10 @@ class SyncDiff:
                 if party.id == party_id:
                     assert probable.incoming.party is not None
                     match = Match(
-                        party, probable.incoming, "name", compare(party, probable.incoming.party)
+                        party,
+                        probable.incoming,
+                        "name",
+                        compare(party, probable.incoming.party, self.fields),
                     )
                     rest = self.probable[:position] + self.probable[position + 1 :]
                     others = {p.id for p, _ in probable.candidates} - {party_id}
@@ -315,38 +358,6 @@ define(
     }
 )
 
-# --- the fields a duplicate is compared on ---
-
-#: The fields a duplicate is compared on, in the order they are shown: the basic data a
-#: CRM export holds. Status is not among them: it changes through the status machine only.
-COMPARED: Final = (
-    "name",
-    "number",
-    "kind",
-    "language",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "legal_form",
-    "national_number",
-    "bsn",
-    "enterprise_number",
-    "kvk_number",
-    "vat_liable",
-    "vat_number",
-    "iban",
-    "email",
-    "phone",
-    "website",
-    "address.street",
-    "address.postal_code",
-    "address.city",
-    "address.country",
-    "labels",
-    "portfolio",
-    "client_since",
-    "client_until",
-)
 _IDENTIFIER_PATHS: Final = frozenset(
     {"national_number", "bsn", "enterprise_number", "kvk_number", "vat_number", "iban", "phone"}
 )
@@ -398,14 +409,23 @@ def _getters(party: Party) -> dict[str, Any]:
     return values
 
 
-def compare(ours: Party, theirs: Party) -> tuple[FieldDiff, ...]:
-    """One :class:`FieldDiff` per field of :data:`COMPARED` that either side fills."""
-    mine, other = _getters(ours), _getters(theirs)
+def compare(
+    ours: Party, theirs: Party, fields: Iterable[str] | None = None
+) -> tuple[FieldDiff, ...]:
+    """One :class:`FieldDiff` per field of ``fields`` (default :data:`COMPARED`) that
+    either side fills."""
+    return _compare(ours, theirs, _getters(theirs), COMPARED if fields is None else fields)
+
+
+def _compare(
+    ours: Party, theirs: Party, other: Mapping[str, Any], fields: Iterable[str]
+) -> tuple[FieldDiff, ...]:
+    mine = _getters(ours)
     if not mine and not other:
         return ()
     our_country, their_country = party_country(ours), party_country(theirs)
     out = []
-    for path in COMPARED:
+    for path in fields:
         a = mine.get(path)
         b = other.get(path)
         if a is None:
@@ -484,6 +504,20 @@ def _ours(ours: Any) -> list[Party]:
     return out
 
 
+def _check_fields(fields: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(fields, str):
+        fields = (fields,)
+    out = tuple(dict.fromkeys(fields))
+    issues = [
+        Issue("sync.unknown_field", "fields", {"value": f, "choices": list(COMPARED)})
+        for f in out
+        if f not in COMPARED
+    ]
+    if issues:
+        raise ValidationError(issues)
+    return out
+
+
 def _check_keys(keys: Sequence[str]) -> tuple[str, ...]:
     if isinstance(keys, str):
         keys = (keys,)
@@ -507,6 +541,7 @@ def diff(
     keys: Sequence[str] = DEFAULT_KEYS,
     fuzzy: bool = False,
     threshold: float = 90.0,
+    fields: Sequence[str] | None = None,
     schema: Schema | None = None,
     reading: Any = None,
 ) -> SyncDiff:
@@ -518,7 +553,9 @@ def diff(
     parties, or several records pointing at one party, are conflicts, never guessed.
     With ``fuzzy=True`` (extra ``fuzzy``) the records left unmatched are compared by
     name with our unmatched parties of the same postal code; a score of at least
-    ``threshold`` makes them ``probable``. Records are validated against ``schema``.
+    ``threshold`` makes them ``probable``. Duplicates are compared on ``fields`` (by
+    default the fields of :data:`COMPARED` that at least one incoming record fills: a
+    column the import lacks is not compared). Records are validated against ``schema``.
     """
     key_order = _check_keys(keys)
     if (
@@ -572,6 +609,24 @@ def diff(
         else:
             unmatched.append(record)
 
+    # A field no incoming record fills is not in the import: it is not compared (a CRM
+    # export without portfolios says nothing about ours).
+    theirs: dict[int, dict[str, Any]] = {}
+    present: set[str] = set()
+    for pairs in single.values():
+        if len(pairs) == 1:
+            record = pairs[0][0]
+            assert record.party is not None
+            values = theirs[record.index] = _getters(record.party)
+            present.update(values)
+    if fields is None:
+        for record in records:
+            if record.party is not None and record.index not in theirs:
+                present.update(_getters(record.party))
+        compared: tuple[str, ...] = tuple(p for p in COMPARED if p in present)
+    else:
+        compared = _check_fields(fields)
+
     duplicates: list[Match] = []
     for pid, pairs in single.items():
         claimed.add(pid)
@@ -579,7 +634,14 @@ def diff(
         if len(pairs) == 1:
             record, key = pairs[0]
             assert record.party is not None
-            duplicates.append(Match(ours_party, record, key, compare(ours_party, record.party)))
+            duplicates.append(
+                Match(
+                    ours_party,
+                    record,
+                    key,
+                    _compare(ours_party, record.party, theirs[record.index], compared),
+                )
+            )
         else:
             several = tuple(Hit(r.index, k, pid) for r, k in pairs)
             conflicts.append(
@@ -601,6 +663,7 @@ def diff(
         tuple(probable),
         tuple(invalid),
         key_order,
+        compared,
         len(records),
         tuple(notes),
         reading,
