@@ -528,6 +528,7 @@ class SyncPlan:
             removed, undo_creations = work.write_removals(at, events)
             ended: tuple[str, ...] = ()
             undo_ends: BulkPlan | None = None
+            recorded: tuple[Any, ...] = ()
             if self.ends is not None and ends_preview is not None and ends_preview.changed_ids:
                 try:
                     receipt = self.ends.apply(
@@ -544,7 +545,9 @@ class SyncPlan:
                     raise SyncRejected(err.rejections) from None
                 ended = receipt.applied
                 undo_ends = receipt.undo if not receipt.undo.is_empty else None
+                recorded = receipt.events  # the bulk plan recorded them itself
             uow.record(*events)
+            events.extend(recorded)
             uow.commit()
         undo = SyncPlan(
             creations=undo_creations,
