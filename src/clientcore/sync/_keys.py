@@ -63,6 +63,30 @@ def compact_key(field: str, value: object, country: str | None = None) -> str | 
     return compact
 
 
+def trusted_key(field: str, value: object, country: str | None = None) -> str | None:
+    """:func:`compact_key` of a value already known to be valid (a record that passed
+    validation): the cheap compact form, without checking the value again."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if field == "number":
+        return _NUMBER_SPACES.sub("", text).casefold()
+    if field == "email":
+        return text.casefold()
+    ident = IDENTIFIERS.get(field)
+    if ident is None:
+        raise ValueError(f"{field!r} is not a key field (one of {sorted(KEY_FIELDS)})")
+    try:
+        compact = ident.compact(text, country)
+    except ValidationError:  # pragma: no cover - a valid value always compacts
+        return None
+    if field == "vat_number":
+        return _VAT_HOME.sub("", compact)
+    return compact
+
+
 def party_country(party: Party) -> str | None:
     """The country a party's identifiers are read in (its address's), or ``None``."""
     address = party.address
@@ -166,13 +190,17 @@ def key_values(
     party: Party, keys: tuple[str, ...], invalid: Mapping[str, object] | None = None
 ) -> list[tuple[str, str]]:
     """``(key, compact value)`` for every key of ``party`` that is filled and valid, in
-    key order; a path in ``invalid`` (known to be invalid already) is skipped."""
+    key order. With ``invalid`` (the paths a validation of the party found invalid), the
+    party counts as validated: the other keys are compacted without checking them again."""
     country = party_country(party)
     out = []
     for key in keys:
-        if invalid is not None and key in invalid:
+        if invalid is None:
+            value = compact_key(key, getattr(party, key), country)
+        elif key in invalid:
             continue
-        value = compact_key(key, getattr(party, key), country)
+        else:
+            value = trusted_key(key, getattr(party, key), country)
         if value is not None:
             out.append((key, value))
     return out
