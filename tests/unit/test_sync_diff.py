@@ -174,6 +174,26 @@ def test_one_key_shared_by_two_of_our_parties_is_a_conflict() -> None:
     ours = [person("p1", email="an@example.be"), person("p2", email="an@example.be")]
     d = diff(ours, [person("x1", email="an@example.be")])
     assert [["p1", "p2"]] == [[p.id for p in c.candidates] for c in d.conflicts]
+    assert "key_shared" == d.conflicts[0].reason
+
+
+def test_a_shared_key_agrees_with_a_key_that_names_one_of_its_parties() -> None:
+    ours = [
+        person("p1", email="info@example.be", number="K1"),
+        person("p2", email="info@example.be", number="K2"),
+    ]
+    d = diff(ours, [person("x1", email="info@example.be", number="K2")])
+    assert [("p2", "number")] == [(m.ours.id, m.key) for m in d.duplicates]
+    assert ["p1"] == [p.id for p in d.only_ours]
+    disagree = diff(
+        ours,
+        [
+            person("x1", email="other@example.be", number="K2"),
+            person("x2", email="info@example.be", number="K3"),
+        ],
+    )
+    assert ["p2"] == [m.ours.id for m in disagree.duplicates]
+    assert ["key_shared"] == [c.reason for c in disagree.conflicts]
 
 
 def test_a_former_client_who_returns_is_recognised() -> None:

@@ -198,9 +198,11 @@ class Hit:
 
 @attrs.frozen
 class Conflict:
-    """A match the diff refuses to guess: one record whose keys point at several of our
-    parties (``reason`` ``keys_disagree``), or several records that point at one party
-    (``several_records``). ``hits`` says which key of which record pointed where."""
+    """A match the diff refuses to guess: one record whose keys point at different parties
+    of ours (``reason`` ``keys_disagree``), one record whose keys all point at the same
+    several parties (``key_shared``: an e-mail two of ours share), or several records
+    that point at one party (``several_records``). ``hits`` says which key of which
+    record pointed where."""
 
     incoming: tuple[Record, ...]
     candidates: tuple[Party, ...]
@@ -586,26 +588,40 @@ def diff(
         incoming_party = record.party
         issues = list(record.issues)
         hits: list[Hit] = []
+        # the parties every key that found something agrees on; a key shared by several
+        # of ours is ambiguous alone, but agrees with a key that names one of them
+        agreed: set[str] | None = None
         if incoming_party is not None:
             found = validate_party(incoming_party, schema)
             issues.extend(found)
             bad = {i.path: None for i in found}
             for key, value in key_values(incoming_party, key_order, bad):
-                for pid in index[key].get(value, ()):
-                    hits.append(Hit(record.index, key, pid))
+                pids = index[key].get(value)
+                if not pids:
+                    continue
+                hits.extend(Hit(record.index, key, pid) for pid in pids)
+                if agreed is None:
+                    agreed = set(pids)
+                else:
+                    agreed &= set(pids)
         candidates = list(dict.fromkeys(h.party_id for h in hits))
         if incoming_party is None or issues:
             invalid.append(Invalid(record, tuple(issues), tuple(candidates)))
             claimed.update(candidates)
+        elif agreed is not None and len(agreed) == 1:
+            (pid,) = agreed
+            key = next(h.key for h in hits if h.party_id == pid)
+            single.setdefault(pid, []).append((record, key))
         elif len(candidates) > 1:
             conflicts.append(
                 Conflict(
-                    (record,), tuple(by_id[c] for c in candidates), tuple(hits), "keys_disagree"
+                    (record,),
+                    tuple(by_id[c] for c in candidates),
+                    tuple(hits),
+                    "keys_disagree" if not agreed else "key_shared",
                 )
             )
             claimed.update(candidates)
-        elif candidates:
-            single.setdefault(candidates[0], []).append((record, hits[0].key))
         else:
             unmatched.append(record)
 

@@ -41,6 +41,11 @@ define(
             "de sleutels wijzen naar verschillende partijen",
             "ses clés désignent des parties différentes",
         ),
+        "sync.reason.key_shared": (
+            "its keys point at several parties alike",
+            "de sleutels wijzen allemaal naar meerdere partijen",
+            "ses clés désignent toutes plusieurs parties",
+        ),
         "sync.reason.several_records": (
             "several records point at this party",
             "meerdere records wijzen naar deze partij",
