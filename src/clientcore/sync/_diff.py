@@ -574,10 +574,16 @@ def diff(
     # one index per key: compact value -> our party ids (several: an ambiguous key)
     index: dict[str, dict[str, list[str]]] = {k: {} for k in key_order}
     by_id: dict[str, Party] = {}
+    # The key values of ours found valid: an incoming record mostly repeats them, and
+    # the same value in the same country is valid again, so it is not checked twice.
+    valid: set[tuple[str, str, str | None]] = set()
     for party in our_parties:
         by_id[party.id] = party
+        country = party_country(party)
         for key, value in key_values(party, key_order):
             index[key].setdefault(value, []).append(party.id)
+            if key != "number":
+                valid.add((key, getattr(party, key), country))
 
     invalid: list[Invalid] = []
     single: dict[str, list[tuple[Record, str]]] = {}  # party id -> (record, key)
@@ -592,7 +598,7 @@ def diff(
         # of ours is ambiguous alone, but agrees with a key that names one of them
         agreed: set[str] | None = None
         if incoming_party is not None:
-            found = validate_party(incoming_party, schema)
+            found = validate_party(_unchecked(incoming_party, key_order, valid), schema)
             issues.extend(found)
             bad = {i.path: None for i in found}
             for key, value in key_values(incoming_party, key_order, bad):
@@ -684,6 +690,20 @@ def diff(
         tuple(notes),
         reading,
     )
+
+
+def _unchecked(
+    party: Party, keys: tuple[str, ...], valid: set[tuple[str, str, str | None]]
+) -> Party:
+    """``party`` without the key values known valid, for a validation that finds the same
+    issues without checking those values again."""
+    country = party_country(party)
+    known = {
+        key: None
+        for key in keys
+        if key != "number" and (key, getattr(party, key), country) in valid
+    }
+    return attrs.evolve(party, **known) if known else party
 
 
 def _rapidfuzz() -> Any:
