@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -40,6 +40,9 @@ from clientcore.sync._keys import (
     party_country,
     postal_block,
 )
+
+if TYPE_CHECKING:
+    from clientcore.sync._plan import SyncPlan
 
 define(
     {
@@ -315,7 +318,7 @@ class SyncDiff:
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_html(self, plan: Any = None, limit: int = 200) -> str:
+    def to_html(self, plan: SyncPlan | None = None, limit: int = 200) -> str:
         """The diff as HTML (counts on top, a table per bucket, the fields of each
         duplicate). With the ``plan`` made from it, the values it overwrites are
         highlighted and the ones it keeps greyed, as the review screen shows them."""
@@ -333,8 +336,18 @@ class SyncDiff:
         defaults: Mapping[str, Any] | None = None,
         empty_overwrites: bool = False,
         end_reason: str | None = None,
-    ) -> Any:
-        """The user's choices as a :class:`~clientcore.sync.SyncPlan` (see there)."""
+    ) -> SyncPlan:
+        """The user's choices as a :class:`~clientcore.sync.SyncPlan`.
+
+        ``overwrite``: the fields to overwrite on every duplicate; ``per_party``: party
+        id -> the fields for that party instead. Only a field whose imported value
+        differs is written, and an empty imported value never overwrites ours unless
+        ``empty_overwrites=True``. ``add``: ``True`` for every new record, or the indexes
+        of the chosen ones, with ``defaults`` (``portfolio``, ``language``, ``legal_form``
+        fill what the record leaves empty, ``labels`` are added, ``status`` is set).
+        ``end``: ``True`` for every party only in our registry, or the chosen ids: their
+        engagement ends through the status machine, with ``end_reason``.
+        """
         from clientcore.sync._plan import plan_from_diff
 
         return plan_from_diff(
