@@ -598,3 +598,56 @@ def sql_filters() -> st.SearchStrategy[Filter]:
         ),
         max_leaves=6,
     )
+# --- sync: records whose keys collide often, from small pools of valid and invalid keys ---
+
+NATIONAL_NUMBERS = ["73090986474", "72081165105", "28102674803", "72040245159", "75031027749"]
+ENTERPRISE_NUMBERS = ["0377948919", "0457015795", "0920174068", "0460351805", "0823979960"]
+SYNC_EMAILS = ["an@example.be", "bart@example.be", "info@peeters.be", "boekhouding@claes.be"]
+CLIENT_NUMBERS = ["K001", "K002", "K003", "K004"]
+INVALID_KEYS = {
+    "national_number": "85073003329",  # bad check digit
+    "enterprise_number": "0403170702",
+    "email": "an@",
+    "number": None,  # a client number is the firm's own text: never invalid
+}
+
+
+@st.composite
+def sync_parties(draw: st.DrawFn, prefix: str = "p") -> Party:
+    """Parties for the import diff: keys drawn from small pools (collisions are the point),
+    now and then an invalid key, a postal code, a status, a name that may repeat."""
+    kind = draw(st.sampled_from([PartyKind.CLIENT_COMPANY, PartyKind.CLIENT_PERSON]))
+    fields: dict[str, Any] = {
+        "id": prefix + draw(ids),
+        "kind": kind,
+        "name": draw(
+            st.sampled_from(["Peeters BV", "Bakkerij Claes", "Janssens NV", "An Wouters"])
+        ),
+        "status": draw(st.sampled_from(["client", "former_client", "prospect", "suspect"])),
+        "number": draw(st.none() | st.sampled_from(CLIENT_NUMBERS)),
+        "email": draw(st.none() | st.sampled_from([*SYNC_EMAILS, "an@"])),
+        "phone": draw(st.none() | st.sampled_from(["+3292345678", "+3222345678"])),
+        "labels": draw(st.frozensets(st.sampled_from(["vip", "audit", "pb"]), max_size=2)),
+        "portfolio": draw(st.none() | st.sampled_from(["Gent", "Brussel"])),
+        "address": draw(
+            st.none()
+            | st.builds(
+                Address,
+                street=st.none() | st.sampled_from(["Veldstraat 1", "Rue Haute 5"]),
+                postal_code=st.sampled_from(["9000", "1000", "4700", "5000"]),
+                city=st.none() | st.sampled_from(["Gent", "Brussel", "Eupen", "Namur"]),
+                country=st.none() | st.just("BE"),
+            )
+        ),
+        "archived": draw(st.booleans()),
+        "version": draw(st.integers(min_value=0, max_value=3)),
+    }
+    if kind.is_person:
+        fields["national_number"] = draw(
+            st.none() | st.sampled_from([*NATIONAL_NUMBERS, "85073003329"])
+        )
+    else:
+        fields["enterprise_number"] = draw(
+            st.none() | st.sampled_from([*ENTERPRISE_NUMBERS, "0403170702"])
+        )
+    return normalize_identifiers(Party(**fields))

@@ -345,6 +345,8 @@ def build_app() -> click.Group:
 
     # completeness checks, the main job: clientcore.completeness._cli holds the command
     app.add_command(build_check_command())
+    for command in build_sync_commands():
+        app.add_command(command)
     return app
 
 
@@ -454,6 +456,300 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(MISSING_EXTRA, file=sys.stderr)
         sys.exit(2)
     build_app().main(args=list(argv) if argv is not None else None, prog_name="clientcore")
+
+
+# --- re-import from another CRM: clientcore sync, clientcore apply ---
+
+#: The roles the ``sync`` and ``apply`` commands act with unless ``--role`` says
+#: otherwise: staff who may also end engagements.
+SYNC_ROLES: Final = ("staff", "administration")
+
+#: The formats ``clientcore sync`` writes.
+SYNC_FORMATS: Final = ("text", "json", "html", "xlsx")
+
+
+def read_registry(path: str | os.PathLike[str]) -> list[Any]:
+    """The parties of a registry file (CSV, XLSX or JSON). A registry row that cannot be
+    read raises :class:`~clientcore.ValidationError` naming its row: a registry is
+    either read whole or not used."""
+    from clientcore._errors import ValidationError
+    from clientcore.completeness import read_parties
+
+    parties = []
+    issues: list[Issue] = []
+    for result in read_parties(path):
+        if result.party is not None:
+            parties.append(result.party)
+        else:
+            issues.extend(i.at(f"row {result.row}") for i in result.issues)
+    if issues:
+        raise ValidationError(issues)
+    return parties
+
+
+def sync_files(
+    ours: str | os.PathLike[str],
+    theirs: str | os.PathLike[str],
+    *,
+    keys: Sequence[str] | None = None,
+    fuzzy: bool = False,
+) -> Any:
+    """The :class:`~clientcore.sync.SyncDiff` of the registry file ``ours`` and the import
+    file ``theirs`` (CSV, XLSX or JSON, read as row results with
+    :func:`clientcore.completeness.read_parties`)."""
+    from clientcore.completeness import read_parties
+    from clientcore.sync import DEFAULT_KEYS, diff
+
+    registry = load_registry(ours)
+    return diff(registry, read_parties(theirs), keys=tuple(keys or DEFAULT_KEYS), fuzzy=fuzzy)
+
+
+def load_registry(path: str | os.PathLike[str]) -> Any:
+    """A file-backed registry: the parties of ``path`` in an in-memory unit of work that
+    keeps their versions (a party without one is at version 1), so a plan made from one
+    reading of the file meets the same versions when it is applied to the next."""
+    from clientcore.adapters.memory import InMemoryStore, InMemoryUnitOfWork
+
+    return InMemoryUnitOfWork(InMemoryStore(read_registry(path)))
+
+
+def _safe_cell(value: Any) -> Any:
+    # a cell that starts like a formula is written as text: an import is untrusted data
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_sync_xlsx(rows: Sequence[dict[str, Any]], out: str | os.PathLike[str]) -> None:
+    """Write diff rows (:meth:`~clientcore.sync.SyncDiff.to_rows`) to an XLSX sheet
+    (the ``xlsx`` extra); cells that look like formulas are written as text."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "sync"
+    columns = list(rows[0]) if rows else ["bucket"]
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_safe_cell(row.get(c)) for c in columns])
+    book.save(out)
+
+
+def apply_plan_file(
+    plan_path: str | os.PathLike[str],
+    ours: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    actor: Any,
+    at: dt.datetime,
+    skip: bool = False,
+) -> tuple[Any, pathlib.Path]:
+    """Apply the sync plan in ``plan_path`` to the registry file ``ours`` (loaded into an
+    in-memory registry), write the registry to ``out`` (CSV) and the undo plan beside it
+    (``<out>.undo.json``). Returns the receipt and the undo plan's path. Nothing is
+    written when the apply fails."""
+    from clientcore.status import RolePolicy, StatusMachine
+    from clientcore.sync import SyncPlan
+
+    with open(plan_path, encoding="utf-8") as handle:
+        plan = SyncPlan.from_json(json.load(handle))
+    uow = load_registry(ours)
+    machine = StatusMachine(RolePolicy.default())
+    receipt = plan.apply(
+        uow, actor, at=at, machine=machine, on_rejection="skip" if skip else "abort"
+    )
+    target = pathlib.Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    undo_path = target.with_name(target.name + ".undo.json")
+    with uow:
+        write_csv(sorted(uow.parties.list(), key=lambda p: p.id), target)
+    undo_path.write_text(
+        json.dumps(receipt.undo.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return receipt, undo_path
+
+
+def _sync_errors(err: Exception, lang: str) -> str:
+    issues = getattr(err, "issues", ())
+    if issues:
+        return "\n".join(
+            f"{i.path}: {i.message(lang)}" if i.path else i.message(lang) for i in issues
+        )
+    return str(err)
+
+
+def build_sync_commands() -> list[click.Command]:
+    """The ``sync`` and ``apply`` commands (the ``cli`` extra)."""
+    import click
+
+    from clientcore._errors import ClientCoreError
+
+    existing = click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
+    writable = click.Path(dir_okay=False, path_type=pathlib.Path)
+
+    @click.command(short_help="Compare a CRM export with the registry.")
+    @click.argument("ours", type=existing)
+    @click.argument("theirs", type=existing)
+    @click.option(
+        "--keys",
+        default=None,
+        help="The keys to match on, in order, comma-separated "
+        "[default: national_number,enterprise_number,vat_number,number,email].",
+    )
+    @click.option("--fuzzy", is_flag=True, help="Also look for probable matches by name.")
+    @click.option(
+        "--format",
+        "output",
+        type=click.Choice(SYNC_FORMATS),
+        default="text",
+        show_default=True,
+        help="The buckets as text, JSON, HTML or an XLSX sheet of rows (needs --out).",
+    )
+    @click.option("--out", "-o", type=writable, default=None, help="Write there, not to stdout.")
+    @click.option("--lang", type=click.Choice(["en", "nl", "fr"]), default="en", show_default=True)
+    @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
+    @click.option(
+        "--plan", "plan_out", type=writable, default=None, help="Write a sync plan (JSON) there."
+    )
+    @click.option(
+        "--overwrite", default="", help="With --plan: the fields to overwrite, comma-separated."
+    )
+    @click.option("--add", is_flag=True, help="With --plan: add every new record.")
+    @click.option(
+        "--end", is_flag=True, help="With --plan: end the engagement of every party only ours."
+    )
+    @click.option(
+        "--default",
+        "defaults",
+        multiple=True,
+        metavar="FIELD=VALUE",
+        help="With --plan --add: a default of new clients (status, portfolio, labels, ...).",
+    )
+    @click.option(
+        "--empty-overwrites", is_flag=True, help="With --plan: empty imported values clear ours."
+    )
+    def sync(
+        ours: pathlib.Path,
+        theirs: pathlib.Path,
+        keys: str | None,
+        fuzzy: bool,
+        output: str,
+        out: pathlib.Path | None,
+        lang: str,
+        limit: int,
+        plan_out: pathlib.Path | None,
+        overwrite: str,
+        add: bool,
+        end: bool,
+        defaults: tuple[str, ...],
+        empty_overwrites: bool,
+    ) -> None:
+        """Compare the import THEIRS with the registry OURS: new, only ours, duplicates with
+        the fields that differ, conflicts, probable matches, invalid. Exit 0 when the diff
+        ran, 2 when it could not."""
+        if output == "xlsx" and out is None:
+            raise click.UsageError("--format xlsx needs --out FILE")
+        try:
+            key_list = [k.strip() for k in keys.split(",") if k.strip()] if keys else None
+            result = sync_files(ours, theirs, keys=key_list, fuzzy=fuzzy)
+            plan = None
+            if plan_out is not None:
+                chosen: dict[str, Any] = {}
+                for item in defaults:
+                    field, sep, value = item.partition("=")
+                    if not sep:
+                        raise click.UsageError(f"--default {item!r}: expected FIELD=VALUE")
+                    chosen[field.strip()] = (
+                        set(value.split(";")) if field.strip() == "labels" else value
+                    )
+                plan = result.plan(
+                    overwrite=overwrite,
+                    add=add,
+                    end=end,
+                    defaults=chosen,
+                    empty_overwrites=empty_overwrites,
+                )
+        except (ClientCoreError, ImportError) as err:
+            click.echo(_sync_errors(err, lang), err=True)
+            sys.exit(2)
+        except OSError as err:
+            raise click.UsageError(str(err)) from None
+        if output == "xlsx":
+            assert out is not None
+            try:
+                write_sync_xlsx(result.to_rows(), out)
+            except ImportError:
+                click.echo("--format xlsx needs the xlsx extra: pip install 'clientcore[xlsx]'")
+                sys.exit(2)
+        else:
+            if output == "json":
+                text = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+            elif output == "html":
+                text = result.to_html(plan)
+            else:
+                text = result.to_text(lang, limit)
+            if out is not None:
+                out.write_text(text + "\n", encoding="utf-8")
+            else:
+                click.echo(text)
+        if plan is not None and plan_out is not None:
+            plan_out.write_text(
+                json.dumps(plan.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            click.echo(f"plan written to {plan_out}", err=True)
+
+    @click.command(short_help="Apply a sync plan to a registry file.")
+    @click.argument("plan", type=existing)
+    @click.argument("ours", type=existing)
+    @click.option("--out", "-o", type=writable, required=True, help="The new registry (CSV).")
+    @click.option("--actor", default="clientcore", show_default=True, help="Who applies it.")
+    @click.option(
+        "--role",
+        "roles",
+        multiple=True,
+        default=SYNC_ROLES,
+        show_default=True,
+        help="The actor's roles (repeat for several).",
+    )
+    @click.option(
+        "--at",
+        type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+        default=None,
+        help="The moment of the change [default: now].",
+    )
+    @click.option("--skip", is_flag=True, help="Leave rejected items out instead of aborting.")
+    @click.option("--lang", type=click.Choice(["en", "nl", "fr"]), default="en", show_default=True)
+    def apply(
+        plan: pathlib.Path,
+        ours: pathlib.Path,
+        out: pathlib.Path,
+        actor: str,
+        roles: tuple[str, ...],
+        at: dt.datetime | None,
+        skip: bool,
+        lang: str,
+    ) -> None:
+        """Apply the sync PLAN to the registry file OURS, all or nothing; write the new
+        registry to --out and the undo plan beside it (OUT.undo.json)."""
+        from clientcore.model import Actor
+
+        moment = at if at is not None else dt.datetime.now().replace(microsecond=0)
+        try:
+            receipt, undo_path = apply_plan_file(
+                plan, ours, out, actor=Actor(actor, set(roles)), at=moment, skip=skip
+            )
+        except ClientCoreError as err:
+            click.echo(_sync_errors(err, lang), err=True)
+            sys.exit(1)
+        except OSError as err:
+            raise click.UsageError(str(err)) from None
+        click.echo(
+            f"created {len(receipt.created)}, changed {len(receipt.changed)}, "
+            f"ended {len(receipt.ended)}, removed {len(receipt.removed)}, "
+            f"skipped {len(receipt.skipped)}; undo plan: {undo_path}"
+        )
+
+    return [sync, apply]
 
 
 if __name__ == "__main__":

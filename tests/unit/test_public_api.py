@@ -23,6 +23,7 @@ PUBLIC = [
     "clientcore.ports",
     "clientcore.services",
     "clientcore.adapters.sqlalchemy",
+    "clientcore.sync",
 ]
 
 
@@ -56,8 +57,9 @@ def test_all_is_sorted_and_matches_the_namespace(name: str) -> None:
 
 def test_importing_clientcore_pulls_in_no_optional_dependency() -> None:
     code = (
-        "import sys, clientcore, clientcore.model, clientcore.testing;"
-        "heavy = {'sqlalchemy', 'pandas', 'openpyxl', 'click', 'rich'} & set(sys.modules);"
+        "import sys, clientcore, clientcore.model, clientcore.testing, clientcore.sync;"
+        "heavy = {'sqlalchemy', 'pandas', 'openpyxl', 'click', 'rich', 'rapidfuzz'}"
+        " & set(sys.modules);"
         "print(sorted(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,0 +1,769 @@
+"""The import diff: every incoming record in exactly one bucket, in one linear pass.
+
+>>> from clientcore.model import Party
+>>> ours = [Party(id="p1", kind="client_company", name="Peeters BV",
+...               enterprise_number="0403170701", email="info@peeters.be"),
+...         Party(id="p2", kind="client_company", name="Janssens NV")]
+>>> incoming = [Party(id="x1", kind="client_company", name="Peeters BV",
+...                   enterprise_number="BE 0403.170.701", email="boekhouding@peeters.be"),
+...             Party(id="x2", kind="client_person", name="An Claes",
+...                   address={"postal_code": "9000", "country": "BE"})]
+>>> d = diff(ours, incoming)
+>>> d.counts()
+{'new': 1, 'only_ours': 1, 'duplicates': 1, 'conflicts': 0, 'probable': 0, 'invalid': 0}
+>>> match = d.duplicates[0]
+>>> match.key, [(f.path, f.state.value) for f in match.changed]
+('enterprise_number', [('email', 'differs')])
+>>> d.new[0].language, d.only_ours[0].id
+('nl', 'p2')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from clientcore._errors import Issue, ValidationError
+from clientcore._messages import define
+from clientcore.model import Address, ClientStatus, Party, Schema, validate_party
+from clientcore.sync._keys import (
+    DEFAULT_KEYS,
+    KEY_FIELDS,
+    compact_key,
+    key_values,
+    language_of,
+    match_name,
+    party_country,
+    postal_block,
+)
+
+if TYPE_CHECKING:
+    from clientcore.sync._plan import SyncPlan
+
+define(
+    {
+        "sync.unknown_key": (
+            "'{value}' cannot be matched on; the keys are {choices}.",
+            "Op '{value}' kan niet gekoppeld worden; de sleutels zijn {choices}.",
+            "'{value}' ne peut pas servir de clé ; les clés sont {choices}.",
+        ),
+        "sync.unknown_field": (
+            "'{value}' is not a field the diff compares; it compares {choices}.",
+            "'{value}' is geen veld dat de vergelijking vergelijkt; die vergelijkt {choices}.",
+            "'{value}' n'est pas un champ que la comparaison compare ; elle compare {choices}.",
+        ),
+        "sync.no_keys": (
+            "Name at least one key to match on.",
+            "Geef minstens één sleutel om op te koppelen.",
+            "Indiquez au moins une clé de correspondance.",
+        ),
+        "sync.invalid_input": (
+            "Item {index} of the {side} records is not a party or a row result ({value}).",
+            "Element {index} van de {side} records is geen partij of rijresultaat ({value}).",
+            "L'élément {index} des enregistrements {side} n'est ni une partie ni un résultat "
+            "de ligne ({value}).",
+        ),
+        "sync.needs_fuzzy_extra": (
+            "Fuzzy matching needs the fuzzy extra: pip install 'clientcore[fuzzy]'.",
+            "Vage koppeling vraagt de extra fuzzy: pip install 'clientcore[fuzzy]'.",
+            "La correspondance approximative exige l'extra fuzzy : "
+            "pip install 'clientcore[fuzzy]'.",
+        ),
+        "sync.invalid_threshold": (
+            "The fuzzy threshold is a number from 0 to 100, not {value}.",
+            "De drempel voor vage koppeling is een getal van 0 tot 100, niet {value}.",
+            "Le seuil de correspondance approximative est un nombre de 0 à 100, pas {value}.",
+        ),
+    }
+)
+
+
+# --- the fields a duplicate is compared on ---
+
+#: The fields a duplicate is compared on, in the order they are shown: the basic data a
+#: CRM export holds. Status is not among them: it changes through the status machine only.
+COMPARED: Final = (
+    "name",
+    "number",
+    "kind",
+    "language",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "legal_form",
+    "national_number",
+    "bsn",
+    "enterprise_number",
+    "kvk_number",
+    "vat_liable",
+    "vat_number",
+    "iban",
+    "email",
+    "phone",
+    "website",
+    "address.street",
+    "address.postal_code",
+    "address.city",
+    "address.country",
+    "labels",
+    "portfolio",
+    "client_since",
+    "client_until",
+)
+
+
+class FieldState(StrEnum):
+    """How one field of a duplicate compares (on normalised values)."""
+
+    EQUAL = "equal"
+    DIFFERS = "differs"
+    ONLY_IMPORT = "only_import"
+    ONLY_OURS = "only_ours"
+
+
+@attrs.frozen
+class FieldDiff:
+    """One compared field of a duplicate: the raw values on both sides and how they compare."""
+
+    path: str
+    ours: Any
+    theirs: Any
+    state: FieldState
+
+
+@attrs.frozen
+class Record:
+    """One incoming record: its position in the import (``index``, from 0), the row a
+    spreadsheet shows (``row``, when it came from a file), the party read from it (``None``
+    when it could not be built) and the issues of the reading."""
+
+    index: int
+    party: Party | None
+    row: int | None = None
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How a report names the record: its row, else its position."""
+        return f"row {self.row}" if self.row is not None else f"#{self.index + 1}"
+
+
+@attrs.frozen
+class Match:
+    """An incoming record and the party of ours it is: the key that made the match and
+    one :class:`FieldDiff` per compared field. ``returning`` is true when the party is
+    archived or a former client: a client who comes back."""
+
+    ours: Party
+    incoming: Record
+    key: str
+    differences: tuple[FieldDiff, ...]
+
+    @property
+    def returning(self) -> bool:
+        """The party is archived or a former client."""
+        return self.ours.archived or self.ours.status is ClientStatus.FORMER_CLIENT
+
+    @property
+    def changed(self) -> tuple[FieldDiff, ...]:
+        """The fields that are not equal (``differs``, ``only_import``, ``only_ours``)."""
+        return tuple(f for f in self.differences if f.state is not FieldState.EQUAL)
+
+    def field(self, path: str) -> FieldDiff | None:
+        """The comparison of ``path``, or ``None`` when neither side has a value."""
+        for f in self.differences:
+            if f.path == path:
+                return f
+        return None
+
+
+@attrs.frozen
+class New:
+    """An incoming record with no party of ours: a client to add. ``language`` is the one
+    it would get (its own, else its Belgian postal code's, else ``None``)."""
+
+    incoming: Record
+    language: str | None
+
+
+@attrs.frozen
+class Hit:
+    """One key of an incoming record that points at a party of ours."""
+
+    index: int
+    key: str
+    party_id: str
+
+
+@attrs.frozen
+class Conflict:
+    """A match the diff refuses to guess: one record whose keys point at different parties
+    of ours (``reason`` ``keys_disagree``), one record whose keys all point at the same
+    several parties (``key_shared``: an e-mail two of ours share), or several records
+    that point at one party (``several_records``). ``hits`` says which key of which
+    record pointed where."""
+
+    incoming: tuple[Record, ...]
+    candidates: tuple[Party, ...]
+    hits: tuple[Hit, ...]
+    reason: str
+
+
+@attrs.frozen
+class Probable:
+    """An unmatched record whose name looks like one of our unmatched parties in the same
+    postal code: shown with its score (0-100), never treated as a duplicate until a user
+    confirms it with :meth:`SyncDiff.confirm`."""
+
+    incoming: Record
+    candidates: tuple[tuple[Party, float], ...]
+
+
+@attrs.frozen
+class Invalid:
+    """A record that cannot be loaded, with every issue; ``party_ids`` are the parties of
+    ours its valid keys point at (they are in the import, so never "only ours")."""
+
+    incoming: Record
+    issues: tuple[Issue, ...]
+    party_ids: tuple[str, ...] = ()
+
+
+BUCKETS: Final = ("new", "only_ours", "duplicates", "conflicts", "probable", "invalid")
+
+
+@attrs.frozen
+class SyncDiff:
+    """The import sorted into buckets; every incoming record is in exactly one of
+    ``new``, ``duplicates``, ``conflicts``, ``probable`` and ``invalid``, and every party
+    of ours that no record points at is in ``only_ours``.
+
+    ``reading`` is the summary the reader gave (kept as given), ``notes`` the issues of
+    the file as a whole (an unknown column, reported once).
+    """
+
+    new: tuple[New, ...]
+    only_ours: tuple[Party, ...]
+    duplicates: tuple[Match, ...]
+    conflicts: tuple[Conflict, ...]
+    probable: tuple[Probable, ...]
+    invalid: tuple[Invalid, ...]
+    keys: tuple[str, ...] = DEFAULT_KEYS
+    fields: tuple[str, ...] = COMPARED
+    records: int = 0
+    notes: tuple[Issue, ...] = ()
+    reading: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def counts(self) -> dict[str, int]:
+        """The number of entries per bucket, in the order the buckets are shown."""
+        return {name: len(getattr(self, name)) for name in BUCKETS}
+
+    def confirm(self, index: int, party_id: str) -> SyncDiff:
+        """The diff with the probable record at ``index`` confirmed as a duplicate of
+        ``party_id`` (one of its candidates); raises ``ValidationError`` otherwise."""
+        for position, probable in enumerate(self.probable):
+            if probable.incoming.index != index:
+                continue
+            for party, _score in probable.candidates:
+                if party.id == party_id:
+                    assert probable.incoming.party is not None
+                    match = Match(
+                        party,
+                        probable.incoming,
+                        "name",
+                        compare(party, probable.incoming.party, self.fields),
+                    )
+                    rest = self.probable[:position] + self.probable[position + 1 :]
+                    others = {p.id for p, _ in probable.candidates} - {party_id}
+                    still = {p.id for pr in rest for p, _ in pr.candidates}
+                    back = tuple(
+                        p for p, _ in probable.candidates if p.id in others and p.id not in still
+                    )
+                    return attrs.evolve(
+                        self,
+                        duplicates=(*self.duplicates, match),
+                        probable=rest,
+                        only_ours=(*self.only_ours, *back),
+                    )
+        raise ValidationError(
+            [Issue("sync.not_probable", "probable", {"index": index, "party_id": party_id})]
+        )
+
+    # rendering lives in _render; these delegate so that a notebook shows the diff
+    def to_text(self, lang: str = "en", limit: int = 20) -> str:
+        """Counts per bucket, then the entries of each bucket (at most ``limit`` each)."""
+        from clientcore.sync._render import diff_text
+
+        return diff_text(self, lang, limit)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One flat row per entry (and per changed field of a duplicate), for pandas."""
+        from clientcore.sync._render import diff_rows
+
+        return diff_rows(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """The diff as JSON-ready data (for ``clientcore sync --format json``)."""
+        from clientcore.sync._render import diff_json
+
+        return diff_json(self)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, plan: SyncPlan | None = None, limit: int = 200) -> str:
+        """The diff as HTML (counts on top, a table per bucket, the fields of each
+        duplicate). With the ``plan`` made from it, the values it overwrites are
+        highlighted and the ones it keeps greyed, as the review screen shows them."""
+        from clientcore.sync._render import diff_html
+
+        return diff_html(self, plan, limit)
+
+    def plan(
+        self,
+        *,
+        overwrite: Iterable[str] = (),
+        per_party: Mapping[str, Iterable[str]] | None = None,
+        add: bool | Iterable[int] = False,
+        end: bool | Iterable[str] = False,
+        defaults: Mapping[str, Any] | None = None,
+        empty_overwrites: bool = False,
+        end_reason: str | None = None,
+    ) -> SyncPlan:
+        """The user's choices as a :class:`~clientcore.sync.SyncPlan`.
+
+        ``overwrite``: the fields to overwrite on every duplicate; ``per_party``: party
+        id -> the fields for that party instead. Only a field whose imported value
+        differs is written, and an empty imported value never overwrites ours unless
+        ``empty_overwrites=True``. ``add``: ``True`` for every new record, or the indexes
+        of the chosen ones, with ``defaults`` (``portfolio``, ``language``, ``legal_form``
+        fill what the record leaves empty, ``labels`` are added, ``status`` is set).
+        ``end``: ``True`` for every party only in our registry, or the chosen ids: their
+        engagement ends through the status machine, with ``end_reason``.
+        """
+        from clientcore.sync._plan import plan_from_diff
+
+        return plan_from_diff(
+            self,
+            overwrite=overwrite,
+            per_party=per_party,
+            add=add,
+            end=end,
+            defaults=defaults,
+            empty_overwrites=empty_overwrites,
+            end_reason=end_reason,
+        )
+
+
+define(
+    {
+        "sync.not_probable": (
+            "Record {index} is not a probable match of party {party_id}.",
+            "Record {index} is geen waarschijnlijke koppeling met partij {party_id}.",
+            "L'enregistrement {index} n'est pas une correspondance probable de la partie "
+            "{party_id}.",
+        ),
+    }
+)
+
+_IDENTIFIER_PATHS: Final = frozenset(
+    {"national_number", "bsn", "enterprise_number", "kvk_number", "vat_number", "iban", "phone"}
+)
+_SPACES: Final = re.compile(r"\s+")
+_ADDRESS_FIELDS: Final = ("street", "postal_code", "city", "country")
+
+
+def _normal(path: str, value: Any, country: str | None) -> Any:
+    """The value compared: identifiers compact, e-mails and countries case-folded, text
+    with its spaces collapsed; anything else as is."""
+    if isinstance(value, str):
+        if path in _IDENTIFIER_PATHS:
+            return compact_key(path, value, country) if path != "phone" else _phone(value, country)
+        if path == "email":
+            return value.strip().casefold()
+        if path == "address.country":
+            return value.strip().upper()
+        if path == "address.postal_code":
+            return value.replace(" ", "").upper()
+        return _SPACES.sub(" ", value.strip())
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def _phone(value: str, country: str | None) -> str:
+    from clientcore.model import phone
+
+    try:
+        return phone.validate(value, country)
+    except ValidationError:
+        return _SPACES.sub("", value)
+
+
+def _getters(party: Party) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for path in COMPARED:
+        if path.startswith("address."):
+            continue
+        value = getattr(party, path)
+        if value is not None and value != frozenset():
+            values[path] = value
+    address: Address | None = party.address
+    if address is not None:
+        for name in _ADDRESS_FIELDS:
+            value = getattr(address, name)
+            if value is not None:
+                values["address." + name] = value
+    return values
+
+
+def compare(
+    ours: Party, theirs: Party, fields: Iterable[str] | None = None
+) -> tuple[FieldDiff, ...]:
+    """One :class:`FieldDiff` per field of ``fields`` (default :data:`COMPARED`) that
+    either side fills."""
+    return _compare(ours, theirs, _getters(theirs), COMPARED if fields is None else fields)
+
+
+def _compare(
+    ours: Party, theirs: Party, other: Mapping[str, Any], fields: Iterable[str]
+) -> tuple[FieldDiff, ...]:
+    mine = _getters(ours)
+    if not mine and not other:
+        return ()
+    our_country, their_country = party_country(ours), party_country(theirs)
+    out = []
+    for path in fields:
+        a = mine.get(path)
+        b = other.get(path)
+        if a is None:
+            if b is None:
+                continue
+            out.append(FieldDiff(path, None, b, FieldState.ONLY_IMPORT))
+        elif b is None:
+            out.append(FieldDiff(path, a, None, FieldState.ONLY_OURS))
+        elif a == b or _normal(path, a, our_country) == _normal(path, b, their_country):
+            out.append(FieldDiff(path, a, b, FieldState.EQUAL))
+        else:
+            out.append(FieldDiff(path, a, b, FieldState.DIFFERS))
+    return tuple(out)
+
+
+# --- what comes in ---
+
+
+def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]]:
+    """The one adapter from what a reader gives to :class:`Record`: parties, or row
+    results (anything with ``party``, ``issues`` and ``row``, as
+    :class:`clientcore.model.RowResult`). A result of the header row (row 1, no party) is a
+    note on the file as a whole, not a record. Returns the records and those notes."""
+    records: list[Record] = []
+    notes: list[Issue] = []
+    for item in incoming:
+        if isinstance(item, Party):
+            records.append(Record(len(records), item))
+            continue
+        party = getattr(item, "party", _NOTHING)
+        issues: Any = getattr(item, "issues", _NOTHING)
+        if (
+            party is _NOTHING
+            or issues is _NOTHING
+            or not (party is None or isinstance(party, Party))
+        ):
+            raise ValidationError(
+                [
+                    Issue(
+                        "sync.invalid_input",
+                        f"incoming[{len(records)}]",
+                        {"index": len(records), "side": "incoming", "value": type(item).__name__},
+                    )
+                ]
+            )
+        row = getattr(item, "row", None)
+        if party is None and row == 1:
+            notes.extend(issues)
+            continue
+        records.append(Record(len(records), party, row, tuple(issues)))
+    return records, notes
+
+
+_NOTHING: Final = object()
+
+
+def _ours(ours: Any) -> list[Party]:
+    """Our parties: a list of parties, or a unit of work (read in one transaction)."""
+    parties_attr = getattr(ours, "parties", None)
+    if parties_attr is not None and hasattr(parties_attr, "list"):
+        with ours:
+            found: list[Party] = parties_attr.list()
+        return found
+    out = list(ours)
+    for index, party in enumerate(out):
+        if not isinstance(party, Party):
+            raise ValidationError(
+                [
+                    Issue(
+                        "sync.invalid_input",
+                        f"ours[{index}]",
+                        {"index": index, "side": "our", "value": type(party).__name__},
+                    )
+                ]
+            )
+    return out
+
+
+def _check_fields(fields: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(fields, str):
+        fields = (fields,)
+    out = tuple(dict.fromkeys(fields))
+    issues = [
+        Issue("sync.unknown_field", "fields", {"value": f, "choices": list(COMPARED)})
+        for f in out
+        if f not in COMPARED
+    ]
+    if issues:
+        raise ValidationError(issues)
+    return out
+
+
+def _check_keys(keys: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(keys, str):
+        keys = (keys,)
+    out = tuple(dict.fromkeys(keys))
+    if not out:
+        raise ValidationError([Issue("sync.no_keys", "keys")])
+    issues = [
+        Issue("sync.unknown_key", "keys", {"value": k, "choices": sorted(KEY_FIELDS)})
+        for k in out
+        if k not in KEY_FIELDS
+    ]
+    if issues:
+        raise ValidationError(issues)
+    return out
+
+
+def diff(
+    ours: Any,
+    incoming: Iterable[Any],
+    *,
+    keys: Sequence[str] = DEFAULT_KEYS,
+    fuzzy: bool = False,
+    threshold: float = 90.0,
+    fields: Sequence[str] | None = None,
+    schema: Schema | None = None,
+    reading: Any = None,
+) -> SyncDiff:
+    """Sort ``incoming`` (parties or row results) against ``ours`` (parties or a unit of
+    work) into the buckets of a :class:`SyncDiff`, in time linear in the records.
+
+    Keys are tried in ``keys`` order on their compact form; an invalid key never matches
+    but the record may match on another one; a record whose keys point at several
+    parties, or several records pointing at one party, are conflicts, never guessed.
+    With ``fuzzy=True`` (extra ``fuzzy``) the records left unmatched are compared by
+    name with our unmatched parties of the same postal code; a score of at least
+    ``threshold`` makes them ``probable``. Duplicates are compared on ``fields`` (by
+    default the fields of :data:`COMPARED` that at least one incoming record fills: a
+    column the import lacks is not compared). Records are validated against ``schema``.
+    """
+    key_order = _check_keys(keys)
+    if (
+        not isinstance(threshold, (int, float))
+        or isinstance(threshold, bool)
+        or not (0 <= threshold <= 100)
+    ):
+        raise ValidationError([Issue("sync.invalid_threshold", "threshold", {"value": threshold})])
+    if fuzzy:
+        _rapidfuzz()  # fail before any work when the extra is missing
+    our_parties = _ours(ours)
+    records, notes = incoming_records(incoming)
+
+    # one index per key: compact value -> our party ids (several: an ambiguous key)
+    index: dict[str, dict[str, list[str]]] = {k: {} for k in key_order}
+    by_id: dict[str, Party] = {}
+    # The key values of ours found valid: an incoming record mostly repeats them, and
+    # the same value in the same country is valid again, so it is not checked twice.
+    valid: set[tuple[str, str, str | None]] = set()
+    for party in our_parties:
+        by_id[party.id] = party
+        country = party_country(party)
+        for key, value in key_values(party, key_order):
+            index[key].setdefault(value, []).append(party.id)
+            if key != "number":
+                valid.add((key, getattr(party, key), country))
+
+    invalid: list[Invalid] = []
+    single: dict[str, list[tuple[Record, str]]] = {}  # party id -> (record, key)
+    conflicts: list[Conflict] = []
+    unmatched: list[Record] = []
+    claimed: set[str] = set()
+    for record in records:
+        incoming_party = record.party
+        issues = list(record.issues)
+        hits: list[Hit] = []
+        # the parties every key that found something agrees on; a key shared by several
+        # of ours is ambiguous alone, but agrees with a key that names one of them
+        agreed: set[str] | None = None
+        if incoming_party is not None:
+            found = validate_party(_unchecked(incoming_party, key_order, valid), schema)
+            issues.extend(found)
+            bad = {i.path: None for i in found}
+            for key, value in key_values(incoming_party, key_order, bad):
+                pids = index[key].get(value)
+                if not pids:
+                    continue
+                hits.extend(Hit(record.index, key, pid) for pid in pids)
+                if agreed is None:
+                    agreed = set(pids)
+                else:
+                    agreed &= set(pids)
+        candidates = list(dict.fromkeys(h.party_id for h in hits))
+        if incoming_party is None or issues:
+            invalid.append(Invalid(record, tuple(issues), tuple(candidates)))
+            claimed.update(candidates)
+        elif agreed is not None and len(agreed) == 1:
+            (pid,) = agreed
+            key = next(h.key for h in hits if h.party_id == pid)
+            single.setdefault(pid, []).append((record, key))
+        elif len(candidates) > 1:
+            conflicts.append(
+                Conflict(
+                    (record,),
+                    tuple(by_id[c] for c in candidates),
+                    tuple(hits),
+                    "keys_disagree" if not agreed else "key_shared",
+                )
+            )
+            claimed.update(candidates)
+        else:
+            unmatched.append(record)
+
+    # A field no incoming record fills is not in the import: it is not compared (a CRM
+    # export without portfolios says nothing about ours).
+    theirs: dict[int, dict[str, Any]] = {}
+    present: set[str] = set()
+    for pairs in single.values():
+        if len(pairs) == 1:
+            record = pairs[0][0]
+            assert record.party is not None
+            values = theirs[record.index] = _getters(record.party)
+            present.update(values)
+    if fields is None:
+        for record in records:
+            if record.party is not None and record.index not in theirs:
+                present.update(_getters(record.party))
+        compared: tuple[str, ...] = tuple(p for p in COMPARED if p in present)
+    else:
+        compared = _check_fields(fields)
+
+    duplicates: list[Match] = []
+    for pid, pairs in single.items():
+        claimed.add(pid)
+        ours_party = by_id[pid]
+        if len(pairs) == 1:
+            record, key = pairs[0]
+            assert record.party is not None
+            duplicates.append(
+                Match(
+                    ours_party,
+                    record,
+                    key,
+                    _compare(ours_party, record.party, theirs[record.index], compared),
+                )
+            )
+        else:
+            several = tuple(Hit(r.index, k, pid) for r, k in pairs)
+            conflicts.append(
+                Conflict(tuple(r for r, _ in pairs), (ours_party,), several, "several_records")
+            )
+    conflicts.sort(key=lambda c: c.incoming[0].index)
+    duplicates.sort(key=lambda m: m.incoming.index)
+
+    only_ours = [p for p in our_parties if p.id not in claimed]
+    probable: list[Probable] = []
+    if fuzzy and unmatched and only_ours:
+        probable, unmatched, only_ours = _fuzzy(unmatched, only_ours, float(threshold))
+    new = [New(r, language_of(r.party)) for r in unmatched if r.party is not None]
+    return SyncDiff(
+        tuple(new),
+        tuple(only_ours),
+        tuple(duplicates),
+        tuple(conflicts),
+        tuple(probable),
+        tuple(invalid),
+        key_order,
+        compared,
+        len(records),
+        tuple(notes),
+        reading,
+    )
+
+
+def _unchecked(
+    party: Party, keys: tuple[str, ...], valid: set[tuple[str, str, str | None]]
+) -> Party:
+    """``party`` without the key values known valid, for a validation that finds the same
+    issues without checking those values again."""
+    country = party_country(party)
+    known = {
+        key: None
+        for key in keys
+        if key != "number" and (key, getattr(party, key), country) in valid
+    }
+    return attrs.evolve(party, **known) if known else party
+
+
+def _rapidfuzz() -> Any:
+    try:
+        from rapidfuzz import fuzz, process
+    except ImportError:
+        raise ValidationError([Issue("sync.needs_fuzzy_extra", "fuzzy")]) from None
+    return fuzz, process
+
+
+def _fuzzy(
+    records: list[Record], ours: list[Party], threshold: float
+) -> tuple[list[Probable], list[Record], list[Party]]:
+    """Names compared within one postal code only (blocking keeps it linear in practice)."""
+    fuzz, process = _rapidfuzz()
+    blocks: dict[str, list[Party]] = {}
+    for party in ours:
+        block = postal_block(party)
+        if block is not None:
+            blocks.setdefault(block, []).append(party)
+    names: dict[str, list[str]] = {
+        block: [match_name(p.name) for p in parties] for block, parties in blocks.items()
+    }
+    probable: list[Probable] = []
+    left: list[Record] = []
+    taken: set[str] = set()
+    for record in records:
+        if record.party is None:  # pragma: no cover - only records with a party are unmatched
+            continue
+        party = record.party
+        block = postal_block(party)
+        pool = blocks.get(block) if block is not None else None
+        if not pool:
+            left.append(record)
+            continue
+        wanted = match_name(party.name)
+        found = process.extract(
+            wanted,
+            names[block],  # type: ignore[index]
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=threshold,
+            limit=5,
+        )
+        if not found or not wanted:
+            left.append(record)
+            continue
+        candidates = tuple((pool[i], round(float(score), 1)) for _name, score, i in found)
+        taken.update(p.id for p, _ in candidates)
+        probable.append(Probable(record, candidates))
+    return probable, left, [p for p in ours if p.id not in taken]
