@@ -29,7 +29,7 @@ from typing import Any, ClassVar, Final, Literal, cast
 
 import attrs
 
-from clientcore._errors import Issue, ValidationError
+from clientcore._errors import FilterError, Issue, ValidationError
 from clientcore._messages import define
 from clientcore.actions._catalogue import Skipped, missing_fields
 from clientcore.model import Party, Schema, default_schema, identifier_for
@@ -222,7 +222,13 @@ def _categories(value: object) -> Mapping[str, bool]:
 def _opt_filter(value: object) -> Filter | None:
     if value is None or isinstance(value, Filter):
         return value
-    return Filter.from_json(value)
+    try:
+        return Filter.from_json(value)
+    except FilterError as err:
+        # One error type for the whole request; the filter's own path goes under $.recipients.
+        raise ValidationError(
+            [Issue(i.code, "$.recipients" + i.path.removeprefix("$"), i.params) for i in err.issues]
+        ) from None
 
 
 def _opt_bool(path: str) -> Callable[[object], bool | None]:
