@@ -37,6 +37,7 @@ from clientcore.actions._cover import (
     parse_payload,
     split_and_route,
 )
+from clientcore.actions._export import excel_safe, export, headers, resolve_columns
 from clientcore.actions._registers import REGISTER_TEMPLATES, RegisterLink, register_links
 from clientcore.actions._requests import (
     MAX_TIME_ENTRY_PARTIES,
@@ -87,6 +88,9 @@ __all__ = [
     "cover_page",
     "cover_pages",
     "cover_pages_pdf",
+    "excel_safe",
+    "export",
+    "headers",
     "incomplete_or_invalid",
     "is_cover_payload",
     "missing_fields",
@@ -94,5 +98,6 @@ __all__ = [
     "parse_payload",
     "register_links",
     "request_from_json",
+    "resolve_columns",
     "split_and_route",
 ]
