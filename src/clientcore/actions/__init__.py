@@ -11,6 +11,19 @@ and the catalogue of what the grid's "Actions" button offers.
 ['kbo', 'nbb']
 """
 
+from clientcore.actions._addresses import (
+    EID_FIELDS,
+    AddressAnswer,
+    AddressFinding,
+    AddressProposal,
+    AddressProposals,
+    AddressSource,
+    EidFileSource,
+    EidRecord,
+    ViesSource,
+    parse_vies_address,
+    propose_addresses,
+)
 from clientcore.actions._catalogue import (
     ACTION_IDS,
     ACTIONS,
@@ -59,6 +72,7 @@ from clientcore.actions._requests import (
 __all__ = [
     "ACTIONS",
     "ACTION_IDS",
+    "EID_FIELDS",
     "MAX_TIME_ENTRY_PARTIES",
     "MIN_KEY_BYTES",
     "PAYLOAD_PREFIX",
@@ -73,9 +87,16 @@ __all__ = [
     "ActivateTask",
     "AddCost",
     "AddTimeEntries",
+    "AddressAnswer",
+    "AddressFinding",
+    "AddressProposal",
+    "AddressProposals",
+    "AddressSource",
     "CoverPage",
     "CoverPayload",
     "CreateBillingProject",
+    "EidFileSource",
+    "EidRecord",
     "EmailSettings",
     "Offer",
     "RefusedCover",
@@ -84,6 +105,7 @@ __all__ = [
     "Routing",
     "SendEmail",
     "Skipped",
+    "ViesSource",
     "available_actions",
     "cover_page",
     "cover_pages",
@@ -96,6 +118,8 @@ __all__ = [
     "missing_fields",
     "mod97_check",
     "parse_payload",
+    "parse_vies_address",
+    "propose_addresses",
     "register_links",
     "request_from_json",
     "resolve_columns",
