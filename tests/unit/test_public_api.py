@@ -19,6 +19,7 @@ PUBLIC = [
     "clientcore.query.aggrid",
     "clientcore.query.jsonlogic",
     "clientcore.completeness",
+    "clientcore.actions",
     "clientcore.ports",
 ]
 
