@@ -219,3 +219,12 @@ def test_only_clientcore_payloads_count_as_cover_pages() -> None:
     assert is_cover_payload(" CC7|x ")
     assert not is_cover_payload("BCD\n002\n1\nSCT")
     assert not is_cover_payload(None)
+
+
+def test_the_cover_page_image_in_the_docs_is_a_real_readable_page() -> None:
+    from pathlib import Path
+
+    image = Path(__file__).resolve().parents[2] / "docs" / "images" / "cover-page.png"
+    (scanned,) = decode(image.read_bytes())
+    assert CoverPayload("acme", "C000042", "invoices") == parse_payload(scanned)
+    assert "'CC1|acme|C000042|invoices|67'" in (image.parents[1] / "actions.md").read_text("utf-8")
