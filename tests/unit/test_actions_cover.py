@@ -228,3 +228,16 @@ def test_the_cover_page_image_in_the_docs_is_a_real_readable_page() -> None:
     (scanned,) = decode(image.read_bytes())
     assert CoverPayload("acme", "C000042", "invoices") == parse_payload(scanned)
     assert "'CC1|acme|C000042|invoices|67'" in (image.parents[1] / "actions.md").read_text("utf-8")
+
+
+def test_importing_the_actions_pulls_in_no_optional_dependency() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, clientcore.actions;"
+        "heavy = {'PIL', 'fpdf', 'openpyxl', 'zeep', 'qrcode', 'click'} & set(sys.modules);"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "[]" == out.stdout.strip()

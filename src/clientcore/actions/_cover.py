@@ -30,8 +30,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import attrs
-import qrcode
-import qrcode.constants
 
 from clientcore._errors import ClientCoreError, Issue, ValidationError
 from clientcore._messages import define
@@ -295,6 +293,10 @@ class CoverPage:
 
     def matrix(self) -> tuple[tuple[bool, ...], ...]:
         """The QR code's modules (``True`` is dark), quiet zone of four modules included."""
+        # Imported here: with Pillow installed, importing qrcode imports Pillow too.
+        import qrcode
+        import qrcode.constants
+
         qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
         qr.add_data(self.payload)
         qr.make(fit=True)
