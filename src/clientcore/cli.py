@@ -347,6 +347,9 @@ def build_app() -> click.Group:
     app.add_command(build_check_command())
     for command in build_sync_commands():
         app.add_command(command)
+    # actions on a selection: QR cover pages and exports
+    app.add_command(build_qr_command())
+    app.add_command(build_export_command())
     return app
 
 
@@ -445,6 +448,173 @@ def _summary_line(report: ValidationReport) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# --- actions on a selection: qr and export ---
+
+
+def read_selection(file: pathlib.Path) -> tuple[list[Any], list[Issue]]:
+    """Every party of ``file`` (.csv, .xlsx or .json) and the issues of the rows that
+    cannot be read (each issue's path names the row)."""
+    from clientcore.completeness import read_parties
+
+    parties: list[Any] = []
+    issues: list[Issue] = []
+    for result in read_parties(file):
+        if result.party is not None:
+            parties.append(result.party)
+        else:
+            issues.extend(i.at(f"row {result.row}") for i in result.issues)
+    return parties, issues
+
+
+def _refuse_unreadable(issues: Sequence[Issue], lang: str) -> None:
+    import click
+
+    shown = "\n".join(f"{i.path}: {i.message(lang)}" for i in issues[:20])
+    more = f"\n(+{len(issues) - 20} more)" if len(issues) > 20 else ""
+    click.echo(f"nothing written: {len(issues)} issue(s) in the file\n{shown}{more}", err=True)
+    sys.exit(1)
+
+
+def build_qr_command() -> click.Command:
+    """The ``qr`` command: one PDF of cover pages for every party of a file."""
+    import click
+
+    @click.command("qr", short_help="Print QR cover pages for the parties of a file (PDF).")
+    @click.argument(
+        "file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
+    )
+    @click.option("--kind", "document_kind", required=True, help="The document kind: invoices...")
+    @click.option("--tenant", required=True, help="The tenant (office) the pages belong to.")
+    @click.option(
+        "--key-file",
+        type=click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path),
+        default=None,
+        help="A file holding the signing key (16 bytes or more): pages are then signed.",
+    )
+    @click.option("--lang", type=click.Choice(["en", "nl", "fr"]), default="en", show_default=True)
+    @click.option(
+        "--out",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=pathlib.Path),
+        required=True,
+        help="The PDF file to write.",
+    )
+    def qr_command(
+        file: pathlib.Path,
+        document_kind: str,
+        tenant: str,
+        key_file: pathlib.Path | None,
+        lang: str,
+        out: pathlib.Path,
+    ) -> None:
+        """Write one cover page per party of FILE (.csv, .xlsx or .json) into a PDF.
+
+        Exits 1 (writing nothing) when a row cannot be read or a party cannot have a
+        page (no client number), 2 on a usage error.
+        """
+        from clientcore._errors import ClientCoreError
+        from clientcore.actions import cover_pages, cover_pages_pdf
+
+        if out.suffix.lower() != ".pdf":
+            raise click.BadParameter("the cover pages are written as a .pdf", param_hint="--out")
+        key = key_file.read_bytes().strip() if key_file is not None else None
+        parties, issues = read_selection(file)
+        if issues:
+            _refuse_unreadable(issues, lang)
+        try:
+            pages = cover_pages(parties, document_kind, tenant=tenant, key=key)
+            pdf = cover_pages_pdf(pages, lang=lang)
+        except ClientCoreError as exc:
+            if exc.issues and all(i.path in ("key", "tenant", "document_kind") for i in exc.issues):
+                raise click.UsageError(exc.issues[0].message(lang)) from None
+            _refuse_unreadable(exc.issues, lang)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(pdf)
+        click.echo(f"{_count(len(pages), 'cover page')} written to {out}")
+
+    return qr_command
+
+
+def build_export_command() -> click.Command:
+    """The ``export`` command: chosen columns of every party of a file, to CSV or XLSX."""
+    import click
+
+    @click.command("export", short_help="Export chosen columns of a file's parties (CSV, XLSX).")
+    @click.argument(
+        "file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
+    )
+    @click.option(
+        "--columns",
+        default=None,
+        help="Field paths separated by commas (default: the grid's default columns).",
+    )
+    @click.option(
+        "--lang",
+        type=click.Choice(["en", "nl", "fr"]),
+        default="en",
+        show_default=True,
+        help="Language of the headers.",
+    )
+    @click.option(
+        "--header",
+        type=click.Choice(["label", "path"]),
+        default="label",
+        show_default=True,
+        help="Headers as labels in --lang, or as field paths (which read back as is).",
+    )
+    @click.option("--excel", is_flag=True, help="CSV for Excel: ';' separated, with a BOM.")
+    @click.option(
+        "--out",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=pathlib.Path),
+        required=True,
+        help="The .csv or .xlsx file to write.",
+    )
+    def export_command(
+        file: pathlib.Path,
+        columns: str | None,
+        lang: str,
+        header: str,
+        excel: bool,
+        out: pathlib.Path,
+    ) -> None:
+        """Export the parties of FILE (.csv, .xlsx or .json) with the chosen columns.
+
+        Exits 1 (writing nothing) when a row cannot be read, 2 on a usage error (an
+        unknown column, another output format).
+        """
+        from clientcore._errors import ValidationError
+        from clientcore.actions import export, resolve_columns
+
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "xlsx"):
+            raise click.BadParameter("write a .csv or an .xlsx file", param_hint="--out")
+        try:
+            chosen = resolve_columns(
+                [c.strip() for c in columns.split(",")] if columns is not None else None
+            )
+        except ValidationError as exc:
+            shown = "; ".join(i.message(lang) for i in exc.issues)
+            raise click.BadParameter(shown, param_hint="--columns") from None
+        parties, issues = read_selection(file)
+        if issues:
+            _refuse_unreadable(issues, lang)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        count = export(
+            parties,
+            chosen,
+            out,
+            fmt="xlsx" if fmt == "xlsx" else "csv",
+            lang=lang,
+            excel=excel,
+            header="path" if header == "path" else "label",
+        )
+        click.echo(f"{count} {'party' if count == 1 else 'parties'} exported to {out}")
+
+    return export_command
 
 
 def main(argv: Sequence[str] | None = None) -> None:

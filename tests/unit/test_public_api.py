@@ -20,6 +20,7 @@ PUBLIC = [
     "clientcore.query.jsonlogic",
     "clientcore.completeness",
     "clientcore.io",
+    "clientcore.actions",
     "clientcore.ports",
     "clientcore.services",
     "clientcore.adapters.sqlalchemy",

@@ -233,23 +233,25 @@ _BUILTIN: Final[tuple[tuple[Any, ...], ...]] = (
     ("email", T, ("E-mail", "E-mail", "E-mail"), "contact", False, {"identifier": "email"}),
     ("phone", T, ("Phone", "Telefoon", "Téléphone"), "contact", False, {"identifier": "phone"}),
     ("website", T, ("Website", "Website", "Site web"), "contact", False, {}),
-    ("address.street", T, ("Street", "Straat", "Rue"), "address", False, {}),
+    # Addresses are bulk-editable so that the grid's "update postal addresses" action
+    # (VIES, KBO/BCE, eID) is a bulk plan with preview, apply and undo.
+    ("address.street", T, ("Street", "Straat", "Rue"), "address", True, {}),
     (
         "address.postal_code",
         T,
         ("Postal code", "Postcode", "Code postal"),
         "address",
-        False,
+        True,
         {"identifier": "postal_code"},
     ),
-    ("address.city", T, ("City", "Gemeente", "Commune"), "address", False, {}),
-    ("address.country", T, ("Country", "Land", "Pays"), "address", False, {}),
+    ("address.city", T, ("City", "Gemeente", "Commune"), "address", True, {}),
+    ("address.country", T, ("Country", "Land", "Pays"), "address", True, {}),
     (
         "correspondence_address.street",
         T,
         ("Correspondence street", "Correspondentiestraat", "Rue (correspondance)"),
         "address",
-        False,
+        True,
         {},
     ),
     (
@@ -257,7 +259,7 @@ _BUILTIN: Final[tuple[tuple[Any, ...], ...]] = (
         T,
         ("Correspondence postal code", "Correspondentiepostcode", "Code postal (correspondance)"),
         "address",
-        False,
+        True,
         {"identifier": "postal_code"},
     ),
     (
@@ -265,7 +267,7 @@ _BUILTIN: Final[tuple[tuple[Any, ...], ...]] = (
         T,
         ("Correspondence city", "Correspondentiegemeente", "Commune (correspondance)"),
         "address",
-        False,
+        True,
         {},
     ),
     (
@@ -273,7 +275,7 @@ _BUILTIN: Final[tuple[tuple[Any, ...], ...]] = (
         T,
         ("Correspondence country", "Correspondentieland", "Pays (correspondance)"),
         "address",
-        False,
+        True,
         {},
     ),
     ("labels", L, ("Labels", "Labels", "Labels"), "internal", True, {}),

@@ -1,0 +1,174 @@
+"""The qr and export commands, through click's runner and as a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from clientcore.cli import build_app
+from clientcore.model import Party, write_csv
+
+ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+@pytest.fixture
+def parties_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "clients.csv"
+    write_csv(
+        [
+            Party(
+                id="p1",
+                kind="client_company",
+                name="Peeters BV",
+                number="C000001",
+                enterprise_number="0403170701",
+            ),
+            Party(
+                id="p2",
+                kind="client_person",
+                name="=An Maes",
+                number="C000002",
+                email="an.maes@telenet.be",
+            ),
+        ],
+        path,
+    )
+    return path
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(build_app(), [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_qr_writes_one_signed_pdf_page_per_party(parties_csv: Path, tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    key.write_bytes(b"a host secret of 32 bytes, here.\n")
+    out = tmp_path / "covers.pdf"
+    code, stdout, _ = invoke(
+        "qr",
+        parties_csv,
+        "--kind",
+        "invoices",
+        "--tenant",
+        "acme",
+        "--key-file",
+        key,
+        "--lang",
+        "nl",
+        "--out",
+        out,
+    )
+    assert 0 == code
+    assert "2 cover pages written" in stdout
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_qr_writes_nothing_when_a_party_has_no_client_number(tmp_path: Path) -> None:
+    path = tmp_path / "clients.csv"
+    write_csv([Party(id="p1", kind="client_company", name="No Number BV")], path)
+    out = tmp_path / "covers.pdf"
+    code, _, stderr = invoke("qr", path, "--kind", "invoices", "--tenant", "acme", "--out", out)
+    assert 1 == code
+    assert "No Number BV" in stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (("--kind", "in voices", "--tenant", "acme", "--out", "x.pdf"), "Document kind"),
+        (("--kind", "invoices", "--tenant", "acme", "--out", "x.png"), ".pdf"),
+    ],
+)
+def test_qr_usage_errors_exit_2(parties_csv: Path, args: tuple[str, ...], hint: str) -> None:
+    code, _, stderr = invoke("qr", parties_csv, *args)
+    assert 2 == code
+    assert hint in stderr
+
+
+def test_export_writes_an_excel_csv_with_neutralised_formulas(
+    parties_csv: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.csv"
+    code, stdout, _ = invoke(
+        "export",
+        parties_csv,
+        "--columns",
+        "number,name,email",
+        "--excel",
+        "--lang",
+        "fr",
+        "--out",
+        out,
+    )
+    assert 0 == code
+    assert "2 parties exported" in stdout
+    text = out.read_text("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["Numéro de client", "Nom", "E-mail"] == rows[0]
+    assert ["C000002", "'=An Maes", "an.maes@telenet.be"] == rows[2]
+
+
+def test_export_writes_xlsx_with_path_headers(parties_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    code, _, _ = invoke(
+        "export",
+        parties_csv,
+        "--columns",
+        "number,enterprise_number",
+        "--header",
+        "path",
+        "--out",
+        out,
+    )
+    assert 0 == code
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    assert [("number", "enterprise_number"), ("C000001", "0403170701"), ("C000002", None)] == [
+        tuple(r) for r in sheet.iter_rows(values_only=True)
+    ]
+
+
+def test_export_refuses_an_unknown_column_naming_the_nearest(
+    parties_csv: Path, tmp_path: Path
+) -> None:
+    code, _, stderr = invoke(
+        "export", parties_csv, "--columns", "nmae", "--out", tmp_path / "x.csv"
+    )
+    assert 2 == code
+    assert "name" in stderr
+
+
+def test_the_commands_run_as_the_installed_program(parties_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "covers.pdf"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clientcore.cli",
+            "qr",
+            str(parties_csv),
+            "--kind",
+            "invoices",
+            "--tenant",
+            "acme",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stderr
+    assert out.exists()
