@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench bench-large clean venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,17 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest --cov --cov-report=term -q -p no:cacheprovider
 
+# Every script measures the same way (bench/_common.py); see bench/README.md for the figures.
+BENCH_SIZES ?= 10000,100000
+
 bench: $(STAMP)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script --sizes $(BENCH_SIZES) || exit 1; done
+	$(BIN)/python bench/import_time.py
+	$(BIN)/python bench/sample_time.py --sizes $(BENCH_SIZES)
+
+# The same with 1,000,000 parties as well (tens of minutes and several GB of memory).
+bench-large: BENCH_SIZES = 10000,100000,1000000
+bench-large: bench
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .coverage

@@ -1,11 +1,13 @@
 """Benchmark: clientcore's ``is_valid`` against calling the underlying library directly.
 
-For each identifier type, ~2,000 mixed inputs (valid, mistyped, junk text) are checked by
-``clientcore.model._identifiers.<type>.is_valid`` and by the direct call of python-stdnum,
-phonenumbers or email-validator, alternating in each of several repeats. Prints the median
-time per call of both, their ratio, and the overall median ratio (target <= 1.3x).
+For each identifier type, ``size`` mixed inputs (valid, mistyped, junk text) are checked
+by ``clientcore.model.<type>.is_valid`` and by the direct call of python-stdnum,
+phonenumbers or email-validator: interleaved, order rotated, gc on, caches cleared before
+each run. Prints, at every size, the median time per call of both, their ratio, and the
+overall median ratio (target <= 1.3x), then how the time per call grows per 10x inputs
+(it should stay flat: about 1.0x per 10x means a constant cost per call).
 
-Run: ``.venv/bin/python bench/bench_identifiers.py``
+    python bench/bench_identifiers.py [--sizes 10000,100000] [--runs 5]
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import random
 import re
 import statistics
 import string
-import time
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import email_validator
 import phonenumbers
@@ -29,10 +32,12 @@ from stdnum.eu import vat as std_eu_vat
 from stdnum.nl import bsn as std_bsn
 from stdnum.nl import postcode as std_nl_postcode
 
-from clientcore.model import _identifiers as ids
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SIZE = 2_000
-REPEATS = 9
+from clientcore import model as ids
+
+from _common import arguments, growth, header, measure, verdict
+
 TARGET = 1.3
 rng = random.Random(20240611)
 
@@ -53,10 +58,10 @@ def mistype(value: str) -> str:
 JUNK = ["", "   ", "abc", "€", "12", "0" * 40, "BE", "+32", "@", "x" * 120, "1234-5678-9012"]
 
 
-def mixed(valid: Callable[[], str]) -> list[str]:
+def mixed(valid: Callable[[], str], size: int) -> list[str]:
     """About half valid, a third mistyped, the rest junk."""
     out: list[str] = []
-    while len(out) < SIZE:
+    while len(out) < size:
         roll = rng.random()
         if roll < 0.5:
             out.append(valid())
@@ -199,39 +204,45 @@ CASES: list[tuple[str, ids.IdentifierType, Callable[[str], bool], Callable[[], s
 ]
 
 
-def run(check: Callable[[str], object], inputs: list[str]) -> float:
-    start = time.perf_counter()
-    for value in inputs:
-        check(value)
-    return time.perf_counter() - start
-
-
 def main() -> None:
-    rows: list[tuple[str, float, float, float, float]] = []
-    for name, ident, direct, make in CASES:
-        inputs = mixed(make)
-        ours = ident.is_valid
-        run(ours, inputs), run(direct, inputs)  # warm up (imports, caches)
-        ours_times, direct_times = [], []
-        for i in range(REPEATS):
-            pair = [(ours, ours_times), (direct, direct_times)]
-            for check, times in pair if i % 2 else reversed(pair):
-                times.append(run(check, inputs))
-        ratios = [o / d for o, d in zip(ours_times, direct_times)]
-        share = sum(map(ours, inputs)) / len(inputs)
-        ours_us = statistics.median(ours_times) / len(inputs) * 1e6
-        direct_us = statistics.median(direct_times) / len(inputs) * 1e6
-        rows.append((name, ours_us, direct_us, statistics.median(ratios), share))
-
-    print(f"{len(CASES)} identifier types, {SIZE:,} mixed inputs each, median of {REPEATS} runs")
-    print("time per call; ratio = median of the paired (same repeat) ratios")
-    print(f"{'type':<18} {'clientcore':>12} {'direct':>12} {'ratio':>7} {'valid':>6}")
-    for name, ours_us, direct_us, ratio, share in rows:
-        print(f"{name:<18} {ours_us:>9.2f} µs {direct_us:>9.2f} µs {ratio:>6.2f}x {share:>6.0%}")
-    overall = statistics.median(r[3] for r in rows)
-    worst = max(rows, key=lambda r: r[3])
-    print(f"worst: {worst[0]} {worst[3]:.2f}x")
-    print(f"overall median ratio: {overall:.2f}x (target <= {TARGET}x)")
+    args = arguments(__doc__)
+    header(f"{len(CASES)} identifier types: clientcore is_valid against the direct call", args.runs)
+    per_call: dict[str, dict[int, float]] = {name: {} for name, *_ in CASES}
+    overall: dict[int, float] = {}
+    for size in args.sizes:
+        rows: list[tuple[str, float, float, float, float]] = []
+        for name, ident, direct, make in CASES:
+            inputs = mixed(make, size)
+            ours = ident.is_valid
+            times = measure(
+                {
+                    "clientcore": lambda ours=ours, inputs=inputs: [ours(v) for v in inputs],
+                    "direct": lambda direct=direct, inputs=inputs: [direct(v) for v in inputs],
+                },
+                args.runs,
+            )
+            share = sum(map(ours, inputs)) / len(inputs)
+            ours_us = times["clientcore"].median / size * 1e6
+            direct_us = times["direct"].median / size * 1e6
+            per_call[name][size] = times["clientcore"].median / size
+            rows.append((name, ours_us, direct_us, ours_us / direct_us, share))
+        print(f"  {size:,} mixed inputs per type; time per call")
+        print(f"    {'type':<18} {'clientcore':>12} {'direct':>12} {'ratio':>7} {'valid':>6}")
+        for name, ours_us, direct_us, ratio, share in rows:
+            print(
+                f"    {name:<18} {ours_us:>9.2f} us {direct_us:>9.2f} us {ratio:>6.2f}x "
+                f"{share:>6.0%}"
+            )
+        overall[size] = statistics.median(r[3] for r in rows)
+        worst = max(rows, key=lambda r: r[3])
+        print(f"    worst: {worst[0]} {worst[3]:.2f}x; overall median ratio {overall[size]:.2f}x")
+    for name, costs in per_call.items():
+        print(f"  growth of the time per call, {name}: {growth(costs)}")
+    top = max(overall.values())
+    print(
+        f"  verdict: overall median ratio at most {top:.2f}x, target <= {TARGET}x: "
+        f"{verdict(top <= TARGET)}"
+    )
 
 
 if __name__ == "__main__":

@@ -13,63 +13,136 @@ The names a user needs first live here; the subpackages hold the rest:
 <ClientStatus.SUSPECT: 'suspect'>
 """
 
-from clientcore._errors import (
-    ClientCoreError,
-    ConflictError,
-    FilterError,
-    Issue,
-    NotFound,
-    PermissionDenied,
-    TransitionDenied,
-    UnknownField,
-    ValidationError,
-)
-from clientcore.adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from clientcore.bulk import BulkPlan, FieldsChanged, Preview, Receipt
-from clientcore.completeness import Report, Rule, RuleSet, Severity, check, default_rules
-from clientcore.model import (
-    Acceptance,
-    Actor,
-    Address,
-    AmlProfile,
-    Billing,
-    ChecklistItem,
-    ClientStatus,
-    ContactPerson,
-    CustomField,
-    DebtorCard,
-    EidCard,
-    GeneralCorrespondence,
-    Link,
-    LinkKind,
-    Location,
-    Party,
-    PartyKind,
-    Portal,
-    Schema,
-    StaffRoles,
-    Task,
-    TaskPreset,
-    default_schema,
-    from_row,
-    read_csv,
-    to_row,
-    validate_party,
-)
-from clientcore.query import F, Filter, Today
-from clientcore.status import (
-    Decision,
-    Reason,
-    RolePolicy,
-    StatusChanged,
-    StatusFacts,
-    StatusMachine,
-    StatusPolicy,
-    status_history,
-    status_label,
-)
+from typing import TYPE_CHECKING
+
+from clientcore._lazy import lazy_exports as _lazy_exports
+
+if TYPE_CHECKING:  # what type checkers and IDEs read; at run time each name loads on first use
+    from clientcore._errors import (
+        ClientCoreError,
+        ConflictError,
+        FilterError,
+        Issue,
+        NotFound,
+        PermissionDenied,
+        TransitionDenied,
+        UnknownField,
+        ValidationError,
+    )
+    from clientcore.adapters.memory import InMemoryStore, InMemoryUnitOfWork
+    from clientcore.bulk import BulkPlan, FieldsChanged, Preview, Receipt
+    from clientcore.completeness import Report, Rule, RuleSet, Severity, check, default_rules
+    from clientcore.model import (
+        Acceptance,
+        Actor,
+        Address,
+        AmlProfile,
+        Billing,
+        ChecklistItem,
+        ClientStatus,
+        ContactPerson,
+        CustomField,
+        DebtorCard,
+        EidCard,
+        GeneralCorrespondence,
+        Link,
+        LinkKind,
+        Location,
+        Party,
+        PartyKind,
+        Portal,
+        Schema,
+        StaffRoles,
+        Task,
+        TaskPreset,
+        default_schema,
+        from_row,
+        read_csv,
+        to_row,
+        validate_party,
+    )
+    from clientcore.query import F, Filter, Today
+    from clientcore.status import (
+        Decision,
+        Reason,
+        RolePolicy,
+        StatusChanged,
+        StatusFacts,
+        StatusMachine,
+        StatusPolicy,
+        status_history,
+        status_label,
+    )
 
 __version__ = "0.1.0"
+
+# Importing clientcore loads none of its subpackages: each name below loads its module
+# the first time it is read, so ``import clientcore`` stays fast and a script that only
+# reads CSV files never pays for rendering, the sample data or the status diagrams.
+_EXPORTS = {
+    "ClientCoreError": "clientcore._errors",
+    "ConflictError": "clientcore._errors",
+    "FilterError": "clientcore._errors",
+    "Issue": "clientcore._errors",
+    "NotFound": "clientcore._errors",
+    "PermissionDenied": "clientcore._errors",
+    "TransitionDenied": "clientcore._errors",
+    "UnknownField": "clientcore._errors",
+    "ValidationError": "clientcore._errors",
+    "InMemoryStore": "clientcore.adapters.memory",
+    "InMemoryUnitOfWork": "clientcore.adapters.memory",
+    "BulkPlan": "clientcore.bulk",
+    "FieldsChanged": "clientcore.bulk",
+    "Preview": "clientcore.bulk",
+    "Receipt": "clientcore.bulk",
+    "Report": "clientcore.completeness",
+    "Rule": "clientcore.completeness",
+    "RuleSet": "clientcore.completeness",
+    "Severity": "clientcore.completeness",
+    "check": "clientcore.completeness",
+    "default_rules": "clientcore.completeness",
+    "Acceptance": "clientcore.model",
+    "Actor": "clientcore.model",
+    "Address": "clientcore.model",
+    "AmlProfile": "clientcore.model",
+    "Billing": "clientcore.model",
+    "ChecklistItem": "clientcore.model",
+    "ClientStatus": "clientcore.model",
+    "ContactPerson": "clientcore.model",
+    "CustomField": "clientcore.model",
+    "DebtorCard": "clientcore.model",
+    "EidCard": "clientcore.model",
+    "GeneralCorrespondence": "clientcore.model",
+    "Link": "clientcore.model",
+    "LinkKind": "clientcore.model",
+    "Location": "clientcore.model",
+    "Party": "clientcore.model",
+    "PartyKind": "clientcore.model",
+    "Portal": "clientcore.model",
+    "Schema": "clientcore.model",
+    "StaffRoles": "clientcore.model",
+    "Task": "clientcore.model",
+    "TaskPreset": "clientcore.model",
+    "default_schema": "clientcore.model",
+    "from_row": "clientcore.model",
+    "read_csv": "clientcore.model",
+    "to_row": "clientcore.model",
+    "validate_party": "clientcore.model",
+    "F": "clientcore.query",
+    "Filter": "clientcore.query",
+    "Today": "clientcore.query",
+    "Decision": "clientcore.status",
+    "Reason": "clientcore.status",
+    "RolePolicy": "clientcore.status",
+    "StatusChanged": "clientcore.status",
+    "StatusFacts": "clientcore.status",
+    "StatusMachine": "clientcore.status",
+    "StatusPolicy": "clientcore.status",
+    "status_history": "clientcore.status",
+    "status_label": "clientcore.status",
+}
+
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, globals())
 
 __all__ = [
     "Acceptance",

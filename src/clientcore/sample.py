@@ -1344,9 +1344,11 @@ class _Builder:
         out: list[Link] = []
         free = [d for d in companies if not d.holding]
         free = rng.sample(free, len(free))  # shuffled
+        taken = 0  # an index, not a shrinking list: slicing off the rest is quadratic
         for holding in (d for d in companies if d.holding):
             count = rng.between(1, 3)
-            subsidiaries, free = free[:count], free[count:]
+            subsidiaries = free[taken : taken + count]
+            taken += len(subsidiaries)
             parent = holding.built.id
             for sub in subsidiaries:
                 child = sub.built.id

@@ -21,11 +21,12 @@ import datetime as dt
 import difflib
 import functools
 import inspect
+import sys
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -200,6 +201,44 @@ def wrong_type(expected: str, value: object, path: str = "") -> ValidationError:
     )
 
 
+_V = TypeVar("_V")
+
+# Equal small values of a registry (a date, a task, billing settings, a label set) are
+# kept once and shared by every party that holds them, as interned text is: a registry
+# loaded from a file would otherwise hold one copy per party. Bounded: when full it
+# starts afresh, which costs sharing, never correctness (the values are immutable).
+_SHARED: dict[Any, Any] = {}
+_SHARED_LIMIT: Final = 1 << 17
+
+
+def shared(value: _V) -> _V:
+    """The first value equal to ``value`` seen (of the same type): one copy kept.
+
+    >>> a, b = dt.date(2024, 1, 1), dt.date(2024, 1, 1)
+    >>> shared(a) is shared(b)
+    True
+    """
+    key = (value.__class__, value)
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        found = _SHARED.setdefault(key, value)
+    return found  # type: ignore[no-any-return]
+
+
+def opt_word(value: object) -> str | None:
+    """:func:`opt_str` for the short texts parties repeat (a city, a role, a task code):
+    interned, so a registry holds each once."""
+    text = opt_str(value)
+    return sys.intern(text) if text is not None else None
+
+
+def word_or_empty(value: object) -> str:
+    """:func:`text_or_empty`, interned like :func:`opt_word`."""
+    return sys.intern(opt_str(value) or "")
+
+
 def opt_str(value: object) -> str | None:
     """Strip text; blank becomes ``None``; anything but text is refused."""
     if value is None:
@@ -215,10 +254,12 @@ def opt_date(value: object) -> dt.date | None:
     :func:`~clientcore.model.parse_date` reads it (ISO or day first)."""
     if value is None or value == "":
         return None
+    if isinstance(value, dt.datetime):
+        return shared(value.date())
     if isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
+        return shared(value)
     if isinstance(value, str):
-        return parse_date(value)
+        return shared(parse_date(value))
     raise wrong_type("a date", value)
 
 
@@ -266,7 +307,7 @@ def labels_set(value: object) -> frozenset[str]:
     if value is None:
         return _NO_LABELS
     if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
-        return value
+        return shared(value) if value else _NO_LABELS
     if isinstance(value, str):
         items: Iterable[Any] = value.split(";")
     elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
@@ -275,8 +316,8 @@ def labels_set(value: object) -> frozenset[str]:
             raise wrong_type("labels (text)", value)
     else:
         raise wrong_type("labels (text or a set of texts)", value)
-    out = frozenset(s for s in (v.strip() for v in items) if s)
-    return out or _NO_LABELS
+    out = frozenset(sys.intern(s) for s in (v.strip() for v in items) if s)
+    return shared(out) if out else _NO_LABELS
 
 
 _NO_LABELS: Final[frozenset[str]] = frozenset()
@@ -395,7 +436,7 @@ def text_or_empty(value: object) -> str:
 def upper_opt(value: object) -> str | None:
     """Stripped upper-case text; blank becomes ``None``."""
     text = opt_str(value)
-    return text.upper() if isinstance(text, str) else text
+    return sys.intern(text.upper()) if isinstance(text, str) else text
 
 
 def country_opt(value: object) -> str | None:
@@ -479,6 +520,13 @@ def _tuple_of_items(cls: type[Any], value: object) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _shared_items(items: tuple[_V, ...]) -> tuple[_V, ...]:
+    """Small records repeated across parties (tasks, checklist items): each kept once."""
+    if not items:
+        return ()
+    return shared(tuple(shared(item) for item in items))
+
+
 # Named converters (the attrs mypy plugin reads their types).
 
 
@@ -491,7 +539,8 @@ def _to_eid_card(value: object) -> EidCard | None:
 
 
 def _to_aml_profile(value: object) -> AmlProfile | None:
-    return _optional_of(AmlProfile, value)  # type: ignore[no-any-return]
+    built = _optional_of(AmlProfile, value)
+    return None if built is None else shared(built)
 
 
 def _to_acceptance(value: object) -> Acceptance | None:
@@ -499,23 +548,23 @@ def _to_acceptance(value: object) -> Acceptance | None:
 
 
 def _to_billing(value: object) -> Billing:
-    return _nested_of(Billing, value)  # type: ignore[no-any-return]
+    return shared(_nested_of(Billing, value))  # type: ignore[no-any-return]
 
 
 def _to_portal(value: object) -> Portal:
-    return _nested_of(Portal, value)  # type: ignore[no-any-return]
+    return shared(_nested_of(Portal, value))  # type: ignore[no-any-return]
 
 
 def _to_staff_roles(value: object) -> StaffRoles:
-    return _nested_of(StaffRoles, value)  # type: ignore[no-any-return]
+    return shared(_nested_of(StaffRoles, value))  # type: ignore[no-any-return]
 
 
 def _to_tasks(value: object) -> tuple[Task, ...]:
-    return _tuple_of_items(Task, value)
+    return _shared_items(_tuple_of_items(Task, value))
 
 
 def _to_task_presets(value: object) -> tuple[TaskPreset, ...]:
-    return _tuple_of_items(TaskPreset, value)
+    return _shared_items(_tuple_of_items(TaskPreset, value))
 
 
 def _to_contact_persons(value: object) -> tuple[ContactPerson, ...]:
@@ -535,7 +584,7 @@ def _to_debtor_cards(value: object) -> tuple[DebtorCard, ...]:
 
 
 def _to_checklist_items(value: object) -> tuple[ChecklistItem, ...]:
-    return _tuple_of_items(ChecklistItem, value)
+    return _shared_items(_tuple_of_items(ChecklistItem, value))
 
 
 # --- owned value objects ---
@@ -546,8 +595,8 @@ class Address:
     """A postal address; ``country`` is an ISO 3166 two-letter code (``BE``, ``NL``)."""
 
     street: str | None = attrs.field(default=None, converter=opt_str)
-    postal_code: str | None = attrs.field(default=None, converter=opt_str)
-    city: str | None = attrs.field(default=None, converter=opt_str)
+    postal_code: str | None = attrs.field(default=None, converter=opt_word)
+    city: str | None = attrs.field(default=None, converter=opt_word)
     country: str | None = attrs.field(default=None, converter=country_opt)
 
 
@@ -567,7 +616,7 @@ class ContactPerson:
     id: str = attrs.field(factory=new_id, converter=record_id)
     first_name: str | None = attrs.field(default=None, converter=opt_str)
     last_name: str | None = attrs.field(default=None, converter=opt_str)
-    role: str | None = attrs.field(default=None, converter=opt_str)
+    role: str | None = attrs.field(default=None, converter=opt_word)
     email: str | None = attrs.field(default=None, converter=opt_str)
     phone: str | None = attrs.field(default=None, converter=opt_str)
     location_id: str | None = attrs.field(default=None, converter=opt_str)
@@ -594,9 +643,9 @@ class GeneralCorrespondence:
 class Task:
     """A recurring task for the client (``vat``, ``closing``, ...): active, period, start."""
 
-    code: str = attrs.field(converter=text_or_empty)
+    code: str = attrs.field(converter=word_or_empty)
     active: bool = attrs.field(default=True, converter=to_bool)
-    period: str | None = attrs.field(default=None, converter=opt_str)
+    period: str | None = attrs.field(default=None, converter=opt_word)
     start: dt.date | None = attrs.field(default=None, converter=opt_date)
 
 
@@ -760,7 +809,7 @@ class Party:
     address: Address | None = attrs.field(default=None, converter=_to_address)
     correspondence_address: Address | None = attrs.field(default=None, converter=_to_address)
     labels: frozenset[str] = attrs.field(default=_NO_LABELS, converter=labels_set)
-    portfolio: str | None = attrs.field(default=None, converter=opt_str)
+    portfolio: str | None = attrs.field(default=None, converter=opt_word)
     client_since: dt.date | None = attrs.field(default=None, converter=opt_date)
     client_until: dt.date | None = attrs.field(default=None, converter=opt_date)
     aml: AmlProfile | None = attrs.field(default=None, converter=_to_aml_profile)
