@@ -71,7 +71,9 @@ define(
 FORMATS: Final = (".csv", ".xlsx", ".json")
 
 
-def read_parties(path: str | os.PathLike[str], schema: Schema | None = None) -> Iterator[RowResult]:
+def read_parties(
+    path: str | os.PathLike[str], schema: Schema | None = None, *, trusted: bool = False
+) -> Iterator[RowResult]:
     """Stream the parties of a ``.csv``, ``.xlsx`` or ``.json`` file as row results.
 
     CSV goes through :func:`~clientcore.model.read_csv`. XLSX (the ``xlsx`` extra:
@@ -80,15 +82,18 @@ def read_parties(path: str | os.PathLike[str], schema: Schema | None = None) -> 
     (:func:`~clientcore.model.party_to_json`, recognised by a nested object or list) or
     flat rows as :func:`~clientcore.model.to_row` writes them. Another extension raises
     :class:`~clientcore.ValidationError`; a missing file raises :class:`OSError`.
+    Acceptance data is refused on its row unless ``trusted=True`` (as
+    :func:`~clientcore.model.from_row`); a check that only reads the file (the
+    ``clientcore check`` command) passes it.
     """
     file = pathlib.Path(path)
     suffix = file.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(file, schema)
+        return _read_csv(file, schema, trusted)
     if suffix == ".xlsx":
-        return _read_xlsx(file, schema)
+        return _read_xlsx(file, schema, trusted)
     if suffix == ".json":
-        return _read_json(file, schema)
+        return _read_json(file, schema, trusted)
     raise ValidationError(
         [Issue("file.format.unknown", "path", {"name": file.name, "formats": ", ".join(FORMATS)})]
     )
@@ -108,12 +113,15 @@ def count_rows(path: str | os.PathLike[str]) -> int | None:
 
 
 def _result(
-    number: int, record: Mapping[str, Any], schema: Schema | None, party_json: bool
+    number: int, record: Mapping[str, Any], schema: Schema | None, party_json: bool, trusted: bool
 ) -> RowResult:
     """One record as a row result: unknown locations cleared and kept as issues."""
     cleared, found = clear_unknown_locations(record)
     try:
-        party = party_from_json(cleared) if party_json else from_row(cleared, schema)
+        if party_json:
+            party = party_from_json(cleared, trusted=trusted)
+        else:
+            party = from_row(cleared, schema, trusted=trusted)
     except ValidationError as exc:
         return RowResult(number, None, (*exc.issues, *found))
     return RowResult(number, party, tuple(found))
@@ -122,16 +130,16 @@ def _result(
 # --- CSV ---
 
 
-def _read_csv(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]:
+def _read_csv(file: pathlib.Path, schema: Schema | None, trusted: bool) -> Iterator[RowResult]:
     """:func:`~clientcore.model.read_csv` with every reference to a missing location
     cleared before a record is built, the faults kept on their row's result."""
-    return read_prepared_csv(file, schema, clear_unknown_locations)
+    return read_prepared_csv(file, schema, clear_unknown_locations, trusted=trusted)
 
 
 # --- JSON ---
 
 
-def _read_json(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]:
+def _read_json(file: pathlib.Path, schema: Schema | None, trusted: bool) -> Iterator[RowResult]:
     try:
         with open(file, encoding="utf-8-sig") as handle:
             data = json.load(handle)
@@ -147,7 +155,7 @@ def _read_json(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]
             issue = Issue("json.item.invalid", f"$[{index}]", {"row": number, "found": _kind(item)})
             yield RowResult(number, None, (issue,))
             continue
-        yield _result(number, item, schema, _is_party_json(item))
+        yield _result(number, item, schema, _is_party_json(item), trusted)
 
 
 def _is_party_json(item: Mapping[str, Any]) -> bool:
@@ -158,7 +166,7 @@ def _is_party_json(item: Mapping[str, Any]) -> bool:
 # --- XLSX ---
 
 
-def _read_xlsx(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]:
+def _read_xlsx(file: pathlib.Path, schema: Schema | None, trusted: bool) -> Iterator[RowResult]:
     try:
         import openpyxl
     except ImportError:
@@ -192,7 +200,7 @@ def _read_xlsx(file: pathlib.Path, schema: Schema | None) -> Iterator[RowResult]
                 for key, cell in zip(header, cells)
                 if key is not None and not _empty(cell)
             }
-            yield _result(number, record, schema, party_json=False)
+            yield _result(number, record, schema, False, trusted)
     finally:
         book.close()
 

@@ -21,6 +21,7 @@ from clientcore.model._codec import (
     to_row,
     write_csv,
 )
+from clientcore.model._identity import IdentityKey, as_actor, identity_key, same_person
 from clientcore.model._identifiers import (
     IDENTIFIERS,
     Bsn,
@@ -121,6 +122,7 @@ __all__ = [
     "GeneralCorrespondence",
     "Iban",
     "IdentifierType",
+    "IdentityKey",
     "KvkNumber",
     "Link",
     "LinkKind",
@@ -138,6 +140,7 @@ __all__ = [
     "Task",
     "TaskPreset",
     "VatNumber",
+    "as_actor",
     "bsn",
     "check_party",
     "check_structure",
@@ -150,6 +153,7 @@ __all__ = [
     "from_row",
     "iban",
     "identifier_for",
+    "identity_key",
     "kvk_number",
     "link_issues",
     "national_number",
@@ -163,6 +167,7 @@ __all__ = [
     "read_csv",
     "row_columns",
     "rows_to_csv_text",
+    "same_person",
     "structural_issues",
     "to_row",
     "validate_link",

@@ -10,7 +10,7 @@ import attrs
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
-from clientcore.model import Actor, ClientStatus, Party
+from clientcore.model import Actor, ClientStatus, IdentityKey, Party, as_actor
 from clientcore.status._labels import as_status
 from clientcore.status._reasons import Decision, Reason
 from clientcore.status._table import TABLE, TransitionDef
@@ -117,6 +117,14 @@ class RolePolicy:
     """
 
     roles: Mapping[str, RoleGrant] = attrs.field(factory=dict, converter=_roles, hash=False)
+    identity: IdentityKey | None = attrs.field(default=None, kw_only=True)
+    """The host's own key for a person (e.g. an employee number looked up from the
+    normalised user id); ``None`` compares normalised user ids
+    (:func:`~clientcore.model.identity_key`). Not part of the JSON."""
+
+    def identity_key(self, key: str) -> str:
+        """The key four-eyes compares for the normalised user id ``key``."""
+        return key if self.identity is None else self.identity(key)
 
     @classmethod
     def default(cls) -> RolePolicy:
@@ -172,7 +180,8 @@ class RolePolicy:
         >>> sorted(p.roles["system"].transitions), sorted(p.visible_statuses(SYSTEM))
         (['activate'], [<ClientStatus.ACCEPTANCE_CENTRAL_ADMIN: 'acceptance_central_admin'>])
         """
-        return RolePolicy({**self.roles, role: RoleGrant(frozenset(transitions), statuses)})
+        grant = RoleGrant(frozenset(transitions), statuses)
+        return attrs.evolve(self, roles={**self.roles, role: grant})
 
     def with_grants(
         self,
@@ -202,18 +211,19 @@ class RolePolicy:
                 old.transitions | more_t.get(role, frozenset()),
                 old.statuses | more_s.get(role, frozenset()),
             )
-        return RolePolicy(roles)
+        return attrs.evolve(self, roles=roles)
 
     # --- the StatusPolicy port ---
 
-    def can_view(self, actor: Actor, party: Party) -> Decision:
+    def can_view(self, actor: Actor | str, party: Party) -> Decision:
         """Allowed when one of the actor's roles may see the party's status."""
         if party.status in self.visible_statuses(actor):
             return Decision.allow()
         return Decision.deny(Reason("policy.status_hidden"))
 
-    def can_take(self, actor: Actor, party: Party, transition: TransitionDef) -> Decision:
+    def can_take(self, actor: Actor | str, party: Party, transition: TransitionDef) -> Decision:
         """Allowed when one of the actor's roles may take ``transition``."""
+        actor = as_actor(actor)
         if any(transition.name in self.roles[r].transitions for r in self._held(actor)):
             return Decision.allow()
         return Decision.deny(
@@ -223,8 +233,9 @@ class RolePolicy:
             )
         )
 
-    def visible_statuses(self, actor: Actor) -> frozenset[ClientStatus]:
+    def visible_statuses(self, actor: Actor | str) -> frozenset[ClientStatus]:
         """The statuses ``actor`` may see on any party."""
+        actor = as_actor(actor)
         seen: frozenset[ClientStatus] = frozenset()
         for role in self._held(actor):
             seen |= self.roles[role].statuses
