@@ -179,7 +179,7 @@ def test_bad_rows_are_reported_with_their_row_number_and_do_not_stop_the_check(
     assert 1 == result.returncode
     out = result.stdout
     assert "1 row could not be read and was not checked:" in out
-    assert "  row 3: kind: Unknown party kind 'planet'." in out
+    assert "  row 3: kind: Unknown party kind 'planet'; the kinds are client_company" in out
     assert "row 5  C000001  Bakkerij Peeters BV  tasks: no item where code is 'closing'" in out
     assert ": 3 parties," in out.splitlines()[0]
 

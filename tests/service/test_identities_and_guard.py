@@ -98,9 +98,8 @@ def test_a_forged_submitter_is_refused_against_the_trail() -> None:
         forged = attrs.evolve(stored, acceptance=Acceptance(submitted_by="eve", submitted_at=AT))
         uow.parties.save(forged)
         uow.commit()
-    with uow:
-        with pytest.raises(TransitionDenied) as info:
-            machine.apply_in(uow, Actor("ann", APPROVER_ROLES), "p1", "approve", at=AT)
+    with uow, pytest.raises(TransitionDenied) as info:
+        machine.apply_in(uow, Actor("ann", APPROVER_ROLES), "p1", "approve", at=AT)
     codes = [r.code for r in info.value.reasons]
     assert "status.submitter_unverified" in codes
     assert "status.four_eyes" in codes

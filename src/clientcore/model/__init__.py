@@ -7,6 +7,7 @@ Everything here is a frozen attrs value; change it with :func:`attrs.evolve`.
 'party.name.blank'
 """
 
+from clientcore.model._choices import choice
 from clientcore.model._codec import (
     COLLECTIONS,
     RowResult,
@@ -21,7 +22,6 @@ from clientcore.model._codec import (
     to_row,
     write_csv,
 )
-from clientcore.model._identity import IdentityKey, as_actor, identity_key, same_person
 from clientcore.model._identifiers import (
     IDENTIFIERS,
     Bsn,
@@ -49,6 +49,7 @@ from clientcore.model._identifiers import (
     postal_code,
     vat_number,
 )
+from clientcore.model._identity import IdentityKey, as_actor, identity_key, same_person
 from clientcore.model._links import (
     CARD_ROLES,
     Link,
@@ -144,6 +145,7 @@ __all__ = [
     "bsn",
     "check_party",
     "check_structure",
+    "choice",
     "converter",
     "default_schema",
     "eid_card_number",

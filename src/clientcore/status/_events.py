@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from clientcore.model import ClientStatus, Party, PartyKind
+from clientcore.model import ClientStatus, Party, PartyKind, choice
 
 
 class ApprovalStep(enum.StrEnum):
@@ -19,11 +19,23 @@ class ApprovalStep(enum.StrEnum):
     REJECTED = "rejected"
 
 
+def _step(value: object) -> ApprovalStep:
+    return choice(ApprovalStep, "step")(value)
+
+
+def _source(value: object) -> ClientStatus:
+    return choice(ClientStatus, "source")(value)
+
+
+def _target(value: object) -> ClientStatus:
+    return choice(ClientStatus, "target")(value)
+
+
 @attrs.frozen
 class Approval:
     """Who took an acceptance step and when (``at`` is unknown for imported records)."""
 
-    step: ApprovalStep = attrs.field(converter=ApprovalStep)
+    step: ApprovalStep = attrs.field(converter=_step)
     actor: str
     at: dt.datetime | None = None
 
@@ -45,8 +57,8 @@ class StatusChanged:
 
     party_id: str
     transition: str
-    source: ClientStatus = attrs.field(converter=ClientStatus)
-    target: ClientStatus = attrs.field(converter=ClientStatus)
+    source: ClientStatus = attrs.field(converter=_source)
+    target: ClientStatus = attrs.field(converter=_target)
     actor: str
     at: dt.datetime
     reason: str | None
