@@ -23,7 +23,9 @@ from clientcore.bulk._plan import (
     Receipt,
     Rejection,
     RoleEditPolicy,
+    change_lines,
     label_states,
+    party_label,
 )
 from clientcore.bulk.ops import (
     ApplyTaskPreset,
@@ -55,5 +57,7 @@ __all__ = [
     "SetField",
     "SetTask",
     "Transition",
+    "change_lines",
     "label_states",
+    "party_label",
 ]

@@ -62,13 +62,15 @@ from clientcore.model import (
     Schema,
     Task,
     TaskPreset,
+    as_actor,
     default_schema,
+    identity_key,
     new_id,
     value_issue,
 )
 from clientcore.ports import UnitOfWork
 from clientcore.query import Filter
-from clientcore.status import Decision, Reason, StatusChanged, StatusMachine
+from clientcore.status import Decision, Reason, StatusChanged, StatusMachine, audit_trail
 
 define(
     {
@@ -309,6 +311,8 @@ class _Outcome:
 
 
 def _render_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, frozenset):
         return "{" + ", ".join(sorted(value)) + "}"
     if isinstance(value, tuple):
@@ -316,6 +320,68 @@ def _render_value(value: Any) -> str:
     if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):
         return str(value.value)
     return "—" if value is None else str(value)
+
+
+def _item_key(item: Any) -> str | None:
+    """How an item of a collection is named in a change: a task by its code, a task
+    preset by code/step, anything with an id by its id."""
+    if isinstance(item, Task):
+        return item.code
+    if isinstance(item, TaskPreset):
+        return f"{item.task_code}/{item.step}"
+    key = getattr(item, "id", None)
+    return key if isinstance(key, str) else None
+
+
+def _item_summary(item: Any) -> str:
+    if attrs.has(type(item)):
+        shown = [
+            f"{f.name}: {_render_value(getattr(item, f.name))}"
+            for f in attrs.fields(type(item))
+            if getattr(item, f.name) is not None
+        ]
+        return "{" + ", ".join(shown) + "}"
+    return _render_value(item)
+
+
+def change_lines(change: Change) -> list[tuple[str, str, str]]:
+    """A change as (path, before, after) lines to show: a changed item of a collection
+    by what changed in it (``tasks[vat].active``, ``false``, ``true``), an added or
+    removed item as a whole; any other value as it is.
+
+    >>> before, after = (Task("vat", active=False),), (Task("vat", active=True),)
+    >>> change_lines(Change("p1", "tasks", before, after))
+    [('tasks[vat].active', 'false', 'true')]
+    """
+    old, new = change.before, change.after
+    if not (isinstance(old, tuple) and isinstance(new, tuple)):
+        return [(change.path, _render_value(old), _render_value(new))]
+    olds = {_item_key(i): i for i in old}
+    news = {_item_key(i): i for i in new}
+    if None in olds or None in news or len(olds) != len(old) or len(news) != len(new):
+        return [(change.path, _render_value(old), _render_value(new))]
+    lines: list[tuple[str, str, str]] = []
+    for key, item in olds.items():
+        at = f"{change.path}[{key}]"
+        other = news.get(key)
+        if other is None:
+            lines.append((at, _item_summary(item), "—"))
+        elif other != item and attrs.has(type(item)) and type(other) is type(item):
+            for f in attrs.fields(type(item)):
+                a, b = getattr(item, f.name), getattr(other, f.name)
+                if a != b:
+                    lines.append((f"{at}.{f.name}", _render_value(a), _render_value(b)))
+        elif other != item:
+            lines.append((at, _item_summary(item), _item_summary(other)))
+    for key, item in news.items():
+        if key not in olds:
+            lines.append((f"{change.path}[{key}]", "—", _item_summary(item)))
+    return lines
+
+
+def party_label(party: Party) -> str:
+    """How a preview or receipt names a party beside its id: client number and name."""
+    return f"{party.number} {party.name}" if party.number else party.name
 
 
 @attrs.frozen
@@ -337,22 +403,32 @@ class Preview:
         """The parties that would change."""
         return tuple(dict.fromkeys(c.party_id for c in self.changes))
 
+    def name_of(self, party_id: str) -> str:
+        """The client number and name of a selected party (``""`` for an id not found)."""
+        outcome = self._outcomes.get(party_id)
+        return party_label(outcome.before) if outcome is not None else ""
+
+    def _who(self, party_id: str) -> str:
+        name = self.name_of(party_id)
+        return f"{name} ({party_id})" if name else party_id
+
     def to_text(self, lang: str = "en", limit: int = 50) -> str:
-        """A plain-text summary and table (the first ``limit`` changes and rejections)."""
+        """A plain-text summary and table (the first ``limit`` changes and rejections):
+        each party by client number, name and id, each changed item of a collection by
+        what changed in it."""
         lines = [
             f"plan {self.plan_id}: {self.selected} selected, {len(self.changed_ids)} to change, "
             f"{len(self.unchanged)} unchanged, {len(self.rejections)} rejected"
         ]
         for change in self.changes[:limit]:
-            lines.append(
-                f"  {change.party_id}  {change.path}: {_render_value(change.before)} → "
-                f"{_render_value(change.after)}"
-            )
+            who = self._who(change.party_id)
+            for path, old, new in change_lines(change):
+                lines.append(f"  {who}  {path}: {old} → {new}")
         if len(self.changes) > limit:
             lines.append(f"  … {len(self.changes) - limit} more changes")
         for rejection in self.rejections[:limit]:
             for issue in rejection.issues:
-                lines.append(f"  ✗ {rejection.party_id}  {issue.message(lang)}")
+                lines.append(f"  ✗ {self._who(rejection.party_id)}  {issue.message(lang)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -361,12 +437,14 @@ class Preview:
     def _repr_html_(self) -> str:
         esc = html.escape
         rows = "".join(
-            f"<tr><td>{esc(c.party_id)}</td><td>{esc(c.path)}</td>"
-            f"<td>{esc(_render_value(c.before))}</td><td>{esc(_render_value(c.after))}</td></tr>"
+            f"<tr><td>{esc(self._who(c.party_id))}</td><td>{esc(path)}</td>"
+            f"<td>{esc(old)}</td><td>{esc(new)}</td></tr>"
             for c in self.changes[:200]
+            for path, old, new in change_lines(c)
         )
         rejected = "".join(
-            f"<li><b>{esc(r.party_id)}</b>: {esc('; '.join(i.message() for i in r.issues))}</li>"
+            f"<li><b>{esc(self._who(r.party_id))}</b>: "
+            f"{esc('; '.join(i.message() for i in r.issues))}</li>"
             for r in self.rejections[:200]
         )
         return (
@@ -399,13 +477,45 @@ class BulkRejected(ClientCoreError):
 
 @attrs.frozen
 class Receipt:
-    """What an apply did, with the plan that undoes it."""
+    """What an apply did, with the plan that undoes it.
+
+    ``skipped`` holds every party left out (``not_found`` included); ``names`` the
+    client number and name of each applied party, which :meth:`to_text` shows.
+    """
 
     plan_id: str
     applied: tuple[str, ...]
     skipped: tuple[Rejection, ...]
     events: tuple[Any, ...]
     undo: BulkPlan
+    names: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def _who(self, party_id: str) -> str:
+        name = self.names.get(party_id, "")
+        return f"{name} ({party_id})" if name else party_id
+
+    def to_text(self, lang: str = "en", limit: int = 50) -> str:
+        """What was applied and skipped, each party by client number, name and id, each
+        change as the preview shows it."""
+        lines = [f"plan {self.plan_id}: {len(self.applied)} applied, {len(self.skipped)} skipped"]
+        shown = 0
+        for event in self.events:
+            if not isinstance(event, FieldsChanged) or shown >= limit:
+                continue
+            shown += 1
+            for change in event.changes:
+                for path, old, new in change_lines(change):
+                    lines.append(f"  {self._who(event.party_id)}  {path}: {old} → {new}")
+        for rejection in self.skipped[:limit]:
+            for issue in rejection.issues:
+                lines.append(f"  ✗ {self._who(rejection.party_id)}  {issue.message(lang)}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.to_text()) + "</pre>"
 
 
 OnRejection = Literal["abort", "skip"]
@@ -468,7 +578,7 @@ class BulkPlan:
     def preview(
         self,
         uow: UnitOfWork,
-        actor: Actor,
+        actor: Actor | str,
         today: dt.date | None = None,
         *,
         machine: StatusMachine | None = None,
@@ -483,7 +593,10 @@ class BulkPlan:
         whose status is hidden from the actor is left out (an explicit id of one is
         reported as not found). Without a machine there is no status visibility.
         Values are checked against ``schema`` (default: the built-in catalogue).
+        ``actor`` is an :class:`~clientcore.model.Actor` or a user id (an actor without
+        roles).
         """
+        actor = as_actor(actor)
         self._check_machine(machine)
         if self.needs_machine and at is None and today is None:
             raise ValidationError([Issue("bulk.needs_at", "at")])
@@ -495,7 +608,7 @@ class BulkPlan:
     def apply(
         self,
         uow: UnitOfWork,
-        actor: Actor,
+        actor: Actor | str,
         preview: Preview | None = None,
         on_rejection: OnRejection = "abort",
         *,
@@ -512,9 +625,16 @@ class BulkPlan:
         when it was computed with the same actor, edit policy, machine, schema and
         ``today`` (and, for a plan with transitions, the same ``at``); otherwise the plan
         is evaluated again for this apply. A preview of another plan is an error.
-        Rejected parties abort the apply (``on_rejection="abort"``, raising
-        :class:`BulkRejected`) or are left out and reported (``"skip"``).
+
+        A preview is evidence, not permission: a plan that changes statuses is always
+        evaluated again inside this transaction, so every guard asks its facts
+        (running projects) again and four-eyes reads the audit trail as it is now.
+        Rejected parties (those of the preview and those of this apply, ``not_found``
+        included) abort the apply (``on_rejection="abort"``, raising
+        :class:`BulkRejected`) or are left out and reported in ``receipt.skipped``
+        (``"skip"``).
         """
+        actor = as_actor(actor)
         self._check_machine(machine)
         if not isinstance(at, dt.datetime):
             raise ValidationError([Issue("bulk.needs_at", "at")])
@@ -539,22 +659,26 @@ class BulkPlan:
                 self._check_versions(uow, preview)
             if (
                 preview is not None
+                and not self.needs_machine
                 and _same(preview._context, context)
                 and all(o.complete for o in preview._outcomes.values())
             ):
-                outcomes = preview._outcomes
+                current = preview
             else:
-                fresh = self._preview(uow, actor, today, machine, policy, catalogue, at)
-                outcomes = fresh._outcomes
-            rejected = [Rejection(pid, o.issues) for pid, o in outcomes.items() if o.issues]
+                current = self._preview(uow, actor, today, machine, policy, catalogue, at)
+            outcomes = current._outcomes
+            rejected = _merged_rejections(preview, current)
             if rejected and on_rejection == "abort":
                 raise BulkRejected(rejected)
             events: list[Any] = []
             applied: list[str] = []
             restores: list[Operation] = []
             save = uow.parties.save
+            skipped = {r.party_id for r in rejected}
             for pid, outcome in outcomes.items():
                 if outcome.issues or not outcome.changes or outcome.after is None:
+                    continue
+                if pid in skipped:
                     continue
                 saved = save(outcome.after)
                 applied.append(pid)
@@ -565,7 +689,8 @@ class BulkPlan:
             uow.record(*events)
             uow.commit()
         undo = BulkPlan(applied, restores, id=f"undo-{self.id}")
-        return Receipt(self.id, tuple(applied), tuple(rejected), tuple(events), undo)
+        names = {pid: party_label(outcomes[pid].before) for pid in applied}
+        return Receipt(self.id, tuple(applied), tuple(rejected), tuple(events), undo, names)
 
     # --- internals ---
 
@@ -579,8 +704,10 @@ class BulkPlan:
         at: dt.datetime | None,
     ) -> tuple[Any, ...]:
         # ``at`` only matters to a plan with transitions (their events and dates);
-        # FieldsChanged events are always made at apply time.
-        return (actor, policy, machine, schema, today, at if self.needs_machine else None)
+        # FieldsChanged events are always made at apply time. The actor is a person with
+        # roles: the same person under another spelling may reuse the work.
+        who = (identity_key(actor), actor.roles)
+        return (who, policy, machine, schema, today, at if self.needs_machine else None)
 
     def _check_machine(self, machine: StatusMachine | None) -> None:
         if self.needs_machine and machine is None:
@@ -658,13 +785,14 @@ class BulkPlan:
         outcomes: dict[str, _Outcome] = {}
         allowed = _AllowCache(policy, actor)
         restored = _RestoreCheck(catalogue)
+        trails = _Trails(audit_trail(uow)) if self.needs_machine else _Trails(None)
         for party in parties:
             if over:
                 issue = Issue("bulk.over_limit", "", {"limit": self.limit, "count": len(parties)})
                 outcomes[party.id] = _Outcome(party, None, (), (), (issue,), True)
                 continue
             outcomes[party.id] = _evaluate(
-                self, party, actor, machine, allowed, restored, at, today
+                self, party, actor, machine, allowed, restored, at, today, trails
             )
         changes: list[Change] = []
         unchanged: list[str] = []
@@ -689,6 +817,16 @@ class BulkPlan:
             outcomes,
             self._context(actor, policy, machine, catalogue, today, at),
         )
+
+
+def _merged_rejections(preview: Preview | None, current: Preview) -> list[Rejection]:
+    """Every rejection of the apply's evaluation, then those only the preview had
+    (a party missing then and back since is still a rejection the user was shown)."""
+    out = list(current.rejections)
+    if preview is not None and preview is not current:
+        seen = {r.party_id for r in out}
+        out.extend(r for r in preview.rejections if r.party_id not in seen)
+    return out
 
 
 def _resolve(policy: EditPolicy | None, schema: Schema | None) -> tuple[EditPolicy, Schema]:
@@ -781,6 +919,24 @@ class _AllowCache:
         return found
 
 
+class _Trails:
+    """The audit trail per party (the last status event of each), read once per plan:
+    four-eyes checks each submitter against it."""
+
+    def __init__(self, trail: Sequence[object] | None) -> None:
+        self.known = trail is not None
+        self.last: dict[str, StatusChanged] = {}
+        for event in trail or ():
+            if isinstance(event, StatusChanged):
+                self.last[event.party_id] = event
+
+    def of(self, party_id: str, taken: Sequence[StatusChanged]) -> Sequence[object] | None:
+        if not self.known:
+            return None
+        found = self.last.get(party_id)
+        return (found, *taken) if found is not None else tuple(taken)
+
+
 def _reason_issues(reasons: Iterable[Reason], path: str) -> list[Issue]:
     return [Issue(r.code, path, dict(r.params)) for r in reasons]
 
@@ -798,6 +954,7 @@ def _evaluate(
     restored: Callable[[str, Any], Issue | None],
     at: dt.datetime | None,
     today: dt.date | None,
+    trails: _Trails,
 ) -> _Outcome:
     values: dict[str, Any] = {}
     issues: list[Issue] = []
@@ -869,16 +1026,21 @@ def _evaluate(
             moment = dt.datetime.combine(today, dt.time())
             complete = False
         for name, reason in steps:
-            decision = machine.evaluate(actor, after, name)
+            trail = trails.of(party.id, events)
+            decision = machine.evaluate(actor, after, name, trail=trail)
             if not decision.allowed:
                 return _rejected(party, _reason_issues(decision.reasons, "status"))
             try:
-                after, event = machine.apply(actor, after, name, reason=reason, at=moment)
+                after, event = machine.apply(
+                    actor, after, name, reason=reason, at=moment, trail=trail
+                )
             except TransitionDenied as err:  # checks only apply makes (a missing reason)
                 return _rejected(party, _reason_issues(err.reasons, "status"))
             events.append(event)
         if restore_status is not None:
-            route = _route(machine, actor, after, restore_status, moment, plan.id)
+            route = _route(
+                machine, actor, after, restore_status, moment, plan.id, trails.of(party.id, events)
+            )
             if isinstance(route, Issue):
                 return _rejected(party, (route,))
             after, taken = route
@@ -936,6 +1098,7 @@ def _route(
     target: Any,
     at: dt.datetime,
     plan_id: str,
+    trail: Sequence[object] | None = None,
 ) -> tuple[Party, list[StatusChanged]] | Issue:
     """Take the party back to ``target`` by the shortest way the machine allows (each
     step evaluated and applied as any transition), or the first refusal met."""
@@ -947,14 +1110,17 @@ def _route(
     refusal: Issue | None = None
     reason = f"undo (plan {plan_id})"
     for names in _routes(machine, party.status, target):
-        current, events = party, []
+        current, events = party, list[StatusChanged]()
         for name in names:
-            decision = machine.evaluate(actor, current, name)
+            steps = None if trail is None else (*trail, *events)
+            decision = machine.evaluate(actor, current, name, trail=steps)
             if not decision.allowed:
                 refusal = refusal or _reason_issues(decision.reasons, "status")[0]
                 break
             try:
-                current, event = machine.apply(actor, current, name, reason=reason, at=at)
+                current, event = machine.apply(
+                    actor, current, name, reason=reason, at=at, trail=steps
+                )
             except TransitionDenied as err:
                 refusal = refusal or _reason_issues(err.reasons, "status")[0]
                 break
