@@ -73,7 +73,7 @@ class Limits:
 
     max_items: int = 10_000
     max_nodes: int = 100_000
-    max_depth: int = 32
+    max_depth: int = 100
     max_text: int = 10_000
     max_int_bits: int = 64
 
@@ -123,7 +123,8 @@ def check_input(data: Any, limits: Limits = DEFAULT_LIMITS, path: str = "$") -> 
     Values of other types are left to the decoder (which refuses them by type).
     """
     nodes = 1
-    max_bits = limits.max_int_bits - 1
+    hi = (1 << (limits.max_int_bits - 1)) - 1
+    lo = -hi - 1
     stack: list[tuple[Any, _Path, int]] = [(data, None, 0)]
     while stack:
         value, chain, depth = stack.pop()
@@ -132,7 +133,7 @@ def check_input(data: Any, limits: Limits = DEFAULT_LIMITS, path: str = "$") -> 
             if found is not None:
                 raise _fault(found[0], path, chain, **found[1])
         elif isinstance(value, int):
-            if value.bit_length() > max_bits:
+            if not lo <= value <= hi:
                 raise _fault("input.number_too_large", path, chain, limit=limits.max_int_bits)
         elif isinstance(value, (Mapping, list, tuple)):
             count = len(value)

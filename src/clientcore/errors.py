@@ -16,19 +16,24 @@ from clientcore._errors import (
     UnknownField,
     ValidationError,
 )
+from clientcore._limits import DEFAULT_LIMITS, PLAN_LIMITS, Limits, check_input
 from clientcore._messages import LANGS, known_codes, render, templates
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "LANGS",
+    "PLAN_LIMITS",
     "ClientCoreError",
     "ConflictError",
     "FilterError",
     "Issue",
+    "Limits",
     "NotFound",
     "PermissionDenied",
     "TransitionDenied",
     "UnknownField",
     "ValidationError",
+    "check_input",
     "known_codes",
     "render",
     "templates",

@@ -42,6 +42,7 @@ from clientcore._errors import (
     UnknownField,
     ValidationError,
 )
+from clientcore._limits import PLAN_LIMITS, check_input
 from clientcore._messages import define
 from clientcore.bulk._paths import default_of, getter, set_fields
 from clientcore.bulk.ops import (
@@ -570,7 +571,11 @@ class BulkPlan:
 
     @staticmethod
     def from_json(data: Any) -> BulkPlan:
-        """Decode strictly; faults raise ``ValidationError`` (or ``FilterError``) with a path."""
+        """Decode strictly; faults raise ``ValidationError`` (or ``FilterError``) with a path.
+
+        The input is bounded first (:data:`~clientcore.errors.PLAN_LIMITS`: at most
+        100,000 ids), before any id or operation is read.
+        """
         return _plan_from_json(data)
 
     # --- preview and apply ---
@@ -1222,6 +1227,7 @@ def _bad(path: str, reason: str) -> ValidationError:
 def _plan_from_json(data: Any) -> BulkPlan:
     if not isinstance(data, Mapping):
         raise _bad("$", "expected an object")
+    check_input(data, PLAN_LIMITS)
     allowed = {"clientcore_bulk_plan", "id", "selection", "operations", "limit"}
     extra = set(data) - allowed
     if extra:

@@ -172,7 +172,7 @@ def party_from_json(data: Any, schema: Schema | None = None, *, trusted: bool = 
     """A party from :func:`party_to_json` output; strict: unknown keys are refused.
 
     Exactly as strict as ``Party(...)``: a number is no name and ``true`` no label.
-    The input is bounded (:data:`~clientcore.model.DEFAULT_LIMITS`, checked first). An
+    The input is bounded (:data:`~clientcore.errors.DEFAULT_LIMITS`, checked first). An
     acceptance record (who submitted, who approved) is refused unless ``trusted=True``
     (a migration from a system you trust): acceptance comes through the status machine.
 
@@ -442,7 +442,7 @@ def from_row(
 ) -> Party:
     """Build a :class:`Party` from one flat row; every bad cell is reported at once.
 
-    ``row`` must be a mapping of at most :data:`~clientcore.model.DEFAULT_LIMITS` cells
+    ``row`` must be a mapping of at most :data:`~clientcore.errors.DEFAULT_LIMITS` cells
     of bounded size (checked first). An ``acceptance`` cell is refused unless
     ``trusted=True`` (a migration): acceptance comes through the status machine.
     """

@@ -35,6 +35,7 @@ from clientcore._errors import (
     PermissionDenied,
     ValidationError,
 )
+from clientcore._limits import check_input
 from clientcore._messages import define
 from clientcore._text import fold
 from clientcore.model import Actor, Schema, identity_key, new_id
@@ -337,8 +338,10 @@ class SavedFilter:
         Unknown or missing keys, wrong types, a bad date-time and a filter that
         :meth:`Filter.from_json <clientcore.query.Filter.from_json>` refuses (paths
         under ``$.filter``) all raise one :class:`ValidationError`. With a ``schema``
-        the filter's fields are checked against it too.
+        the filter's fields are checked against it too. The input is bounded first
+        (:data:`~clientcore.errors.DEFAULT_LIMITS`).
         """
+        check_input(obj)
         reader = StrictObject(
             obj,
             "clientcore_saved_filter",

@@ -9,6 +9,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 import attrs
 
 from clientcore._errors import Issue, ValidationError
+from clientcore._limits import check_input
 from clientcore._messages import define
 from clientcore.model import Actor, ClientStatus, IdentityKey, Party, as_actor
 from clientcore.status._labels import as_status
@@ -264,7 +265,9 @@ class RolePolicy:
 
         Every fault is reported at once in a :class:`~clientcore.ValidationError` whose
         issues name the JSON path: unknown keys, unknown transitions or statuses, a role
-        name that is not text, values of the wrong type.
+        name that is not text, values of the wrong type. The input is bounded first
+        (:data:`~clientcore.errors.DEFAULT_LIMITS`): a list of a million names is refused
+        before any name is read.
 
         >>> try:
         ...     RolePolicy.from_json({"roles": {"clerk": {"transitions": ["qualify", "fly"]}}})
@@ -272,6 +275,7 @@ class RolePolicy:
         ...     print(exc.issues[0].message())
         Unknown transition 'fly' at $.roles.clerk.transitions[1].
         """
+        check_input(obj)
         issues: list[Issue] = []
         roles: dict[str, RoleGrant] = {}
         top = _object(obj, "$", issues)
