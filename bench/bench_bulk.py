@@ -1,10 +1,12 @@
-"""Bulk edit speed: preview + apply of a 3-operation plan against a hand-written loop.
+"""Bulk edit speed: a two-operation plan against the hand-written ``attrs.evolve`` loop.
 
-The plan sets the language, adds a label and activates a task on every party of an
-in-memory store of sample parties (100,000 unless a count is given); the baseline
-evolves each party once with the same three changes. Both sides are timed the same
-way: in turns, with the cyclic garbage collector off while the clock runs (collected
-before each run), so neither pays for the other's garbage. Target: at most 2x.
+The plan sets the language and activates the VAT task on every party of an in-memory
+store of sample parties (100,000 unless a count is given); the baseline evolves each
+party once with the same two changes, as a developer would write it without clientcore.
+Everything is timed as a host runs it: the garbage collector on, medians of runs taken
+in turns so machine noise hits every side alike.
+
+Targets: preview + apply at most 1.5x the loop, the preview alone at most 1.2x.
 
     python bench/bench_bulk.py [count] [runs]
 """
@@ -12,7 +14,6 @@ before each run), so neither pays for the other's garbage. Target: at most 2x.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import statistics
 import sys
 import time
@@ -26,12 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clientcore import Actor, InMemoryUnitOfWork, Party, Task
 from clientcore.adapters.memory import InMemoryStore
-from clientcore.bulk import BulkPlan, Labels, SetField, SetTask
+from clientcore.bulk import BulkPlan, SetField, SetTask
 from clientcore.query import Filter
 from clientcore.sample import generate
 
 AT = dt.datetime(2026, 1, 5, 9, 0)
-TARGET = 2.0
+TARGET_APPLY = 1.5
+TARGET_PREVIEW = 1.2
 
 
 def hand(parties: list[Party]) -> list[Party]:  # what a developer would write without clientcore
@@ -44,19 +46,14 @@ def hand(parties: list[Party]) -> list[Party]:  # what a developer would write w
                 break
         else:
             tasks.append(Task("vat", True))
-        out.append(attrs.evolve(p, language="fr", labels=p.labels | {"bulk"}, tasks=tuple(tasks)))
+        out.append(attrs.evolve(p, language="fr", tasks=tuple(tasks)))
     return out
 
 
 def timed(action: Callable[[], Any]) -> float:
-    gc.collect()
-    gc.disable()
-    try:
-        started = time.perf_counter()
-        action()
-        return time.perf_counter() - started
-    finally:
-        gc.enable()
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -64,28 +61,39 @@ def main() -> None:
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     parties = generate(count, seed=0)
     actor = Actor("ann", {"staff"})
-    plan = BulkPlan(
-        Filter.all(), [SetField("language", "fr"), Labels(add={"bulk"}), SetTask("vat", True)]
-    )
+    plan = BulkPlan(Filter.all(), [SetField("language", "fr"), SetTask("vat", True)])
+    store = InMemoryStore(parties)
 
-    def ours() -> None:
-        uow = InMemoryUnitOfWork(InMemoryStore(parties))
-        receipt = plan.apply(uow, actor, preview=plan.preview(uow, actor), at=AT)
-        assert len(receipt.applied) == count
+    def preview_only() -> None:
+        uow = InMemoryUnitOfWork(InMemoryStore(store.parties.values()))
+        assert plan.preview(uow, actor).selected == count
 
-    theirs_t, ours_t = [], []
-    for _ in range(runs):  # in turns, so machine noise hits both alike
-        theirs_t.append(timed(lambda: hand(parties)))
-        ours_t.append(timed(ours))
-    base, mine = statistics.median(theirs_t), statistics.median(ours_t)
-    ratio = mine / base
-    print(
-        f"bulk plan (3 operations) over {count:,} parties, median of {runs} runs, GC off for both"
-    )
+    def preview_and_apply() -> None:
+        uow = InMemoryUnitOfWork(InMemoryStore(store.parties.values()))
+        preview = plan.preview(uow, actor)
+        receipt = plan.apply(uow, actor, preview=preview, at=AT)
+        assert len(receipt.applied) == len(preview.changed_ids)
+
+    sides: dict[str, Callable[[], Any]] = {
+        "loop": lambda: hand(parties),
+        "preview": preview_only,
+        "apply": preview_and_apply,
+    }
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(runs):  # in turns, garbage collector on, as a host runs it
+        for name, action in sides.items():
+            times[name].append(timed(action))
+    base, preview, both = (statistics.median(times[n]) for n in ("loop", "preview", "apply"))
+    print(f"bulk plan (2 operations) over {count:,} parties, median of {runs} runs, GC on")
     print(f"  hand-written evolve loop  {base:7.2f} s")
-    print(f"  preview + apply           {mine:7.2f} s")
-    print(f"  ratio                     {ratio:7.2f}x (target <= {TARGET:g}x)")
-    print(f"  verdict                   {'OK' if ratio <= TARGET else 'OVER TARGET'}")
+    print(f"  preview                   {preview:7.2f} s")
+    print(f"  preview + apply           {both:7.2f} s")
+    for label, ratio, target in (
+        ("preview ratio", preview / base, TARGET_PREVIEW),
+        ("preview + apply ratio", both / base, TARGET_APPLY),
+    ):
+        verdict = "OK" if ratio <= target else "OVER TARGET"
+        print(f"  {label:24}  {ratio:5.2f}x (target <= {target:g}x)  {verdict}")
 
 
 if __name__ == "__main__":

@@ -4,11 +4,22 @@ name parties and collection items the way a user reads them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
+import attrs
 import pytest
 
 from clientcore import Actor, InMemoryUnitOfWork, Party, Task
-from clientcore.bulk import BulkPlan, BulkRejected, Labels, SetField, SetTask, Transition
+from clientcore.bulk import (
+    BulkPlan,
+    BulkRejected,
+    Labels,
+    Operation,
+    SetField,
+    SetTask,
+    Transition,
+)
+from clientcore.bulk.ops import Step
 from clientcore.status import RolePolicy, StatusMachine
 
 AT = dt.datetime(2026, 1, 5, 9, 0)
@@ -131,3 +142,35 @@ def test_four_eyes_in_a_plan_reads_the_audit_trail() -> None:
         uow, Actor("ANN\u200b", {"approver"}), machine=machine, at=AT
     )
     assert ["status.four_eyes"] == [i.code for r in preview.rejections for i in r.issues]
+
+
+# --- operations carry their own behaviour ---
+
+
+@attrs.frozen
+class SetAttention(Operation):
+    """An operation the engine has never heard of: it works because it evaluates itself."""
+
+    tag: ClassVar[str] = "set_attention"
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.tag, "text": self.text}
+
+    def paths(self) -> tuple[str, ...]:
+        return ("attention",)
+
+    def evaluate(self, step: Step) -> None:
+        if step.permit("attention"):
+            step.values["attention"] = self.text
+
+
+def test_the_engine_runs_an_operation_by_its_own_behaviour() -> None:
+    uow = store_with(company("a"))
+    plan = BulkPlan(["a"], [SetAttention("call before visiting")])
+    receipt = plan.apply(uow, STAFF, at=AT)
+    assert ("a",) == receipt.applied
+    assert "call before visiting" == snapshot(uow)["a"].attention
+    assert ["bulk.not_allowed"] == [
+        i.code for r in plan.preview(uow, "me").rejections for i in r.issues
+    ]
