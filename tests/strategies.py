@@ -651,3 +651,54 @@ def sync_parties(draw: st.DrawFn, prefix: str = "p") -> Party:
             st.none() | st.sampled_from([*ENTERPRISE_NUMBERS, "0403170702"])
         )
     return normalize_identifiers(Party(**fields))
+# --- hostile JSON: what an attacker sends to a decoder ---
+
+_hostile_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    # beyond 64 bits, up to numbers Python will not even print (10^4300 and more)
+    st.integers(63, 20_000).flatmap(lambda bits: st.sampled_from([2**bits, -(2**bits) - 1])),
+    st.floats(),
+    st.text(max_size=12),
+    st.sampled_from(["\ud800", "a\udfffb", "\u200b", "x" * 10_001, "", " "]),
+)
+
+hostile_json = st.recursive(
+    _hostile_leaves,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=6) | st.sampled_from(["\ud800"]), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, document: Any) -> Any:
+    """``document`` (JSON) with one value somewhere in it replaced by hostile JSON."""
+
+    def paths(value: Any, at: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        out = [at]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                out.extend(paths(item, (*at, key)))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                out.extend(paths(item, (*at, index)))
+        return out
+
+    target = draw(st.sampled_from(paths(document, ())))
+    junk = draw(hostile_json)
+    if not target:
+        return junk
+
+    def replace(value: Any, rest: tuple[Any, ...]) -> Any:
+        if not rest:
+            return junk
+        head, tail = rest[0], rest[1:]
+        if isinstance(value, dict):
+            return {k: replace(v, tail) if k == head else v for k, v in value.items()}
+        return [replace(v, tail) if i == head else v for i, v in enumerate(value)]
+
+    return replace(document, target)

@@ -18,6 +18,7 @@ from clientcore._errors import (
     UnknownField,
     ValidationError,
 )
+from clientcore._limits import DEFAULT_LIMITS, PLAN_LIMITS, Limits, check_input
 from clientcore._messages import LANGS, render, templates
 from clientcore._messages import known_codes as _defined_codes
 
@@ -45,16 +46,20 @@ def known_codes() -> frozenset[str]:
 
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "LANGS",
+    "PLAN_LIMITS",
     "ClientCoreError",
     "ConflictError",
     "FilterError",
     "Issue",
+    "Limits",
     "NotFound",
     "PermissionDenied",
     "TransitionDenied",
     "UnknownField",
     "ValidationError",
+    "check_input",
     "known_codes",
     "render",
     "templates",

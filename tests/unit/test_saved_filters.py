@@ -305,19 +305,25 @@ def test_a_shared_filter_cannot_be_changed_or_deleted_by_a_colleague(
     ],
     ids=["rename", "change_icon", "set_shared", "replace_filter", "delete"],
 )
-def test_a_colleagues_private_filter_is_refused_with_permission_denied_naming_the_owner(
+def test_a_colleagues_private_filter_gets_the_answer_get_gives(
     book: FilterBook, change: Any
 ) -> None:
     saved = book.save("ann", "Private", "star", VAT)
-    with pytest.raises(PermissionDenied) as err:
+    with pytest.raises(NotFound) as err:
         change(book, saved.id)
-    reason = err.value.reasons[0]
-    assert ("saved_filter.not_owner", "ann", "Private") == (
-        reason.code,
-        reason.params["owner"],
-        reason.params["name"],
-    )
-    assert (True, True) == ("ann" in reason.message("nl"), "Private" in reason.message("fr"))
+    with pytest.raises(NotFound) as got:
+        book.get("bob", saved.id)
+    assert str(got.value) == str(err.value)
+    assert ("Private", "ann") == (book.get("ann", saved.id).name, saved.owner)
+    assert "ann" not in str(err.value)
+    assert "Private" not in str(err.value)
+
+
+@pytest.mark.parametrize("spelling", ["Ann", " ann", "ANN\u200b", "\uff41nn"])
+def test_the_owner_is_a_person_not_a_spelling(book: FilterBook, spelling: str) -> None:
+    saved = book.save("ann", "Private", "star", VAT)
+    assert [saved] == book.visible_to(spelling)
+    assert "Renamed" == book.rename(spelling, saved.id, "Renamed").name
 
 
 def test_changing_an_unknown_filter_raises_not_found(book: FilterBook) -> None:

@@ -386,6 +386,14 @@ class InMemoryUnitOfWork:
         return tuple(self._events)
 
     @property
+    def audit_trail(self) -> Sequence[Any]:
+        """Every event committed to the store, then this transaction's own: what
+        four-eyes checks a submitter against."""
+        with self.store.lock:
+            committed = tuple(self.store.events)
+        return committed + tuple(self.pending_events)
+
+    @property
     def pending_events(self) -> Sequence[Any]:
         """Events recorded in the open transaction, not yet committed."""
         return tuple(self._tx.events) if self._tx is not None else ()

@@ -12,19 +12,21 @@ plan restores every before-value.
 True
 """
 
-from clientcore.bulk._plan import (
-    BulkPlan,
+from clientcore.bulk._plan import BulkPlan
+from clientcore.bulk._policy import EditPolicy, RoleEditPolicy
+from clientcore.bulk._results import (
     BulkRejected,
-    BulkSelection,
     Change,
-    EditPolicy,
     FieldsChanged,
+    Outcome,
     Preview,
     Receipt,
     Rejection,
-    RoleEditPolicy,
+    change_lines,
     label_states,
+    party_label,
 )
+from clientcore.bulk._selection import BulkSelection
 from clientcore.bulk.ops import (
     ApplyTaskPreset,
     ClearField,
@@ -47,6 +49,7 @@ __all__ = [
     "FieldsChanged",
     "Labels",
     "Operation",
+    "Outcome",
     "Preview",
     "Receipt",
     "Rejection",
@@ -55,5 +58,7 @@ __all__ = [
     "SetField",
     "SetTask",
     "Transition",
+    "change_lines",
     "label_states",
+    "party_label",
 ]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Protocol
 
 import attrs
 
+import clientcore.bulk._codes  # noqa: F401  (the messages of the codes used here)
 from clientcore._errors import Issue, UnknownField, ValidationError
 from clientcore._messages import define
 from clientcore.bulk._paths import (
@@ -22,12 +23,14 @@ from clientcore.bulk._paths import (
     _date,
     _is_label_set,
     custom_value,
+    default_of,
     value_from_json,
     value_to_json,
 )
 from clientcore.model import (
     ClientStatus,
     FieldType,
+    Party,
     Schema,
     Task,
     TaskPreset,
@@ -157,8 +160,48 @@ def _text_field(value: object, where: str) -> str:
     return value.strip()
 
 
+class Step(Protocol):
+    """What an operation sees of the evaluation of one party, and may ask of it."""
+
+    @property
+    def party(self) -> Party:
+        """The party as stored."""
+        ...
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The new values so far, by field path (operations later in the plan see them)."""
+        ...
+
+    def permit(self, path: str) -> bool:
+        """Whether the actor may edit ``path`` (a refusal is recorded as a rejection)."""
+        ...
+
+    def refuse(self, issue: Issue) -> None:
+        """Reject the party for ``issue``."""
+        ...
+
+    def check_restored(self, path: str, value: Any) -> Issue | None:
+        """The catalogue's objection to putting ``value`` back at ``path``, if any."""
+        ...
+
+    def take(self, transition: str, reason: str | None) -> None:
+        """Take a transition through the status machine (after every value is known)."""
+        ...
+
+    def return_to(self, status: ClientStatus) -> None:
+        """Take the party back to ``status`` through the machine."""
+        ...
+
+
 class Operation:
-    """Base of every bulk operation."""
+    """Base of every bulk operation: each carries its own behaviour.
+
+    :meth:`paths` says what it touches, :meth:`catalogue_issues` how it is checked
+    against the field catalogue once per plan, :meth:`evaluate` how it changes one party
+    (through a :class:`Step`), :attr:`moves_status` whether it needs the status machine;
+    what undoes it is the :class:`Restore` of the before-values an apply records.
+    """
 
     __slots__ = ()
     tag: ClassVar[str]
@@ -170,6 +213,38 @@ class Operation:
     def paths(self) -> tuple[str, ...]:
         """The field paths this operation may change."""
         raise NotImplementedError
+
+    def evaluate(self, step: Step) -> None:
+        """Write this operation's new values for ``step.party`` into ``step.values``."""
+        raise NotImplementedError
+
+    @property
+    def moves_status(self) -> bool:
+        """Whether this operation changes the status (and so needs a machine)."""
+        return False
+
+    def catalogue_issues(self, schema: Schema, index: int) -> list[Issue]:
+        """What ``schema`` refuses in this operation (``index``: its place in the plan)."""
+        return []
+
+
+def _field_issues(
+    path: str, value: Any, has_value: bool, schema: Schema, index: int
+) -> list[Issue]:
+    field = schema.get(path)
+    if field is None:
+        raise UnknownField(path, schema.suggest(path))
+    if not field.bulk_editable:
+        return [Issue("bulk.field.not_in_schema", f"operations[{index}].path", {"path": path})]
+    if has_value and (problem := value_issue(field, value)):
+        return [
+            Issue(
+                "bulk.op.invalid",
+                f"operations[{index}].value",
+                {"reason": problem.message().rstrip(".")},
+            )
+        ]
+    return []
 
 
 @attrs.frozen
@@ -185,10 +260,21 @@ class SetField(Operation):
         object.__setattr__(self, "value", checked_value(self.path, self.value))
 
     def to_json(self) -> dict[str, Any]:
-        return {"op": self.tag, "path": self.path, "value": value_to_json(self.path, self.value)}
+        return {
+            "op": self.tag,
+            "path": self.path,
+            "value": value_to_json(self.path, self.value),
+        }
 
     def paths(self) -> tuple[str, ...]:
         return (self.path,)
+
+    def evaluate(self, step: Step) -> None:
+        if step.permit(self.path):
+            step.values[self.path] = self.value
+
+    def catalogue_issues(self, schema: Schema, index: int) -> list[Issue]:
+        return _field_issues(self.path, self.value, True, schema, index)
 
 
 @attrs.frozen
@@ -206,6 +292,13 @@ class ClearField(Operation):
 
     def paths(self) -> tuple[str, ...]:
         return (self.path,)
+
+    def evaluate(self, step: Step) -> None:
+        if step.permit(self.path):
+            step.values[self.path] = default_of(self.path)
+
+    def catalogue_issues(self, schema: Schema, index: int) -> list[Issue]:
+        return _field_issues(self.path, None, False, schema, index)
 
 
 @attrs.frozen
@@ -228,6 +321,11 @@ class Labels(Operation):
 
     def paths(self) -> tuple[str, ...]:
         return ("labels",)
+
+    def evaluate(self, step: Step) -> None:
+        if step.permit("labels"):
+            base = step.values.get("labels", step.party.labels)
+            step.values["labels"] = (base - self.remove) | self.add
 
 
 @attrs.frozen
@@ -260,6 +358,28 @@ class SetTask(Operation):
     def paths(self) -> tuple[str, ...]:
         return ("tasks",)
 
+    def evaluate(self, step: Step) -> None:
+        if step.permit("tasks"):
+            step.values["tasks"] = self.applied_to(step.values.get("tasks", step.party.tasks))
+
+    def applied_to(self, tasks: tuple[Task, ...]) -> tuple[Task, ...]:
+        """``tasks`` with this task activated or deactivated (added when missing)."""
+        out = []
+        found = False
+        for task in tasks:
+            if task.code == self.code:
+                found = True
+                task = attrs.evolve(
+                    task,
+                    active=self.active,
+                    period=self.period if self.period is not None else task.period,
+                    start=self.start if self.start is not None else task.start,
+                )
+            out.append(task)
+        if not found:
+            out.append(Task(self.code, self.active, self.period, self.start))
+        return tuple(out)
+
 
 @attrs.frozen
 class ApplyTaskPreset(Operation):
@@ -280,10 +400,22 @@ class ApplyTaskPreset(Operation):
             raise _invalid("value", "text")
 
     def to_json(self) -> dict[str, Any]:
-        return {"op": self.tag, "task_code": self.task_code, "step": self.step, "value": self.value}
+        return {
+            "op": self.tag,
+            "task_code": self.task_code,
+            "step": self.step,
+            "value": self.value,
+        }
 
     def paths(self) -> tuple[str, ...]:
         return ("task_presets",)
+
+    def evaluate(self, step: Step) -> None:
+        if step.permit("task_presets"):
+            presets = step.values.get("task_presets", step.party.task_presets)
+            kept = [p for p in presets if (p.task_code, p.step) != (self.task_code, self.step)]
+            kept.append(TaskPreset(self.task_code, self.step, self.value))
+            step.values["task_presets"] = tuple(kept)
 
 
 @attrs.frozen
@@ -304,6 +436,13 @@ class Transition(Operation):
 
     def paths(self) -> tuple[str, ...]:
         return ("status",)
+
+    def evaluate(self, step: Step) -> None:
+        step.take(self.name, self.reason)
+
+    @property
+    def moves_status(self) -> bool:
+        return True
 
 
 @attrs.frozen
@@ -341,6 +480,53 @@ class Restore(Operation):
 
     def paths(self) -> tuple[str, ...]:
         return tuple(path for path, _ in self.values)
+
+    @classmethod
+    def of_checked(
+        cls, party_id: str, version: int, values: tuple[tuple[str, Any], ...]
+    ) -> Restore:
+        """A Restore of values an apply has just read from the store and checked: built
+        without checking them again (an undo of 100,000 parties holds 100,000)."""
+        restore = object.__new__(cls)
+        object.__setattr__(restore, "party_id", party_id)
+        object.__setattr__(restore, "version", version)
+        object.__setattr__(restore, "values", values)
+        return restore
+
+    @property
+    def moves_status(self) -> bool:
+        return any(path == "status" for path, _ in self.values)
+
+    def evaluate(self, step: Step) -> None:
+        party = step.party
+        if self.party_id != party.id:
+            return
+        if party.version != self.version:
+            step.refuse(
+                Issue(
+                    "bulk.conflict",
+                    "version",
+                    {
+                        "party_id": party.id,
+                        "expected": self.version,
+                        "actual": party.version,
+                    },
+                )
+            )
+            return
+        for path, value in self.values:
+            if path == "status":
+                step.return_to(value)
+            elif path in _NEVER_BY_VALUE:  # refused when built; this is belt and braces
+                step.refuse(Issue("bulk.restore.acceptance", path))
+            elif (problem := step.check_restored(path, value)) is not None:
+                step.refuse(problem)
+            elif step.permit(path):
+                step.values[path] = value
+
+
+# what the machine writes along with the status: never put back by value
+_NEVER_BY_VALUE: Final = frozenset({"acceptance", "kind"})
 
 
 _KEYS: Final[Mapping[str, tuple[frozenset[str], frozenset[str]]]] = {
@@ -500,6 +686,7 @@ __all__ = [
     "Restore",
     "SetField",
     "SetTask",
+    "Step",
     "Transition",
     "operation_from_json",
     "operations_from_json",

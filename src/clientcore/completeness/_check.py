@@ -415,6 +415,7 @@ def check(
             encoding=encoding,
             kind=kind,
             progress=progress,
+            trusted=True,  # a check only reads: the acceptance record is judged, not stored
         )
     table = parties if isinstance(parties, Table) else None
     if table is not None and table.reading.errors:

@@ -39,11 +39,14 @@ def read_parties(
     encoding: str | None = None,
     kind: str | None = None,
     progress: Progress | None = None,
+    trusted: bool = False,
 ) -> Table:
     """Read the parties of a file (``.csv``, ``.xlsx``, ``.json``) or a DataFrame with
     :func:`clientcore.io.read` (the options are its own), references to missing
     locations cleared and kept as issues. The :class:`~clientcore.io.Table` streams
-    the row results; its ``reading`` says what was read and how.
+    the row results; its ``reading`` says what was read and how. Acceptance data is
+    refused on its row unless ``trusted=True`` (as :func:`~clientcore.model.from_row`);
+    :func:`~clientcore.completeness.check`, which only reads, passes it.
     """
     return read(
         source,
@@ -54,6 +57,7 @@ def read_parties(
         schema=schema,
         prepare=clear_unknown_locations,
         progress=progress,
+        trusted=trusted,
     )
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from clientcore._errors import FilterError, Issue, ValidationError
+from clientcore._limits import check_input
 from clientcore._messages import LANGS, define, render
 from clientcore.completeness._references import LOCATION_UNKNOWN, unknown_locations
 from clientcore.query import Filter
@@ -505,8 +506,10 @@ class RuleSet:
         JSON path (``$.rules[2].severity``, ``$.rules[0].require.where.op``). Filter
         faults alone raise :class:`~clientcore.FilterError`; any other fault raises
         :class:`~clientcore.ValidationError`. With a ``schema``, the filters are also
-        checked against it.
+        checked against it. The input is bounded first
+        (:data:`~clientcore.errors.DEFAULT_LIMITS`, a :class:`~clientcore.ValidationError`).
         """
+        check_input(obj)
         issues: list[Issue] = []
         found = _decode_ruleset(obj, schema, issues)
         if found is None or issues:

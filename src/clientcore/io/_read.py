@@ -328,6 +328,7 @@ class _Options:
     kind: str | None
     prepare: Prepare | None
     progress: Progress | None
+    trusted: bool = False
 
 
 def _options(
@@ -337,6 +338,7 @@ def _options(
     kind: str | None,
     prepare: Prepare | None,
     progress: Progress | None,
+    trusted: bool = False,
 ) -> _Options:
     loaded = GENERIC if profile is None else load_profile(profile, schema)
     given = parse_map(columns, schema)
@@ -345,7 +347,7 @@ def _options(
             kind = parse_kind(kind).value
         except ValidationError as exc:
             raise ValidationError([i.at("kind") for i in exc.issues]) from None
-    return _Options(schema, loaded, given, kind, prepare, progress)
+    return _Options(schema, loaded, given, kind, prepare, progress, trusted)
 
 
 def parse_map(
@@ -397,6 +399,7 @@ def read(
     format: str | None = None,
     prepare: Prepare | None = None,
     progress: Progress | None = None,
+    trusted: bool = False,
 ) -> Table:
     """Read parties from ``source``: a path (``.csv``/``.txt``/``.tsv``, ``.xlsx``,
     ``.json``), bytes or text of CSV, an open file, or a pandas DataFrame.
@@ -408,9 +411,10 @@ def read(
     of party; ``progress`` is called with the rows read (every 500). Bad options raise
     :class:`~clientcore.ValidationError`; a missing file :class:`OSError`. Faults of the
     input are data: file-level ones in ``table.reading.errors`` (then no row is read),
-    row-level ones on each row.
+    row-level ones on each row. Acceptance data (who submitted, who approved) is refused
+    on its row unless ``trusted=True`` (a migration): it comes through the status machine.
     """
-    options = _options(schema, profile, columns, kind, prepare, progress)
+    options = _options(schema, profile, columns, kind, prepare, progress, trusted)
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -665,7 +669,7 @@ def _rows(
                 record[path] = value
         if not has_id:
             record["id"] = _stable_id(record)
-        yield _build(number, record, schema, options.prepare, issues)
+        yield _build(number, record, schema, options.prepare, issues, options.trusted)
     if progress is not None:
         progress(count)
 
@@ -711,18 +715,19 @@ def _build(
     schema: Schema | None,
     prepare: Prepare | None,
     issues: list[Issue],
+    trusted: bool = False,
 ) -> RowResult:
     kept: Sequence[Issue] = ()
     if prepare is not None:
         record, kept = prepare(record)
     if issues:
         try:
-            from_row(record, schema)
+            from_row(record, schema, trusted=trusted)
         except ValidationError as exc:
             issues.extend(exc.issues)
         return RowResult(number, None, (*issues, *kept))
     try:
-        return RowResult(number, from_row(record, schema), tuple(kept))
+        return RowResult(number, from_row(record, schema, trusted=trusted), tuple(kept))
     except ValidationError as exc:
         return RowResult(number, None, (*exc.issues, *kept))
 
@@ -804,7 +809,7 @@ def _party_json_row(number: int, item: Mapping[str, Any], options: _Options) -> 
     if options.prepare is not None:
         record, kept = options.prepare(item)
     try:
-        return RowResult(number, party_from_json(record, options.schema), tuple(kept))
+        return RowResult(number, party_from_json(record, options.schema, trusted=options.trusted), tuple(kept))
     except ValidationError as exc:
         return RowResult(number, None, (*exc.issues, *kept))
 

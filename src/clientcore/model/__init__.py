@@ -8,6 +8,7 @@ Everything here is a frozen attrs value; change it with :func:`attrs.evolve`.
 """
 
 from clientcore._text import fold
+from clientcore.model._choices import choice
 from clientcore.model._codec import (
     COLLECTIONS,
     RowResult,
@@ -49,6 +50,7 @@ from clientcore.model._identifiers import (
     postal_code,
     vat_number,
 )
+from clientcore.model._identity import IdentityKey, as_actor, identity_key, same_person
 from clientcore.model._links import (
     CARD_ROLES,
     Link,
@@ -138,6 +140,7 @@ __all__ = [
     "GeneralCorrespondence",
     "Iban",
     "IdentifierType",
+    "IdentityKey",
     "KvkNumber",
     "Link",
     "LinkKind",
@@ -155,9 +158,11 @@ __all__ = [
     "Task",
     "TaskPreset",
     "VatNumber",
+    "as_actor",
     "bsn",
     "check_party",
     "check_structure",
+    "choice",
     "converter",
     "country_names",
     "default_schema",
@@ -171,6 +176,7 @@ __all__ = [
     "header_key",
     "iban",
     "identifier_for",
+    "identity_key",
     "kvk_number",
     "link_issues",
     "national_number",
@@ -193,6 +199,7 @@ __all__ = [
     "read_csv",
     "row_columns",
     "rows_to_csv_text",
+    "same_person",
     "structural_issues",
     "to_row",
     "validate_link",

@@ -29,6 +29,7 @@ import attrs
 import cattrs
 
 from clientcore._errors import Issue, ValidationError
+from clientcore._limits import DEFAULT_LIMITS, check_input
 from clientcore._messages import define
 from clientcore._text import formula_safe, formula_unguarded
 from clientcore.model._identifiers import IDENTIFIERS
@@ -65,6 +66,15 @@ from clientcore.model._values import (
 
 define(
     {
+        "input.acceptance_untrusted": (
+            "Acceptance data ({path}) is refused from this source: acceptance is recorded "
+            "by the status machine; read a trusted migration with trusted=True.",
+            "Acceptatiegegevens ({path}) worden uit deze bron geweigerd: acceptatie legt de "
+            "statusmachine vast; lees een vertrouwde migratie met trusted=True.",
+            "Les données d'acceptation ({path}) sont refusées de cette source : "
+            "l'acceptation est enregistrée par la machine d'états ; lisez une migration de "
+            "confiance avec trusted=True.",
+        ),
         "row.unknown_column": (
             "Unknown column '{path}'{hint}.",
             "Onbekende kolom '{path}'{hint}.",
@@ -127,6 +137,16 @@ converter.register_unstructure_hook_func(
 )
 
 
+def _struct_text(value: Any, _: Any) -> str:
+    # As strict as Party(...): a number or a list is no name, whatever str() makes of it.
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a text, got {type(value).__name__}")
+
+
+converter.register_structure_hook(str, _struct_text)
+
+
 def _struct_date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -149,8 +169,13 @@ def party_to_json(party: Party) -> dict[str, Any]:
     return data
 
 
-def party_from_json(data: Any, schema: Schema | None = None) -> Party:
+def party_from_json(data: Any, schema: Schema | None = None, *, trusted: bool = False) -> Party:
     """A party from :func:`party_to_json` output; strict: unknown keys are refused.
+
+    Exactly as strict as ``Party(...)``: a number is no name and ``true`` no label.
+    The input is bounded (:data:`~clientcore.errors.DEFAULT_LIMITS`, checked first). An
+    acceptance record (who submitted, who approved) is refused unless ``trusted=True``
+    (a migration from a system you trust): acceptance comes through the status machine.
 
     JSON has no date or set, so a custom DATE value comes back as ISO text and a custom
     LABELS value as a list; pass the ``schema`` holding the custom fields to get them
@@ -172,6 +197,9 @@ def party_from_json(data: Any, schema: Schema | None = None) -> Party:
                 )
             ]
         )
+    check_input(data, DEFAULT_LIMITS)
+    if not trusted and data.get("acceptance") is not None:
+        raise ValidationError([Issue("input.acceptance_untrusted", "$.acceptance")])
     if schema is not None and isinstance(data.get("custom"), Mapping):
         data = {**data, "custom": _typed_custom(data["custom"], schema)}
     try:
@@ -397,8 +425,26 @@ def normalize_identifiers(party: Party) -> Party:
     return attrs.evolve(party, **changes)
 
 
-def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
-    """Build a :class:`Party` from one flat row; every bad cell is reported at once."""
+def from_row(
+    row: Mapping[str, Any], schema: Schema | None = None, *, trusted: bool = False
+) -> Party:
+    """Build a :class:`Party` from one flat row; every bad cell is reported at once.
+
+    ``row`` must be a mapping of at most :data:`~clientcore.errors.DEFAULT_LIMITS` cells
+    of bounded size (checked first). An ``acceptance`` cell is refused unless
+    ``trusted=True`` (a migration): acceptance comes through the status machine.
+    """
+    if not isinstance(row, Mapping):
+        raise ValidationError(
+            [
+                Issue(
+                    "value.invalid_type",
+                    "$",
+                    {"expected": "a mapping of cells", "value": type(row).__name__},
+                )
+            ]
+        )
+    check_input(row, DEFAULT_LIMITS)
     catalogue = schema or default_schema()
     issues: list[Issue] = []
     kwargs: dict[str, Any] = {}
@@ -418,6 +464,9 @@ def from_row(row: Mapping[str, Any], schema: Schema | None = None) -> Party:
                 external[column[len("external.") :]] = text
             continue
         if column in COLLECTIONS or column in _EXTRA_COLUMNS:
+            if column == "acceptance" and text is not None and not trusted:
+                issues.append(Issue("input.acceptance_untrusted", column))
+                continue
             if text is not None:
                 value = _parse_json_cell(column, text, issues)
                 if value is not None:
@@ -532,6 +581,11 @@ def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     except (ValueError, RecursionError) as exc:
         issues.append(Issue("row.invalid_json", column, {"what": column, "reason": str(exc)[:80]}))
         return None
+    try:
+        check_input(data, DEFAULT_LIMITS, column)
+    except ValidationError as exc:
+        issues.extend(exc.issues)
+        return None
     target: Any = Acceptance if column == "acceptance" else tuple[COLLECTIONS[column], ...]  # type: ignore[valid-type]
     if column != "acceptance" and not isinstance(data, list):
         issues.append(
@@ -623,14 +677,17 @@ class RowResult:
 
 
 def read_csv(
-    source: str | os.PathLike[str] | IO[str], schema: Schema | None = None
+    source: str | os.PathLike[str] | IO[str],
+    schema: Schema | None = None,
+    *,
+    trusted: bool = False,
 ) -> Iterator[RowResult]:
     """Stream the rows of a CSV file as :class:`RowResult`, never stopping at a bad row.
 
     The header is row 1, so the first data row is row 2. The delimiter (``,`` or ``;``)
-    is sniffed from the header line.
+    is sniffed from the header line. ``trusted`` as in :func:`from_row`.
     """
-    return read_prepared_csv(source, schema, None)
+    return read_prepared_csv(source, schema, None, trusted=trusted)
 
 
 #: A step run on every record before it becomes a party: the record to build and the
@@ -639,19 +696,23 @@ Prepare = Callable[[Mapping[str, Any]], tuple[Mapping[str, Any], Sequence[Issue]
 
 
 def read_prepared_csv(
-    source: str | os.PathLike[str] | IO[str], schema: Schema | None, prepare: Prepare | None
+    source: str | os.PathLike[str] | IO[str],
+    schema: Schema | None,
+    prepare: Prepare | None,
+    *,
+    trusted: bool = False,
 ) -> Iterator[RowResult]:
     """:func:`read_csv` with ``prepare`` run on each record before it is built; the
     issues it returns are kept on that row's result, beside the row's own."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, encoding="utf-8-sig", newline="") as handle:
-            yield from _read_rows(handle, schema, prepare)
+            yield from _read_rows(handle, schema, prepare, trusted)
     else:
-        yield from _read_rows(source, schema, prepare)
+        yield from _read_rows(source, schema, prepare, trusted)
 
 
 def _read_rows(
-    handle: IO[str], schema: Schema | None, prepare: Prepare | None
+    handle: IO[str], schema: Schema | None, prepare: Prepare | None, trusted: bool
 ) -> Iterator[RowResult]:
     try:
         header = handle.readline()
@@ -705,7 +766,7 @@ def _read_rows(
         else:
             prepared = record
         try:
-            yield RowResult(number, from_row(prepared, schema), tuple(kept))
+            yield RowResult(number, from_row(prepared, schema, trusted=trusted), tuple(kept))
         except ValidationError as exc:
             yield RowResult(number, None, (*exc.issues, *kept))
 

@@ -42,13 +42,14 @@ from clientcore.model._values import (
     parse_legal_form,
     parse_status,
 )
+from clientcore.model._identifiers import IDENTIFIERS
 
 define(
     {
         "party.kind.unknown": (
-            "Unknown party kind '{value}'.",
-            "Onbekend soort partij '{value}'.",
-            "Type de partie inconnu '{value}'.",
+            "Unknown party kind '{value}'; the kinds are {choices}.",
+            "Onbekend soort partij '{value}'; de soorten zijn {choices}.",
+            "Type de partie inconnu '{value}' ; les types sont {choices}.",
         ),
         "party.status.wrong_kind": (
             "Status '{status}' is not allowed for a {kind}.",
@@ -747,8 +748,49 @@ def _kind(value: object) -> PartyKind:
     kind = parse_kind(value) if isinstance(value, str) and value.strip() else None
     if kind is None:
         shown = value if isinstance(value, str) else _shown(value)
-        raise ValidationError([Issue("party.kind.unknown", "", {"value": shown})])
+        choices = [k.value for k in PartyKind]
+        raise ValidationError(
+            [Issue("party.kind.unknown", "", {"value": shown, "choices": choices})]
+        )
     return kind  # type: ignore[no-any-return]
+
+
+_COMPACT_FIELDS: Final = (
+    "national_number",
+    "bsn",
+    "enterprise_number",
+    "kvk_number",
+    "vat_number",
+    "iban",
+    "email",
+    "phone",
+)
+
+
+def _looks_compact(name: str, value: str) -> bool:
+    # The cheap test that spares the validators on a value already compact (most builds,
+    # attrs.evolve included, carry compact values from the store).
+    if name == "email":
+        return value == value.strip().lower()
+    if name == "phone":
+        return value[:1] == "+" and value[1:].isdigit()
+    return value.isalnum() and value == value.upper()
+
+
+def _compact_identifiers(party: Any) -> None:
+    country = None
+    for name in _COMPACT_FIELDS:
+        value = getattr(party, name)
+        if value is None or _looks_compact(name, value):
+            continue
+        if country is None:
+            country = party.address.country if party.address is not None else ""
+        try:
+            compact = IDENTIFIERS[name].validate(value, country or None)
+        except ValidationError:
+            continue  # kept as given; validate_party reports it
+        if compact != value:
+            _set_slot(party, name, compact)
 
 
 def _status(value: object) -> ClientStatus:
@@ -775,9 +817,10 @@ def _status(value: object) -> ClientStatus:
 class Party:
     """A client or relation, company or person: the aggregate root.
 
-    Build with keywords; change with :func:`attrs.evolve`. Identifier fields keep the
-    text they were given (:func:`clientcore.model.from_row` stores the compact form);
-    :func:`clientcore.model.validate_party` reports which are invalid.
+    Build with keywords; change with :func:`attrs.evolve`. A valid identifier is kept
+    in its compact form however it was typed (``"BE 0403.170.701"`` becomes
+    ``"0403170701"``), as :func:`clientcore.model.from_row` stores it; an invalid one is
+    kept as given and :func:`clientcore.model.validate_party` reports it.
     """
 
     id: str = attrs.field(factory=new_id, converter=record_id)
@@ -846,6 +889,7 @@ class Party:
         if issues:
             raise ValidationError(issues)
         _set_slot(self, "folded_labels", fold_labels(self.labels))
+        _compact_identifiers(self)
 
     # --- reading helpers ---
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from clientcore._errors import Issue, ValidationError
+from clientcore._limits import check_input
 from clientcore._messages import define
 from clientcore.model import Actor, Schema, default_schema
 from clientcore.query._saved import VERSION, StrictObject
@@ -293,7 +294,9 @@ class ColumnLayout:
         Unknown keys, wrong types, unknown or repeated columns and unknown groups raise
         one :class:`ValidationError` listing them all with their JSON path
         (``$.visible[3]``); an unknown column's issue suggests the nearest known one.
+        The input is bounded first (:data:`~clientcore.errors.DEFAULT_LIMITS`).
         """
+        check_input(obj)
         schema = schema or default_schema()
         reader = StrictObject(obj, "clientcore_columns", {"visible": list}, {"collapsed": list})
         visible = reader.text_list("visible")

@@ -35,9 +35,10 @@ from clientcore._errors import (
     PermissionDenied,
     ValidationError,
 )
+from clientcore._limits import check_input
 from clientcore._messages import define
 from clientcore._text import fold
-from clientcore.model import Actor, Schema, new_id
+from clientcore.model import Actor, Schema, identity_key, new_id
 from clientcore.query._tree import Filter
 
 if TYPE_CHECKING:
@@ -315,7 +316,7 @@ class SavedFilter:
 
     def visible_to(self, user: str | Actor) -> bool:
         """Whether ``user`` sees this filter: it is theirs, or it is shared."""
-        return self.shared or self.owner == _user_id(user)
+        return self.shared or identity_key(self.owner) == identity_key(_user_id(user))
 
     def to_json(self) -> dict[str, Any]:
         """``{"clientcore_saved_filter": 1, ...}``: the filter as versioned filter JSON,
@@ -339,8 +340,10 @@ class SavedFilter:
         Unknown or missing keys, wrong types, a bad date-time and a filter that
         :meth:`Filter.from_json <clientcore.query.Filter.from_json>` refuses (paths
         under ``$.filter``) all raise one :class:`ValidationError`. With a ``schema``
-        the filter's fields are checked against it too.
+        the filter's fields are checked against it too. The input is bounded first
+        (:data:`~clientcore.errors.DEFAULT_LIMITS`).
         """
+        check_input(obj)
         reader = StrictObject(
             obj,
             "clientcore_saved_filter",
@@ -491,12 +494,12 @@ class FilterBook:
         one already listed (the user's own, or an earlier shared one) is left out, so a
         colleague who shares a filter you saved privately does not double your list.
         """
-        uid = _user_id(user)
+        me = identity_key(_user_id(user))
         stored = self._repository.list()
-        own = [s for s in stored if s.owner == uid]
+        own = [s for s in stored if identity_key(s.owner) == me]
         seen = {s.fingerprint for s in own}
         out = list(own)
-        shared = [s for s in stored if s.shared and s.owner != uid]
+        shared = [s for s in stored if s.shared and identity_key(s.owner) != me]
         for item in sorted(shared, key=lambda s: (_instant(s.created_at), s.id)):
             if item.fingerprint not in seen:
                 seen.add(item.fingerprint)
@@ -597,12 +600,15 @@ class FilterBook:
     # --- rules ---
 
     def _owned(self, user: str | Actor, filter_id: str) -> SavedFilter:
-        """The saved filter, if ``user`` owns it: ``NotFound`` only when there is no such
-        filter, ``PermissionDenied`` when someone else created it, shared or not: only the
-        owner changes a filter, whoever may see it."""
+        """The saved filter, if ``user`` owns it: ``NotFound`` when there is no such
+        filter *or the user may not see it* (the answer :meth:`get` gives: a colleague's
+        private filter is not revealed), ``PermissionDenied`` when the user sees it (it is
+        shared) but someone else created it: only the owner changes a filter."""
         uid = _user_id(user)
         item = self._repository.get(filter_id)
-        if item.owner != uid:
+        if not item.visible_to(uid):
+            raise NotFound("saved filter", filter_id)
+        if identity_key(item.owner) != identity_key(uid):
             reason = Issue(
                 "saved_filter.not_owner",
                 "owner",
@@ -621,7 +627,8 @@ class FilterBook:
     def _refuse_name(self, uid: str, name: str, ignore: str | None) -> None:
         wanted = _folded_name(name)
         for item in self._repository.list():
-            if item.owner == uid and item.id != ignore and _folded_name(item.name) == wanted:
+            mine = identity_key(item.owner) == identity_key(uid)
+            if mine and item.id != ignore and _folded_name(item.name) == wanted:
                 raise DuplicateFilterName(item)
 
     def _update(self, item: SavedFilter, **changes: Any) -> SavedFilter:

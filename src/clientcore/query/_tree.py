@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, overload
 
 import attrs
 
-from clientcore._errors import Issue
+from clientcore._errors import FilterError, Issue, ValidationError
+from clientcore._limits import Limits, check_input
 from clientcore._messages import define
 from clientcore.query._faults import fault
 
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 VERSION: Final = 1
 MAX_DEPTH: Final = 32
 MAX_NODES: Final = 1000
+# What is checked before decoding: huge numbers, lone surrogates, enormous lists; the
+# decoder counts nodes and text length itself, with its own fault codes.
+_FILTER_LIMITS: Final = Limits(max_items=10_000, max_text=10_000_000)
 MAX_STRING: Final = 10_000
 
 define(
@@ -190,6 +194,11 @@ class Filter:
         """
         from clientcore.query._decode import decode
 
+        try:
+            check_input(obj, _FILTER_LIMITS)
+        except ValidationError as exc:
+            issue = exc.issues[0]
+            raise FilterError(issue.message(), issue.path, exc.issues) from None
         flt = decode(obj)
         if schema is not None:
             flt.validate(schema)

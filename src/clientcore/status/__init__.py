@@ -31,10 +31,22 @@ from clientcore.status._docs import (
     transition_table,
     visibility_matrix,
 )
-from clientcore.status._events import Approval, ApprovalStep, StatusChanged, status_history
+from clientcore.status._events import (
+    Approval,
+    ApprovalStep,
+    StatusChanged,
+    status_history,
+    trail_submitter,
+)
 from clientcore.status._facts import StaticFacts, StatusFacts
 from clientcore.status._labels import RESTRICTED, Restricted, status_label
-from clientcore.status._machine import SET_STATUS, STATUS_PATHS, Availability, StatusMachine
+from clientcore.status._machine import (
+    SET_STATUS,
+    STATUS_PATHS,
+    Availability,
+    StatusMachine,
+    audit_trail,
+)
 from clientcore.status._policy import (
     EXTRA_TRANSITIONS,
     SYSTEM,
@@ -93,12 +105,14 @@ __all__ = [
     "TransitionDef",
     "TransitionKind",
     "TransitionTable",
+    "audit_trail",
     "check_table",
     "label_table",
     "permission_matrix",
     "status_diagram",
     "status_history",
     "status_label",
+    "trail_submitter",
     "transition_table",
     "visibility_matrix",
 ]

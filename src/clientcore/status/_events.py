@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from clientcore.model import ClientStatus, PartyKind
+from clientcore.model import ClientStatus, Party, PartyKind, choice
 
 
 class ApprovalStep(enum.StrEnum):
@@ -19,11 +19,23 @@ class ApprovalStep(enum.StrEnum):
     REJECTED = "rejected"
 
 
+def _step(value: object) -> ApprovalStep:
+    return choice(ApprovalStep, "step")(value)
+
+
+def _source(value: object) -> ClientStatus:
+    return choice(ClientStatus, "source")(value)
+
+
+def _target(value: object) -> ClientStatus:
+    return choice(ClientStatus, "target")(value)
+
+
 @attrs.frozen
 class Approval:
     """Who took an acceptance step and when (``at`` is unknown for imported records)."""
 
-    step: ApprovalStep = attrs.field(converter=ApprovalStep)
+    step: ApprovalStep = attrs.field(converter=_step)
     actor: str
     at: dt.datetime | None = None
 
@@ -45,8 +57,8 @@ class StatusChanged:
 
     party_id: str
     transition: str
-    source: ClientStatus = attrs.field(converter=ClientStatus)
-    target: ClientStatus = attrs.field(converter=ClientStatus)
+    source: ClientStatus = attrs.field(converter=_source)
+    target: ClientStatus = attrs.field(converter=_target)
     actor: str
     at: dt.datetime
     reason: str | None
@@ -68,3 +80,26 @@ def status_history(events: Iterable[object], party_id: str) -> list[StatusChange
     ['prospect']
     """
     return [e for e in events if isinstance(e, StatusChanged) and e.party_id == party_id]
+
+
+def trail_submitter(trail: Iterable[object], party: Party) -> tuple[bool, str | None]:
+    """What ``trail`` says about who submitted the acceptance ``party`` awaits.
+
+    ``(False, None)`` when the trail holds no status change of the party (imported
+    before the trail began: nothing to check against). Otherwise ``(True, submitter)``,
+    where ``submitter`` is ``None`` when the party's last recorded change does not lead
+    to its current status, or names no submission: the party's acceptance record was
+    then written around the machine.
+    """
+    last: StatusChanged | None = None
+    for event in trail:
+        if isinstance(event, StatusChanged) and event.party_id == party.id:
+            last = event
+    if last is None:
+        return False, None
+    if last.target is not party.status:
+        return True, None
+    for approval in last.approvals:
+        if approval.step is ApprovalStep.SUBMITTED:
+            return True, approval.actor
+    return True, None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final, Literal, overload
 
 import attrs
@@ -16,11 +16,13 @@ from clientcore.model import (
     ClientStatus,
     Party,
     PartyKind,
+    as_actor,
+    identity_key,
 )
 from clientcore.ports import UnitOfWork
 from clientcore.query import And, Cond, F, Filter, Not, Or, restrict_status
 from clientcore.status._docs import RoleTable, permission_matrix, status_diagram
-from clientcore.status._events import Approval, ApprovalStep, StatusChanged
+from clientcore.status._events import Approval, ApprovalStep, StatusChanged, trail_submitter
 from clientcore.status._facts import StatusFacts
 from clientcore.status._labels import RESTRICTED, Restricted, as_status
 from clientcore.status._policy import StatusPolicy
@@ -70,7 +72,13 @@ class StatusMachine:
     # --- deciding ---
 
     def evaluate(
-        self, actor: Actor, party: Party, name: str, reason: str | None = None
+        self,
+        actor: Actor | str,
+        party: Party,
+        name: str,
+        reason: str | None = None,
+        *,
+        trail: Iterable[object] | None = None,
     ) -> Decision:
         """Whether ``actor`` may take transition ``name`` on ``party``, with every reason.
 
@@ -88,10 +96,13 @@ class StatusMachine:
         >>> machine.evaluate(Actor("bob", {"approver"}), p, "reject", reason=" ").codes
         ('status.wrong_source', 'status.reason_required')
         """
+        who = as_actor(actor)
         transition = self.table.find(name)
         if transition is None:
             return Decision.deny(_unknown(name))
-        return Decision.of(self._reasons(actor, party, transition, reason, reason is not None))
+        return Decision.of(
+            self._reasons(who, party, transition, reason, reason is not None, _events(trail))
+        )
 
     def _reasons(
         self,
@@ -100,6 +111,7 @@ class StatusMachine:
         t: TransitionDef,
         reason: str | None = None,
         judge_reason: bool = False,
+        trail: Sequence[object] | None = None,
     ) -> list[Reason]:
         reasons: list[Reason] = []
         view = self.policy.can_view(actor, party)
@@ -111,12 +123,14 @@ class StatusMachine:
                 Reason("status.approval_role", {"transition": t.name, "role": rule.role})
             )
         if view.allowed:
-            reasons.extend(self._party_reasons(actor, party, t))
+            reasons.extend(self._party_reasons(actor, party, t, trail))
         if judge_reason and t.needs_reason and _text(reason) is None:
             reasons.append(Reason("status.reason_required", {"transition": t.name}))
         return reasons
 
-    def _party_reasons(self, actor: Actor, party: Party, t: TransitionDef) -> list[Reason]:
+    def _party_reasons(
+        self, actor: Actor, party: Party, t: TransitionDef, trail: Sequence[object] | None
+    ) -> list[Reason]:
         # The checks that read the party; only asked when the actor may see its status.
         reasons: list[Reason] = []
         in_source = party.status in t.sources
@@ -132,23 +146,59 @@ class StatusMachine:
         # outside the source status there is none (a draft holds no submission, or the
         # one of an earlier round), so the check would only say something false.
         if in_source and rule is not None and rule.four_eyes:
-            submitter = party.acceptance.submitted_by if party.acceptance else None
-            if submitter is None:
-                if rule.needs_submitter:
-                    reasons.append(Reason("status.submitter_unknown", {"transition": t.name}))
-            elif submitter == actor.id:
-                reasons.append(
-                    Reason("status.four_eyes", {"transition": t.name, "actor": actor.id})
-                )
+            reasons.extend(self._four_eyes(actor, party, t, trail))
         for guard in t.guards:
             reasons.extend(guard.check(t.name, party, self.facts))
         return reasons
 
-    def available(self, actor: Actor, party: Party) -> list[Availability]:
+    def _four_eyes(
+        self, actor: Actor, party: Party, t: TransitionDef, trail: Sequence[object] | None
+    ) -> list[Reason]:
+        # The submitter is a person, not a spelling: compare identities (the policy's own
+        # key when it has one). With an audit trail, the trail's submitter counts too and
+        # a record the trail contradicts is refused (it was written around the machine).
+        rule = t.approval
+        assert rule is not None
+        recorded = party.acceptance.submitted_by if party.acceptance else None
+        submitters = [s for s in (recorded,) if s is not None]
+        reasons: list[Reason] = []
+        if trail is not None:
+            known, on_trail = trail_submitter(trail, party)
+            if known:
+                if on_trail is None or recorded is None or not self.same_person(on_trail, recorded):
+                    reasons.append(Reason("status.submitter_unverified", {"transition": t.name}))
+                if on_trail is not None:
+                    submitters.append(on_trail)
+        if not submitters:
+            if rule.needs_submitter:
+                reasons.append(Reason("status.submitter_unknown", {"transition": t.name}))
+        elif any(self.same_person(s, actor) for s in submitters):
+            reasons.append(Reason("status.four_eyes", {"transition": t.name, "actor": actor.id}))
+        return reasons
+
+    def same_person(self, a: Actor | str, b: Actor | str) -> bool:
+        """Whether ``a`` and ``b`` are one person for this machine's policy.
+
+        Compares :func:`~clientcore.model.identity_key` values, or, when the policy has an
+        ``identity_key(key)`` method (:class:`RolePolicy` takes one as ``identity=``),
+        what it returns for each normalised key.
+
+        >>> from clientcore.status import RolePolicy
+        >>> StatusMachine(RolePolicy.default()).same_person("ann", "\uff41nn\u200b ")
+        True
+        """
+        left, right = identity_key(a), identity_key(b)
+        key = getattr(self.policy, "identity_key", None)
+        if callable(key):
+            return bool(key(left) == key(right))
+        return left == right
+
+    def available(self, actor: Actor | str, party: Party) -> list[Availability]:
         """The transitions from the party's current status, each with its decision.
 
         Empty when the actor may not see the status (the list would reveal it).
         """
+        actor = as_actor(actor)
         if not self.policy.can_view(actor, party).allowed:
             return []
         return [
@@ -160,25 +210,28 @@ class StatusMachine:
 
     def apply(
         self,
-        actor: Actor,
+        actor: Actor | str,
         party: Party,
         name: str,
         reason: str | None = None,
         *,
         at: dt.datetime,
+        trail: Iterable[object] | None = None,
     ) -> tuple[Party, StatusChanged]:
         """Take transition ``name``: the changed party and the event that explains it.
 
         Raises :class:`~clientcore.TransitionDenied` with every reason when the
         evaluation refuses, when a required ``reason`` is blank, or when the result would
         break a rule of the model (e.g. ``client_until`` before ``client_since``). The
-        party keeps its ``version``; the repository bumps it on save.
+        party keeps its ``version``; the repository bumps it on save. ``trail`` is the
+        audit trail (events) four-eyes checks the submitter against, when there is one.
         """
+        actor = as_actor(actor)
         _check_at(at)
         transition = self.table.find(name)
         if transition is None:
             raise TransitionDenied([_unknown(name)], transition=name)
-        reasons = self._reasons(actor, party, transition, reason, judge_reason=True)
+        reasons = self._reasons(actor, party, transition, reason, True, _events(trail))
         text = _text(reason)
         if reasons:
             raise TransitionDenied(reasons, transition=name)
@@ -204,7 +257,7 @@ class StatusMachine:
 
     def set_status(
         self,
-        actor: Actor,
+        actor: Actor | str,
         party: Party,
         target: ClientStatus | str,
         reason: str | None = None,
@@ -217,6 +270,7 @@ class StatusMachine:
         from the current status: acceptance steps are actions and cannot be skipped
         through the field. The refusal names the transition ``"set_status"``.
         """
+        actor = as_actor(actor)
         _check_at(at)
         wanted = as_status(target, "target")
         view = self.policy.can_view(actor, party)
@@ -233,7 +287,7 @@ class StatusMachine:
     def apply_in(
         self,
         uow: UnitOfWork,
-        actor: Actor,
+        actor: Actor | str,
         party_id: str,
         name: str,
         reason: str | None = None,
@@ -243,32 +297,36 @@ class StatusMachine:
         """Get, apply, save and record, inside the caller's open unit of work.
 
         The caller opens ``uow`` and commits it, so a status change can share a
-        transaction with other writes; nothing is kept unless it commits.
+        transaction with other writes; nothing is kept unless it commits. Four-eyes
+        checks the submitter against the unit of work's audit trail
+        (:func:`audit_trail`) when it holds one.
         """
         party = uow.parties.get(party_id)
-        changed, event = self.apply(actor, party, name, reason, at=at)
+        trail = audit_trail(uow)
+        changed, event = self.apply(actor, party, name, reason, at=at, trail=trail)
         uow.parties.save(changed)
         uow.record(event)
         return event
 
     # --- visibility ---
 
-    def visible_status(self, actor: Actor, party: Party) -> ClientStatus | Restricted:
+    def visible_status(self, actor: Actor | str, party: Party) -> ClientStatus | Restricted:
         """The party's status, or :data:`RESTRICTED` when the actor may not see it."""
-        return party.status if self.policy.can_view(actor, party).allowed else RESTRICTED
+        allowed = self.policy.can_view(as_actor(actor), party).allowed
+        return party.status if allowed else RESTRICTED
 
     @overload
     def visible(
-        self, actor: Actor, parties: Iterable[Party], mode: Literal["drop"] = "drop"
+        self, actor: Actor | str, parties: Iterable[Party], mode: Literal["drop"] = "drop"
     ) -> list[Party]: ...
 
     @overload
     def visible(
-        self, actor: Actor, parties: Iterable[Party], mode: Literal["mask"]
+        self, actor: Actor | str, parties: Iterable[Party], mode: Literal["mask"]
     ) -> list[tuple[Party, ClientStatus | Restricted]]: ...
 
     def visible(
-        self, actor: Actor, parties: Iterable[Party], mode: str = "drop"
+        self, actor: Actor | str, parties: Iterable[Party], mode: str = "drop"
     ) -> list[Party] | list[tuple[Party, ClientStatus | Restricted]]:
         """The parties as ``actor`` may see them.
 
@@ -278,6 +336,7 @@ class StatusMachine:
         field cannot hold RESTRICTED), so a screen must show the paired value, never
         ``party.status``.
         """
+        actor = as_actor(actor)
         if mode == "drop":
             return [p for p in parties if self.policy.can_view(actor, p).allowed]
         if mode == "mask":
@@ -286,7 +345,7 @@ class StatusMachine:
             [Issue("value.invalid_choice", "mode", {"value": mode, "choices": ["drop", "mask"]})]
         )
 
-    def visible_statuses(self, actor: Actor) -> frozenset[ClientStatus]:
+    def visible_statuses(self, actor: Actor | str) -> frozenset[ClientStatus]:
         """The statuses ``actor`` may see on any party, for filters and repository queries.
 
         A policy with a ``visible_statuses(actor)`` method (as :class:`RolePolicy`) is
@@ -294,12 +353,13 @@ class StatusMachine:
         (a company of the fitting kind with only a name), so a policy that also looks at
         other fields of the party should provide ``visible_statuses`` itself.
         """
+        actor = as_actor(actor)
         direct = getattr(self.policy, "visible_statuses", None)
         if callable(direct):
             return frozenset(as_status(s) for s in direct(actor))
         return frozenset(s for s in ClientStatus if self.policy.can_view(actor, _probe(s)).allowed)
 
-    def restrict(self, actor: Actor, flt: Filter) -> Filter:
+    def restrict(self, actor: Actor | str, flt: Filter) -> Filter:
         """``flt`` as it may run for ``actor``: hidden statuses never match, nor count.
 
         Every condition on ``status`` also requires a status the actor may see
@@ -357,6 +417,17 @@ def _restrict_paths(flt: Filter, allowed: Filter) -> Filter:
     if isinstance(leaf, Cond) and _reveals_status(leaf.path):
         return And((flt, allowed))
     return flt
+
+
+def audit_trail(uow: object) -> Sequence[object] | None:
+    """The audit trail a unit of work holds, for four-eyes: its ``audit_trail`` when it
+    has one (the in-memory and guarded units of work do), else ``None``."""
+    trail = getattr(uow, "audit_trail", None)
+    return tuple(trail) if trail is not None else None
+
+
+def _events(trail: Iterable[object] | None) -> Sequence[object] | None:
+    return None if trail is None else tuple(trail)
 
 
 def _text(reason: object) -> str | None:

@@ -9,8 +9,9 @@ from typing import Any, Final, Protocol, runtime_checkable
 import attrs
 
 from clientcore._errors import Issue, ValidationError
+from clientcore._limits import check_input
 from clientcore._messages import define
-from clientcore.model import Actor, ClientStatus, Party
+from clientcore.model import Actor, ClientStatus, IdentityKey, Party, as_actor
 from clientcore.status._labels import as_status
 from clientcore.status._reasons import Decision, Reason
 from clientcore.status._table import TABLE, TransitionDef
@@ -117,6 +118,14 @@ class RolePolicy:
     """
 
     roles: Mapping[str, RoleGrant] = attrs.field(factory=dict, converter=_roles, hash=False)
+    identity: IdentityKey | None = attrs.field(default=None, kw_only=True)
+    """The host's own key for a person (e.g. an employee number looked up from the
+    normalised user id); ``None`` compares normalised user ids
+    (:func:`~clientcore.model.identity_key`). Not part of the JSON."""
+
+    def identity_key(self, key: str) -> str:
+        """The key four-eyes compares for the normalised user id ``key``."""
+        return key if self.identity is None else self.identity(key)
 
     @classmethod
     def default(cls) -> RolePolicy:
@@ -172,7 +181,8 @@ class RolePolicy:
         >>> sorted(p.roles["system"].transitions), sorted(p.visible_statuses(SYSTEM))
         (['activate'], [<ClientStatus.ACCEPTANCE_CENTRAL_ADMIN: 'acceptance_central_admin'>])
         """
-        return RolePolicy({**self.roles, role: RoleGrant(frozenset(transitions), statuses)})
+        grant = RoleGrant(frozenset(transitions), statuses)
+        return attrs.evolve(self, roles={**self.roles, role: grant})
 
     def with_grants(
         self,
@@ -202,18 +212,19 @@ class RolePolicy:
                 old.transitions | more_t.get(role, frozenset()),
                 old.statuses | more_s.get(role, frozenset()),
             )
-        return RolePolicy(roles)
+        return attrs.evolve(self, roles=roles)
 
     # --- the StatusPolicy port ---
 
-    def can_view(self, actor: Actor, party: Party) -> Decision:
+    def can_view(self, actor: Actor | str, party: Party) -> Decision:
         """Allowed when one of the actor's roles may see the party's status."""
         if party.status in self.visible_statuses(actor):
             return Decision.allow()
         return Decision.deny(Reason("policy.status_hidden"))
 
-    def can_take(self, actor: Actor, party: Party, transition: TransitionDef) -> Decision:
+    def can_take(self, actor: Actor | str, party: Party, transition: TransitionDef) -> Decision:
         """Allowed when one of the actor's roles may take ``transition``."""
+        actor = as_actor(actor)
         if any(transition.name in self.roles[r].transitions for r in self._held(actor)):
             return Decision.allow()
         return Decision.deny(
@@ -223,8 +234,9 @@ class RolePolicy:
             )
         )
 
-    def visible_statuses(self, actor: Actor) -> frozenset[ClientStatus]:
+    def visible_statuses(self, actor: Actor | str) -> frozenset[ClientStatus]:
         """The statuses ``actor`` may see on any party."""
+        actor = as_actor(actor)
         seen: frozenset[ClientStatus] = frozenset()
         for role in self._held(actor):
             seen |= self.roles[role].statuses
@@ -253,7 +265,9 @@ class RolePolicy:
 
         Every fault is reported at once in a :class:`~clientcore.ValidationError` whose
         issues name the JSON path: unknown keys, unknown transitions or statuses, a role
-        name that is not text, values of the wrong type.
+        name that is not text, values of the wrong type. The input is bounded first
+        (:data:`~clientcore.errors.DEFAULT_LIMITS`): a list of a million names is refused
+        before any name is read.
 
         >>> try:
         ...     RolePolicy.from_json({"roles": {"clerk": {"transitions": ["qualify", "fly"]}}})
@@ -261,6 +275,7 @@ class RolePolicy:
         ...     print(exc.issues[0].message())
         Unknown transition 'fly' at $.roles.clerk.transitions[1].
         """
+        check_input(obj)
         issues: list[Issue] = []
         roles: dict[str, RoleGrant] = {}
         top = _object(obj, "$", issues)

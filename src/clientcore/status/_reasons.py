@@ -50,6 +50,17 @@ define(
             "Personne n'est enregistré comme ayant soumis cette acceptation ; le principe des "
             "quatre yeux ne peut pas être vérifié pour '{transition}'.",
         ),
+        "status.submitter_unverified": (
+            "The audit trail does not show who submitted this acceptance as the party "
+            "records it, so '{transition}' is refused (the record was written around the "
+            "status machine).",
+            "Het auditspoor bevestigt niet wie deze acceptatie volgens de partij heeft "
+            "ingediend; '{transition}' wordt geweigerd (het record werd buiten de "
+            "statusmachine om geschreven).",
+            "La piste d'audit ne confirme pas qui a soumis cette acceptation selon la partie ; "
+            "'{transition}' est refusé (l'enregistrement a été écrit en dehors de la machine "
+            "d'états).",
+        ),
         "status.running_projects": (
             "'{transition}' needs a party without running projects; {count} still running.",
             "'{transition}' kan enkel zonder lopende projecten; er lopen er nog {count}.",

@@ -16,7 +16,14 @@ import attrs
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
-from clientcore.model import CLIENT_STATUSES, RELATION_STATUSES, ClientStatus, Party, PartyKind
+from clientcore.model import (
+    CLIENT_STATUSES,
+    RELATION_STATUSES,
+    ClientStatus,
+    Party,
+    PartyKind,
+    choice,
+)
 from clientcore.status._facts import StatusFacts
 from clientcore.status._reasons import Reason
 
@@ -201,6 +208,14 @@ def _effects(value: Iterable[Effect | str]) -> tuple[Effect, ...]:
     return tuple(Effect(v) for v in value)
 
 
+def _target(value: object) -> ClientStatus:
+    return choice(ClientStatus, "target")(value)
+
+
+def _transition_kind(value: object) -> TransitionKind:
+    return choice(TransitionKind, "kind")(value)
+
+
 @attrs.frozen
 class TransitionDef:
     """One transition of the table, fields in the documented order.
@@ -220,8 +235,8 @@ class TransitionDef:
 
     name: str
     sources: frozenset[ClientStatus] = attrs.field(converter=_statuses)
-    target: ClientStatus = attrs.field(converter=ClientStatus)
-    kind: TransitionKind = attrs.field(converter=TransitionKind)
+    target: ClientStatus = attrs.field(converter=_target)
+    kind: TransitionKind = attrs.field(converter=_transition_kind)
     guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guards)
     needs_reason: bool = False
     approval: ApprovalRule | None = None
