@@ -49,7 +49,9 @@ def hand(parties: list[Party]) -> list[Party]:  # what a developer would write w
 
 def main() -> None:
     args = arguments(__doc__)
-    header("bulk plan (2 operations): preview, and preview + apply, against an evolve loop", args.runs)
+    header(
+        "bulk plan (2 operations): preview, and preview + apply, against an evolve loop", args.runs
+    )
     actor = Actor("ann", {"staff"})
     plan = BulkPlan(Filter.all(), [SetField("language", "fr"), SetTask("vat", True)])
     costs: dict[int, float] = {}

@@ -598,6 +598,8 @@ def sql_filters() -> st.SearchStrategy[Filter]:
         ),
         max_leaves=6,
     )
+
+
 # --- sync: records whose keys collide often, from small pools of valid and invalid keys ---
 
 NATIONAL_NUMBERS = ["73090986474", "72081165105", "28102674803", "72040245159", "75031027749"]
@@ -651,6 +653,8 @@ def sync_parties(draw: st.DrawFn, prefix: str = "p") -> Party:
             st.none() | st.sampled_from([*ENTERPRISE_NUMBERS, "0403170702"])
         )
     return normalize_identifiers(Party(**fields))
+
+
 # --- hostile JSON: what an attacker sends to a decoder ---
 
 _hostile_leaves = st.one_of(

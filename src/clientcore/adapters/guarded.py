@@ -24,8 +24,9 @@ guard.status_without_event
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -33,6 +34,7 @@ from clientcore._errors import Issue, PermissionDenied
 from clientcore._messages import define
 from clientcore.model import Acceptance, Party
 from clientcore.ports import LinkRepository, UnitOfWork
+from clientcore.query import Filter
 from clientcore.status import INITIAL_STATUSES, ApprovalStep, StatusChanged
 
 define(
@@ -114,8 +116,21 @@ class _GuardedParties:
     def list(self) -> builtins.list[Party]:
         return self._uow.inner.parties.list()
 
-    def find(self, predicate: Callable[[Party], bool]) -> builtins.list[Party]:
-        return self._uow.inner.parties.find(predicate)
+    def find(
+        self,
+        flt: Filter,
+        *,
+        today: dt.date | None = None,
+        order_by: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> builtins.list[Party]:
+        return self._uow.inner.parties.find(
+            flt, today=today, order_by=order_by, limit=limit, offset=offset
+        )
+
+    def count(self, flt: Filter, *, today: dt.date | None = None) -> int:
+        return self._uow.inner.parties.count(flt, today=today)
 
 
 class GuardedUnitOfWork:

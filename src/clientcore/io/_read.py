@@ -809,7 +809,8 @@ def _party_json_row(number: int, item: Mapping[str, Any], options: _Options) -> 
     if options.prepare is not None:
         record, kept = options.prepare(item)
     try:
-        return RowResult(number, party_from_json(record, options.schema, trusted=options.trusted), tuple(kept))
+        party = party_from_json(record, options.schema, trusted=options.trusted)
+        return RowResult(number, party, tuple(kept))
     except ValidationError as exc:
         return RowResult(number, None, (*exc.issues, *kept))
 

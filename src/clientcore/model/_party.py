@@ -33,6 +33,7 @@ import attrs
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
 from clientcore._text import fold_labels
+from clientcore.model._identifiers import IDENTIFIERS
 from clientcore.model._values import (
     parse_bool,
     parse_country,
@@ -42,7 +43,6 @@ from clientcore.model._values import (
     parse_legal_form,
     parse_status,
 )
-from clientcore.model._identifiers import IDENTIFIERS
 
 define(
     {
