@@ -427,11 +427,16 @@ def parse_kind(value: object) -> Any:
         return value
     if _blank(value):
         return None
+    choices = [kind.value for kind in PartyKind]
     if not isinstance(value, str):
-        raise ValidationError([Issue("party.kind.unknown", "", {"value": repr(value)[:40]})])
+        raise ValidationError(
+            [Issue("party.kind.unknown", "", {"value": repr(value)[:40], "choices": choices})]
+        )
     found = _KIND_WORDS.get(value) or _KIND_WORDS.get(_key(value))
     if found is None:
-        raise ValidationError([Issue("party.kind.unknown", "", {"value": value.strip()[:40]})])
+        raise ValidationError(
+            [Issue("party.kind.unknown", "", {"value": value.strip()[:40], "choices": choices})]
+        )
     return PartyKind(found)
 
 
