@@ -727,7 +727,7 @@ def test_status_events_are_made_at_apply_time_by_the_applying_actor() -> None:
 
 @pytest.mark.parametrize(
     ("path", "value"),
-    [("language", "xx"), ("aml.risk", "bogus"), ("vat_liable", "no"), ("client_since", "2024")],
+    [("language", "xx"), ("aml.risk", "bogus"), ("vat_liable", "maybe"), ("client_since", "2024")],
 )
 def test_a_value_outside_the_catalogue_is_refused_when_the_operation_is_built(
     path: str, value: object
@@ -735,6 +735,14 @@ def test_a_value_outside_the_catalogue_is_refused_when_the_operation_is_built(
     with pytest.raises(ValidationError) as err:
         SetField(path, value)
     assert ("bulk.op.invalid", "value") == (err.value.issues[0].code, err.value.issues[0].path)
+
+
+def test_values_are_read_with_the_model_vocabulary_when_the_operation_is_built() -> None:
+    assert (False, "fr", dt.date(2024, 1, 31)) == (
+        SetField("vat_liable", "nee").value,
+        SetField("language", "Frans").value,
+        SetField("client_since", "31/01/2024").value,
+    )
 
 
 def test_an_unregistered_custom_field_is_refused_by_the_default_catalogue() -> None:
