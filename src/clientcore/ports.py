@@ -104,9 +104,10 @@ class PartyRepository(Protocol):
         limit: int | None = None,
         offset: int | None = None,
     ) -> builtins.list[Party]:
-        """The parties ``flt`` selects, ordered by ``order_by`` (field paths, a leading
-        ``-`` for descending; ties and the default order by id), then ``offset`` skipped
-        and at most ``limit`` returned."""
+        """The parties ``flt`` selects. With ``order_by`` (field paths, a leading ``-``
+        for descending), ``limit`` or ``offset`` they are ordered by ``order_by`` then
+        by id, ``offset`` skipped and at most ``limit`` returned; without, in no
+        promised order."""
         ...
 
     def count(self, flt: Filter, *, today: dt.date | None = None) -> int:

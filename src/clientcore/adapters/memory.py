@@ -167,7 +167,7 @@ class _Parties:
         check_page(limit, offset)
         predicate = flt.compile(today=today) if isinstance(flt, Filter) else flt
         found = [p for p in self.list() if predicate(p)]
-        if keys or limit is not None or offset is not None or isinstance(flt, Filter):
+        if keys or limit is not None or offset is not None:
             found = sort_parties(found, keys)
         start = offset or 0
         return found[start : start + limit if limit is not None else None]
