@@ -74,7 +74,7 @@ class Limits:
     max_items: int = 10_000
     max_nodes: int = 100_000
     max_depth: int = 100
-    max_text: int = 10_000
+    max_text: int = 100_000
     max_int_bits: int = 64
 
 

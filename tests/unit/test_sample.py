@@ -528,5 +528,7 @@ def test_the_cycle_check_would_catch_a_cycle(registry: SampleRegistry) -> None:
 
 
 def test_sample_parties_survive_to_row_and_back(registry: SampleRegistry) -> None:
-    mismatched = [p.number for p in registry.parties[:500] if from_row(to_row(p)) != p]
+    mismatched = [
+        p.number for p in registry.parties[:500] if from_row(to_row(p), trusted=True) != p
+    ]
     assert mismatched == []
