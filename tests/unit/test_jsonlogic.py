@@ -323,6 +323,10 @@ SCALARS = (
 )
 
 
+# true/false has no order: an ordering condition takes text, numbers or dates
+ORDERED = SCALARS.filter(lambda v: not isinstance(v, bool))
+
+
 MAPPED_OPS = [
     "eq", "ne", "lt", "le", "gt", "ge", "between", "in", "not_in", "contains", "not_contains",
     "blank", "not_blank", "some", "all",
@@ -340,13 +344,13 @@ def mapped_leaves(draw: st.DrawFn, depth: int = 0) -> Filter:
     if op in ("in", "not_in"):
         return Cond(path, op, tuple(draw(st.lists(SCALARS, max_size=3))))
     if op == "between":
-        return Cond(path, op, (draw(SCALARS), draw(SCALARS)))
+        return Cond(path, op, (draw(ORDERED), draw(ORDERED)))
     if op in ("some", "all"):
         inner = draw(mapped_leaves(depth + 1)) if depth < 2 else F("code").eq("vat")
         if op == "some":
             return F("tasks").any(inner)
         return F("tasks").not_blank() & Not(F("tasks").any(Not(inner)))
-    return Cond(path, op, draw(SCALARS))
+    return Cond(path, op, draw(SCALARS if op in ("eq", "ne") else ORDERED))
 
 
 def negate(flt: Filter) -> Filter:

@@ -82,6 +82,7 @@ from clientcore.model._party import (
     new_id,
     structural_issues,
 )
+from clientcore.model._paths import path_reader, read_path
 from clientcore.model._schema import (
     Applies,
     CustomField,
@@ -157,10 +158,12 @@ __all__ = [
     "normalize_identifiers",
     "party_from_json",
     "party_to_json",
+    "path_reader",
     "payment_reference",
     "phone",
     "postal_code",
     "read_csv",
+    "read_path",
     "row_columns",
     "rows_to_csv_text",
     "structural_issues",
