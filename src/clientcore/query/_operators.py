@@ -105,6 +105,7 @@ class Operator:
     aggrid_filters: frozenset[str] = frozenset()  # the AG Grid filter types that offer it
     jsonlogic: str | None = None  # JsonLogic operator with the field first
     jsonlogic_mirror: Op | None = None  # the operator with the literal first (5 < x: x > 5)
+    jsonlogic_also: tuple[str, ...] = ()  # other JsonLogic names read as this operator
     sql: str | None = None  # SQLAlchemy ColumnOperators method (the SQL back end's slot)
 
     @property
@@ -227,6 +228,7 @@ _ROWS: Final = (
         aggrid_filters=frozenset({"text", "number", "date"}),
         jsonlogic="==",
         jsonlogic_mirror=Op.EQ,
+        jsonlogic_also=("===",),
         sql="__eq__",
     ),
     Operator(
@@ -243,6 +245,7 @@ _ROWS: Final = (
         aggrid_filters=frozenset({"text", "number", "date"}),
         jsonlogic="!=",
         jsonlogic_mirror=Op.NE,
+        jsonlogic_also=("!==",),
     ),
     Operator(
         Op.LT,
@@ -374,6 +377,7 @@ _ROWS: Final = (
         switches=True,
         python="{x}.startswith({c})",
         aggrid="startsWith",
+        jsonlogic="startsWith",
         aggrid_filters=frozenset({"text"}),
         sql="startswith",
     ),
@@ -387,6 +391,7 @@ _ROWS: Final = (
         switches=True,
         python="{x}.endswith({c})",
         aggrid="endsWith",
+        jsonlogic="endsWith",
         aggrid_filters=frozenset({"text"}),
         sql="endswith",
     ),
@@ -510,6 +515,21 @@ BY_AGGRID: Final[Mapping[str, Op]] = {row.aggrid: row.op for row in _ROWS if row
 BY_JSONLOGIC_COMPARE: Final[Mapping[str, Op]] = {
     row.jsonlogic: row.op for row in _ROWS if row.jsonlogic and row.jsonlogic_mirror
 }
+JSONLOGIC_ALIASES: Final[Mapping[str, str]] = {
+    alias: str(row.jsonlogic) for row in _ROWS for alias in row.jsonlogic_also
+}
+"""JsonLogic names read as another one (strict ``===`` as ``==``: clientcore has one
+equality, with its own text rules)."""
+BY_JSONLOGIC_TEXT: Final[Mapping[str, Op]] = {
+    str(row.jsonlogic): row.op
+    for row in _ROWS
+    if row.jsonlogic
+    and row.shape is Shape.TEXT
+    and row.jsonlogic_mirror is None
+    and row.complement is None
+}
+"""The text tests written ``{name: [{"var": field}, text]}`` (react-querybuilder's
+``startsWith`` / ``endsWith``, which json-logic-js takes as added operations)."""
 
 
 def aggrid_options(filter_type: str) -> Mapping[str, Op]:

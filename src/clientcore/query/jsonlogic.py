@@ -35,7 +35,15 @@ from clientcore._errors import FilterError
 from clientcore.model import FieldType, Schema
 from clientcore.query._faults import fault
 from clientcore.query._jsonpath import json_key, json_type
-from clientcore.query._operators import BY_JSONLOGIC_COMPARE, COMPLEMENT, OPERATORS, ORDERING, Op
+from clientcore.query._operators import (
+    BY_JSONLOGIC_COMPARE,
+    BY_JSONLOGIC_TEXT,
+    COMPLEMENT,
+    JSONLOGIC_ALIASES,
+    OPERATORS,
+    ORDERING,
+    Op,
+)
 from clientcore.query._tree import (
     MAX_DEPTH,
     MAX_NODES,
@@ -158,6 +166,9 @@ def _cond_to(cond: Cond, where: str) -> JsonLogic:
     value_at = f"{where}.value"
     if op in _COMPARE:
         return {_COMPARE[op]: [var, _literal(cond.value, value_at, cond.path)]}
+    row = OPERATORS[op]
+    if row.jsonlogic in BY_JSONLOGIC_TEXT:
+        return {row.jsonlogic: [var, _literal(cond.value, value_at, cond.path)]}
     if op == Op.BETWEEN:
         low, high = cond.value
         return {"<=": [_literal(low, f"{value_at}[0]"), var, _literal(high, f"{value_at}[1]")]}
@@ -241,6 +252,7 @@ class _Reader:
             raise fault("filter.jsonlogic.unmapped_operator", where, value=op)
         at = _key(where, op)
         raw = node[op]
+        op = JSONLOGIC_ALIASES.get(op, op)
         args = raw if isinstance(raw, list) else [raw]
 
         def arg_at(i: int) -> str:
@@ -258,6 +270,8 @@ class _Reader:
             return self.unary(op, args[0], arg_at(0), depth, fields)
         if op in _FROM_COMPARE:
             return self.compare(op, args, arg_at, at, fields)
+        if op in BY_JSONLOGIC_TEXT:
+            return self.text_test(op, args, arg_at, at, fields)
         if op == _IN:
             return self.membership(args, arg_at, at, fields)
         if op in _SCOPES:
@@ -284,7 +298,8 @@ class _Reader:
     def unary(self, op: str, arg: Any, where: str, depth: int, fields: Schema | None) -> Filter:
         if _is_var(arg):
             path = self.var(arg, where, fields)
-            return Cond(path, Op.BLANK if op == "!" else Op.NOT_BLANK)
+            falsy = _falsy(path, fields)
+            return falsy if op == "!" else _negated(falsy)
         inner = self.rule(arg, where, depth + 1, fields)
         if op == "!!":
             return inner
@@ -412,6 +427,26 @@ class _Reader:
             raise fault("filter.ordering_bool", arg_at(value_at), op=sym, field=path, value=value)
         return Cond(path, op, value)
 
+    def text_test(
+        self,
+        name: str,
+        args: list[Any],
+        arg_at: Callable[[int], str],
+        at: str,
+        fields: Schema | None,
+    ) -> Filter:
+        if len(args) != 2 or not _is_var(args[0]) or not isinstance(args[1], str):
+            raise fault(
+                "filter.jsonlogic.bad_arguments",
+                at,
+                op=name,
+                expected=f"{{'{name}': [{{'var': x}}, text]}}",
+                value=args,
+            )
+        path = self.var(args[0], arg_at(0), fields)
+        text = self.literal(args[1], arg_at(1), path, fields)
+        return Cond(path, BY_JSONLOGIC_TEXT[name], text)
+
     def membership(
         self, args: list[Any], arg_at: Callable[[int], str], at: str, fields: Schema | None
     ) -> Filter:
@@ -522,6 +557,29 @@ class _Reader:
 
 
 _ITEM: Final = {"var": ""}
+# Field types whose values are never false or 0: there JsonLogic's "falsy" is "blank".
+_NEVER_FALSE: Final = frozenset(
+    {FieldType.TEXT, FieldType.CHOICE, FieldType.DATE, FieldType.LABELS, FieldType.COLLECTION}
+)
+
+
+def _falsy(path: str, fields: Schema | None) -> Filter:
+    """JsonLogic's ``{"!": {"var": path}}``: the value is null, "", [], false or 0."""
+    field = fields.get(path) if fields is not None else None
+    blank = Cond(path, Op.BLANK)
+    if field is not None and field.type in _NEVER_FALSE:
+        return blank
+    if field is not None and field.type is FieldType.BOOL:
+        return Or((blank, Cond(path, Op.EQ, False)))
+    if field is not None and field.type is FieldType.NUMBER:
+        return Or((blank, Cond(path, Op.EQ, 0)))
+    return Or((blank, Cond(path, Op.EQ, False), Cond(path, Op.EQ, 0)))
+
+
+def _negated(flt: Filter) -> Filter:
+    if isinstance(flt, Cond):
+        return Cond(flt.path, COMPLEMENT[flt.op])
+    return Not(flt)
 
 
 def _date(text: str, where: str) -> dt.date:
