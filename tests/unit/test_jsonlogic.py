@@ -67,8 +67,8 @@ MAPPING = [
     (F("name").not_in(["a", "b"]), {"!": {"in": [NAME, ["a", "b"]]}}),
     (F("name").contains("caf"), {"in": ["caf", NAME]}),
     (F("name").not_contains("caf"), {"!": {"in": ["caf", NAME]}}),
-    (F("name").blank(), {"!": NAME}),
-    (F("name").not_blank(), {"!!": NAME}),
+    (F("name").blank(), {"==": [NAME, None]}),
+    (F("name").not_blank(), {"!=": [NAME, None]}),
     (F("tasks").any(F("code").eq("vat")), {"some": [TASKS, {"==": [{"var": "code"}, "vat"]}]}),
     (~F("tasks").any(F("code").eq("vat")), {"none": [TASKS, {"==": [{"var": "code"}, "vat"]}]}),
     (

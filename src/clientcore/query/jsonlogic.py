@@ -180,9 +180,10 @@ def _cond_to(cond: Cond, where: str) -> JsonLogic:
         rule = {_IN: [_literal(cond.value, value_at, cond.path), var]}
         return rule if op == Op.CONTAINS else {"!": rule}
     if op == Op.BLANK:
-        return {"!": var}
+        # as query builders write "is empty": {"!": var} would also hold for false and 0
+        return {_COMPARE[Op.EQ]: [var, None]}
     if op == Op.NOT_BLANK:
-        return {"!!": var}
+        return {_COMPARE[Op.NE]: [var, None]}
     if op == Op.ANY:
         return {"some": [var, _to(cond.value, f"{where}.where")]}
     raise fault("filter.jsonlogic.no_form", f"{where}.op", op=op, field=cond.path)
