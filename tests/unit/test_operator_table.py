@@ -185,3 +185,11 @@ def test_a_rule_without_a_faithful_filter_is_refused_naming_why(case: dict[str, 
     with pytest.raises(FilterError) as err:
         from_json_logic(case["rule"])
     assert case["code"] == err.value.issues[0].code
+
+
+def test_the_documented_operator_table_is_the_operator_table() -> None:
+    from clientcore.query._operators import markdown_table
+
+    page = (SRC.parents[1] / "docs" / "filters.md").read_text(encoding="utf-8")
+    documented = page.split("<!-- operator-table:start -->\n")[1].split("<!-- operator-")[0]
+    assert markdown_table() == documented

@@ -404,7 +404,7 @@ _ROWS: Final = (
         blank_matches=True,
         complement=Op.NOT_BLANK,
         aggrid="blank",
-        jsonlogic="!",
+        jsonlogic="== null",  # written {"==": [var, null]}, as query builders write it
     ),
     Operator(
         Op.NOT_BLANK,
@@ -416,7 +416,7 @@ _ROWS: Final = (
         complement=Op.BLANK,
         negative_of=Op.BLANK,
         aggrid="notBlank",
-        jsonlogic="!!",
+        jsonlogic="!= null",
     ),
     Operator(
         Op.HAS,
@@ -535,3 +535,28 @@ BY_JSONLOGIC_TEXT: Final[Mapping[str, Op]] = {
 def aggrid_options(filter_type: str) -> Mapping[str, Op]:
     """The AG Grid options a ``filter_type`` (text, number, date) offers, by option name."""
     return {row.aggrid: row.op for row in _ROWS if row.aggrid and filter_type in row.aggrid_filters}
+
+
+def markdown_table() -> str:
+    """The operator table as the Markdown table ``docs/filters.md`` shows (a test keeps
+    the page and this table equal)."""
+    head = (
+        "| op | value | fits | complement | blank matches | en | nl | fr | AG Grid | JsonLogic |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    for row in _ROWS:
+        words = [w.replace("{path} ", "").replace("|", "\\|") for w in row.words]
+        jsonlogic = ", ".join(f"`{n}`" for n in (row.jsonlogic, *row.jsonlogic_also) if n)
+        cells = [
+            f"`{row.op}`",
+            str(row.shape),
+            ", ".join(sorted(str(t) for t in row.fits)),
+            f"`{row.complement}`" if row.complement else "",
+            "yes" if row.blank_matches else "no",
+            *words,
+            f"`{row.aggrid}`" if row.aggrid else "",
+            jsonlogic,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return head + "\n".join(lines) + "\n"

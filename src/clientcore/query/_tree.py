@@ -96,6 +96,11 @@ def _check_days(days: Any) -> None:
         raise fault("filter.expected_days", "$.today", value=days, limit=MAX_DAYS)
 
 
+def _missing(value: Any) -> bool:
+    """``NaN`` (pandas' missing value, which is no number to compare) or ``None``."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _op_name(op: Any) -> Any:
     """An :class:`Op` stored as its plain name, so ``Cond.op`` is always a ``str``."""
     return str(op) if isinstance(op, Op) else op
@@ -192,8 +197,9 @@ class Filter:
         from clientcore.query._decode import decode
 
         flt = decode(obj)
-        if schema is not None:
-            flt.validate(schema)
+        fields = schema
+        if fields is not None:
+            flt.validate(fields)
         return flt
 
     def to_json_text(self) -> str:
@@ -235,14 +241,19 @@ class Filter:
     def compile(
         self, schema: Schema | None = None, today: dt.date | None = None
     ) -> Callable[[Any], bool]:
-        """A predicate for parties and plain mappings (dotted paths walk both)."""
+        """A predicate for parties and plain mappings (dotted paths walk both).
+
+        With a ``schema``, the filter is first checked against it.
+        """
         from clientcore.query._compile import compile_filter
 
         return compile_filter(self, schema, today)
 
-    def matches(self, record: Any, today: dt.date | None = None) -> bool:
+    def matches(
+        self, record: Any, today: dt.date | None = None, schema: Schema | None = None
+    ) -> bool:
         """Whether ``record`` (a party or a mapping) matches."""
-        return self.compile(today=today)(record)
+        return self.compile(schema, today)(record)
 
     @overload
     def select(
@@ -251,15 +262,26 @@ class Filter:
         today: dt.date | None = None,
         *,
         with_total: Literal[False] = False,
+        schema: Schema | None = None,
     ) -> list[Any]: ...
 
     @overload
     def select(
-        self, records: Iterable[Any], today: dt.date | None = None, *, with_total: Literal[True]
+        self,
+        records: Iterable[Any],
+        today: dt.date | None = None,
+        *,
+        with_total: Literal[True],
+        schema: Schema | None = None,
     ) -> Selection: ...
 
     def select(
-        self, records: Iterable[Any], today: dt.date | None = None, *, with_total: bool = False
+        self,
+        records: Iterable[Any],
+        today: dt.date | None = None,
+        *,
+        with_total: bool = False,
+        schema: Schema | None = None,
     ) -> list[Any] | Selection:
         """The records that match, in order: the fast path (the whole loop is compiled).
 
@@ -268,7 +290,7 @@ class Filter:
         """
         from clientcore.query._compile import Selection, compile_both
 
-        run = compile_both(self, None, today).select
+        run = compile_both(self, schema, today).select
         if not with_total:
             return run(records)
         if not isinstance(records, (list, tuple)):
@@ -276,9 +298,25 @@ class Filter:
         items = run(records)
         return Selection(tuple(items), len(items), len(records))
 
-    def count(self, records: Iterable[Any], today: dt.date | None = None) -> Selection:
+    def mask(self, frame: Any, today: dt.date | None = None, schema: Schema | None = None) -> Any:
+        """A boolean ``pandas.Series`` over the rows of ``frame``, equal row by row to
+        :meth:`matches` on the row read as a flat mapping (dotted column names are paths;
+        a missing value, ``NaN`` or ``None``, is blank). Needs the ``pandas`` extra."""
+        import pandas as pd
+
+        predicate = self.compile(schema, today)
+        columns = [str(c) for c in frame.columns]
+        flags = [
+            predicate({c: (None if _missing(v) else v) for c, v in zip(columns, row, strict=True)})
+            for row in frame.itertuples(index=False, name=None)
+        ]
+        return pd.Series(flags, index=frame.index, dtype=bool)
+
+    def count(
+        self, records: Iterable[Any], today: dt.date | None = None, schema: Schema | None = None
+    ) -> Selection:
         """The matching records with the ``matched / total`` counter ("37 / 1,204")."""
-        return self.select(records, today, with_total=True)
+        return self.select(records, today, with_total=True, schema=schema)
 
     def __repr__(self) -> str:
         return f"Filter({self.to_json_text()})"

@@ -167,7 +167,7 @@ def _cond_to(cond: Cond, where: str) -> JsonLogic:
     if op in _COMPARE:
         return {_COMPARE[op]: [var, _literal(cond.value, value_at, cond.path)]}
     row = OPERATORS[op]
-    if row.jsonlogic in BY_JSONLOGIC_TEXT:
+    if row.jsonlogic is not None and row.jsonlogic in BY_JSONLOGIC_TEXT:
         return {row.jsonlogic: [var, _literal(cond.value, value_at, cond.path)]}
     if op == Op.BETWEEN:
         low, high = cond.value
