@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientcore import Actor, Party
+from clientcore import Actor, ClientStatus, Party
 from clientcore.query import F, Filter, conditions, push_not, restrict_status
 from clientcore.status import STATUS_PATHS, RolePolicy, StatusMachine
 from tests.strategies import filters, parties
@@ -144,3 +145,45 @@ def test_a_restricted_filter_matches_a_hidden_party_only_through_fields_blind_to
             assert flt.matches(p, today=today) == restricted.matches(p, today=today)
         elif only_status_fields:
             assert not restricted.matches(p, today=today)
+
+
+# --- visibility by construction: every route, sub-paths included ---
+
+HIDDEN = sorted(
+    {s.value for s in ClientStatus} - {s.value for s in MACHINE.visible_statuses(ASSISTANT)}
+)
+HIDDEN_ROUTES = [
+    F("status.value").eq(HIDDEN[0]),
+    F("status.name").eq(HIDDEN[0].upper()),
+    F("client_since.year").gt(0),
+    ~F("status.value").ne(HIDDEN[0]),
+    F("status").starts_with(HIDDEN[0][:3]),
+]
+
+
+@pytest.mark.parametrize("flt", HIDDEN_ROUTES, ids=repr)
+def test_a_sub_path_of_a_status_field_counts_no_hidden_party(flt: Filter) -> None:
+    hidden = Party(kind="client_company", name="P", status=HIDDEN[0], client_since="2020-01-01")
+    assert [] == MACHINE.restrict(ASSISTANT, flt).select([hidden])
+
+
+def test_a_json_logic_filter_on_the_status_is_restricted_too() -> None:
+    from clientcore.query.jsonlogic import from_json_logic
+
+    hidden = sorted(
+        {s.value for s in ClientStatus} - {s.value for s in MACHINE.visible_statuses(ASSISTANT)}
+    )
+    party = Party(kind="client_company", name="P", status=hidden[0])
+    flt = from_json_logic({"==": [{"var": "status.value"}, hidden[0]]})
+    assert [] == MACHINE.restrict(ASSISTANT, flt).select([party])
+
+
+def test_describing_a_restricted_filter_never_names_a_hidden_status() -> None:
+    from clientcore.query import describe
+
+    hidden = sorted(
+        {s.value for s in ClientStatus} - {s.value for s in MACHINE.visible_statuses(ASSISTANT)}
+    )
+    flt = MACHINE.restrict(ASSISTANT, F("status").in_(hidden) | ~F("status").eq(hidden[0]))
+    text = describe(flt)
+    assert [] == [h for h in hidden if repr(h) in text]

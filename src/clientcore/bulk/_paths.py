@@ -18,10 +18,17 @@ from typing import Any, Final
 import attrs
 
 from clientcore._errors import ValidationError
-from clientcore.model import ClientStatus, FieldType, Party, Task, TaskPreset, default_schema
+from clientcore.model import (
+    ClientStatus,
+    FieldType,
+    Party,
+    Task,
+    TaskPreset,
+    default_schema,
+    path_reader,
+)
 from clientcore.model._codec import converter
 from clientcore.model._party import custom_scalar
-from clientcore.model._schema import _attr_getter
 
 
 def read(party: Party, path: str) -> Any:
@@ -33,10 +40,7 @@ def read(party: Party, path: str) -> Any:
 def getter(path: str) -> Callable[[Party], Any]:
     """A function reading ``path`` from a party (made once per path: bulk loops call it
     for every party)."""
-    if path.startswith("custom."):
-        _, category, key = path.split(".", 2)
-        return lambda party: party.custom.get(category, {}).get(key)
-    return _attr_getter(path)
+    return path_reader(path)
 
 
 @cache

@@ -33,7 +33,7 @@ from clientcore.completeness._references import _get, _items
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet, Severity
 from clientcore.io import Profile, Progress, Reading, Table
 from clientcore.model import COLLECTIONS, Party, RowResult
-from clientcore.query import And, Cond, Failure, Filter, Not, Or, describe, explain
+from clientcore.query import And, Cond, Failure, Filter, Not, Op, Or, describe, explain
 
 if TYPE_CHECKING:
     import pandas
@@ -146,7 +146,7 @@ def _reasons(require: Filter, record: Any, today: dt.date | None, lang: str) -> 
     parts = require.children if isinstance(require, And) else (require,)
     out: list[Failure] = []
     for part in parts:
-        if isinstance(part, Not) and isinstance(part.child, Cond) and part.child.op == "any":
+        if isinstance(part, Not) and isinstance(part.child, Cond) and part.child.op == Op.ANY:
             present = _present_items(part.child, record, today, lang)
             if present is not None:
                 out.append(present)

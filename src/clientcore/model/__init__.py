@@ -85,6 +85,7 @@ from clientcore.model._party import (
     new_id,
     structural_issues,
 )
+from clientcore.model._paths import path_reader, read_path
 from clientcore.model._schema import (
     Applies,
     CustomField,
@@ -193,10 +194,12 @@ __all__ = [
     "parse_value",
     "party_from_json",
     "party_to_json",
+    "path_reader",
     "payment_reference",
     "phone",
     "postal_code",
     "read_csv",
+    "read_path",
     "row_columns",
     "rows_to_csv_text",
     "same_person",

@@ -52,6 +52,7 @@ from clientcore.model._party import (
     TaskPreset,
     new_id,
 )
+from clientcore.model._paths import read_path
 from clientcore.model._schema import CustomField, Field, FieldType, Schema, default_schema
 from clientcore.model._values import (
     parse_bool,
@@ -652,11 +653,7 @@ def to_row(party: Party, schema: Schema | None = None) -> dict[str, str]:
 
 
 def _read(party: Party, path: str) -> Any:
-    value: Any = party
-    for part in path.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
+    value = read_path(party, path)
     if isinstance(value, (PartyKind, ClientStatus)):
         return value.value
     return value

@@ -27,6 +27,7 @@ import attrs
 
 from clientcore._errors import Issue, UnknownField, ValidationError
 from clientcore._messages import define
+from clientcore.model._paths import path_reader
 
 define(
     {
@@ -62,23 +63,6 @@ class Applies(StrEnum):
 Labels = tuple[str, str, str]
 
 
-def _attr_getter(path: str) -> Callable[[Any], Any]:
-    parts = path.split(".")
-    if len(parts) == 1:
-        name = parts[0]
-        return lambda record: getattr(record, name, None)
-
-    def get(record: Any) -> Any:
-        value = record
-        for part in parts:
-            value = getattr(value, part, None)
-            if value is None:
-                return None
-        return value
-
-    return get
-
-
 @attrs.frozen
 class Field:
     """One addressable field of the catalogue."""
@@ -93,6 +77,7 @@ class Field:
     applies_to: Applies = Applies.ANY
     item_of: str | None = None  # set on the fields of a collection's items (``tasks.code``)
     custom: bool = False
+    reveals_status: bool = False  # conditions on it betray a party's status (see restrict)
 
     def label(self, lang: str = "en") -> str:
         """The column heading in ``lang`` (en, nl or fr)."""
@@ -111,10 +96,7 @@ class Field:
 
     def getter(self) -> Callable[[Any], Any]:
         """A function reading this field from a :class:`~clientcore.model.Party`."""
-        if self.custom:
-            _, category, key = self.path.split(".", 2)
-            return lambda party: party.custom.get(category, {}).get(key)
-        return _attr_getter(self.relative_path)
+        return path_reader(self.relative_path)
 
 
 def _opt_tuple(value: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -131,6 +113,7 @@ class CustomField:
     labels: Labels | None = None
     choices: tuple[str, ...] | None = attrs.field(default=None, converter=_opt_tuple)
     bulk_editable: bool = True
+    reveals_status: bool = False
 
     @property
     def path(self) -> str:
@@ -148,6 +131,7 @@ class CustomField:
             bulk_editable=self.bulk_editable,
             choices=self.choices,
             custom=True,
+            reveals_status=self.reveals_status,
         )
 
 
@@ -531,9 +515,16 @@ def _builtin_fields() -> tuple[Field, ...]:
                 identifier=extra.get("identifier"),
                 applies_to=extra.get("applies", Applies.ANY),
                 item_of=extra.get("item_of"),
+                reveals_status=path in STATUS_FIELDS,
             )
         )
     return tuple(out)
+
+
+STATUS_FIELDS: Final = frozenset({"status", "client_since", "client_until"})
+"""The built-in fields that betray a party's status (marked ``reveals_status``)."""
+STATUS_RECORDS: Final = frozenset({"acceptance"})
+"""Parts of a party outside the catalogue whose every sub-path betrays the status."""
 
 
 @attrs.frozen
@@ -559,6 +550,17 @@ class Schema:
     def paths(self) -> tuple[str, ...]:
         """Every path, in catalogue order."""
         return tuple(f.path for f in self.fields)
+
+    @property
+    def status_paths(self) -> frozenset[str]:
+        """The paths whose conditions betray a party's status: every field marked
+        ``reveals_status`` and the acceptance record; a condition on one of them, or on
+        a sub-path of one (``status.value``, ``acceptance.approved_by``), is guarded."""
+        return frozenset(f.path for f in self.fields if f.reveals_status) | STATUS_RECORDS
+
+    def reveals_status(self, path: str) -> bool:
+        """Whether a condition on ``path`` betrays a party's status."""
+        return any(path == m or path.startswith(m + ".") for m in self.status_paths)
 
     def get(self, path: str) -> Field | None:
         """The field at ``path``, or ``None``."""

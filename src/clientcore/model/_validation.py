@@ -19,6 +19,7 @@ from clientcore.model._party import (
     Party,
     structural_issues,
 )
+from clientcore.model._paths import read_path
 from clientcore.model._schema import FieldType, Schema, default_schema, value_issue
 
 _SCALAR_IDENTIFIERS = tuple(
@@ -27,12 +28,7 @@ _SCALAR_IDENTIFIERS = tuple(
 
 
 def _read(party: Party, path: str) -> Any:
-    value: Any = party
-    for part in path.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return value
+    return read_path(party, path)
 
 
 def validate_party(party: Party, schema: Schema | None = None) -> list[Issue]:

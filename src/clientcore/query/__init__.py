@@ -21,6 +21,14 @@ from clientcore.query._layout import (
     InMemoryLayoutRepository,
     LayoutBook,
 )
+from clientcore.query._operators import (
+    COMPLEMENT,
+    OPERATORS,
+    Op,
+    Operator,
+    Shape,
+    operator_of,
+)
 from clientcore.query._saved import (
     DuplicateFilter,
     DuplicateFilterName,
@@ -30,11 +38,9 @@ from clientcore.query._saved import (
 )
 from clientcore.query._search import Hit, MatchKind, SearchIndex
 from clientcore.query._tree import (
-    COMPLEMENT,
     MAX_DEPTH,
     MAX_NODES,
     MAX_STRING,
-    OPERATORS,
     And,
     Cond,
     F,
@@ -86,15 +92,19 @@ __all__ = [
     "LayoutRepository",
     "MatchKind",
     "Not",
+    "Op",
+    "Operator",
     "Or",
     "SavedFilter",
     "SavedFilterRepository",
     "SearchIndex",
     "Selection",
+    "Shape",
     "Today",
     "conditions",
     "describe",
     "explain",
+    "operator_of",
     "push_not",
     "reference_predicate",
     "restrict_status",

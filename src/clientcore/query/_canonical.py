@@ -17,6 +17,7 @@ from typing import Any, Final
 
 import attrs
 
+from clientcore.query._operators import Op
 from clientcore.query._tree import And, Cond, Filter, Not, Or, _sort_key
 
 # Below 2**53 every integral float is exactly an int: beyond, the int would be a guess.
@@ -31,19 +32,19 @@ def _number(value: Any) -> Any:
     return value
 
 
-_SET_OPS = frozenset({"in", "not_in", "has_any", "has_all"})
+_SET_OPS = frozenset({Op.IN, Op.NOT_IN, Op.HAS_ANY, Op.HAS_ALL})
 
 
 def canonical(flt: Filter) -> Filter:
     """The canonical form of ``flt``."""
     if isinstance(flt, Cond):
-        if flt.op == "any":
-            return Cond(flt.path, "any", canonical(flt.value))
+        if flt.op == Op.ANY:
+            return Cond(flt.path, Op.ANY, canonical(flt.value))
         if flt.op in _SET_OPS:
             unique = {_sort_key(v): v for v in map(_number, flt.value)}
             ordered = tuple(unique[k] for k in sorted(unique))
             return Cond(flt.path, flt.op, ordered, flt.case_sensitive, flt.accent_sensitive)
-        if flt.op == "between":
+        if flt.op == Op.BETWEEN:
             low, high = flt.value
             return attrs.evolve(flt, value=(_number(low), _number(high)))
         if flt.value is not None:

@@ -17,11 +17,10 @@ import datetime as dt
 from typing import Any, Final
 
 from clientcore._errors import FilterError, Issue
-from clientcore.model import IDENTIFIERS, Schema
-from clientcore.model._schema import Field, FieldType
+from clientcore.model import IDENTIFIERS, Field, FieldType, Schema
+from clientcore.query._operators import CHECKS, OPERATORS, Op, Shape
 from clientcore.query._semantics import fold
 from clientcore.query._tree import (
-    LIST_OPS,
     TEXT_OPS,
     And,
     Cond,
@@ -31,24 +30,18 @@ from clientcore.query._tree import (
     Today,
 )
 
-_ORDERED: Final = frozenset({"eq", "ne", "lt", "le", "gt", "ge", "between", "in", "not_in"})
-_BLANKS: Final = frozenset({"blank", "not_blank"})
 ALLOWED: Final[dict[FieldType, frozenset[str]]] = {
-    FieldType.TEXT: _ORDERED | TEXT_OPS | _BLANKS | {"valid", "invalid"},
-    FieldType.CHOICE: frozenset({"eq", "ne", "in", "not_in"}) | TEXT_OPS | _BLANKS,
-    FieldType.NUMBER: _ORDERED | _BLANKS,
-    FieldType.DATE: _ORDERED | _BLANKS,
-    FieldType.BOOL: frozenset({"eq", "ne"}) | _BLANKS,
-    FieldType.LABELS: frozenset({"has", "has_any", "has_all"}) | _BLANKS,
-    FieldType.COLLECTION: frozenset({"any"}) | _BLANKS,
+    kind: frozenset(str(row.op) for row in OPERATORS.values() if kind in row.fits)
+    for kind in FieldType
 }
+"""The operators that fit each field type (read from the operator table)."""
 
 
 def allowed_ops(field: Field) -> frozenset[str]:
     """The operators that fit ``field``."""
     ops = ALLOWED[field.type]
     if field.identifier is None:
-        ops = ops - {"valid", "invalid"}
+        ops = ops - CHECKS
     return ops
 
 
@@ -103,7 +96,7 @@ def _walk(flt: Filter, schema: Schema, where: str, issues: list[Issue]) -> None:
             )
         )
         return
-    if flt.op in ("valid", "invalid") and field.identifier is None:
+    if flt.op in CHECKS and field.identifier is None:
         issues.append(
             Issue(
                 "filter.no_identifier",
@@ -121,15 +114,17 @@ def _walk(flt: Filter, schema: Schema, where: str, issues: list[Issue]) -> None:
             )
         )
         return
-    if flt.op == "any":
+    if flt.op == Op.ANY:
         _walk(flt.value, schema.item_fields(flt.path), f"{where}.where", issues)
         return
-    if flt.op in _BLANKS or flt.op in ("valid", "invalid"):
+    shape = OPERATORS[flt.op].shape
+    if shape in (Shape.NONE, Shape.CHECK):
         return
-    values = flt.value if (flt.op in LIST_OPS or flt.op == "between") else (flt.value,)
+    listed = shape in (Shape.LIST, Shape.PAIR)
+    values = flt.value if listed else (flt.value,)
     for i, value in enumerate(values):
         if not _fits(field, value, flt):
-            at = f"{where}.value" + (f"[{i}]" if len(values) > 1 or flt.op in LIST_OPS else "")
+            at = f"{where}.value" + (f"[{i}]" if listed else "")
             issues.append(
                 Issue(
                     "filter.value_mismatch",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -28,10 +28,17 @@ import attrs
 
 import clientcore.model as _model
 from clientcore._errors import FilterError
-from clientcore.model import IDENTIFIERS, Party, Schema, default_schema
-from clientcore.model._codec import COLLECTIONS
-from clientcore.model._schema import Field, FieldType
+from clientcore.model import (
+    COLLECTIONS,
+    IDENTIFIERS,
+    Field,
+    FieldType,
+    Party,
+    Schema,
+    default_schema,
+)
 from clientcore.query._faults import fault
+from clientcore.query._operators import CHECKS, NEGATIVE_OF, OPERATORS, Op, Shape
 from clientcore.query._semantics import (
     _fold_slow,
     fold,
@@ -41,8 +48,11 @@ from clientcore.query._semantics import (
     resolve,
 )
 from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
+from clientcore.query._visit import nodes_at
 
 Predicate = Callable[[Any], bool]
+# The operators with a direct comparison: those that fit numbers and dates alike.
+_COMPARABLE = frozenset({FieldType.NUMBER, FieldType.DATE})
 
 
 @attrs.frozen
@@ -64,7 +74,7 @@ def validity(path: str, value: Any, record: Any) -> bool:
     """Whether ``value`` is a valid identifier of the field at ``path``."""
     ident = IDENTIFIERS.get(path)
     if ident is None:
-        raise _no_identifier(path, "valid", "$")
+        raise _no_identifier(path, Op.VALID, "$")
     country = get_path(record, "address.country")
     return ident.is_valid(value, country if isinstance(country, str) else None)
 
@@ -75,26 +85,13 @@ def _no_identifier(path: str, op: str, where: str) -> FilterError:
     )
 
 
-def _nodes_at(flt: Filter, where: str, prefix: str) -> Iterator[tuple[Filter, str, str]]:
-    """Every node with its JSON path and the collection prefix of its field paths."""
-    yield flt, where, prefix
-    if isinstance(flt, (And, Or)):
-        key = "and" if isinstance(flt, And) else "or"
-        for i, child in enumerate(flt.children):
-            yield from _nodes_at(child, f"{where}.{key}[{i}]", prefix)
-    elif isinstance(flt, Not):
-        yield from _nodes_at(flt.child, f"{where}.not", prefix)
-    elif isinstance(flt, Cond) and flt.op == "any":
-        yield from _nodes_at(flt.value, f"{where}.where", f"{prefix}{flt.path}.")
-
-
 def refuse_unanswerable(flt: Filter, today: dt.date | None) -> None:
     """Refuse, before any record is read, what no record could answer: ``valid`` or
     ``invalid`` on a field without an identifier type, a relative date without ``today``."""
-    for node, where, prefix in _nodes_at(flt, "$.where", ""):
+    for node, where, prefix in nodes_at(flt):
         if not isinstance(node, Cond):
             continue
-        if node.op in ("valid", "invalid") and prefix + node.path not in IDENTIFIERS:
+        if node.op in CHECKS and prefix + node.path not in IDENTIFIERS:
             raise _no_identifier(prefix + node.path, node.op, f"{where}.op")
         if today is None:
             values = node.value if isinstance(node.value, tuple) else (node.value,)
@@ -215,26 +212,20 @@ class _Gen:
         if field is None:
             return self.typed_compare(cond, rec, item_of, get)
         kind = field.type
-        value: Any = resolve(cond.value, self.today) if op != "any" else None
+        value: Any = resolve(cond.value, self.today) if op != Op.ANY else None
         plain = not cond.case_sensitive and not cond.accent_sensitive
         v = self.var()
-        if op in ("ne", "not_in", "not_contains", "not_blank"):
-            positive = {
-                "ne": "eq",
-                "not_in": "in",
-                "not_contains": "contains",
-                "not_blank": "blank",
-            }[op]
-            inner = self.leaf(attrs.evolve(cond, op=positive), rec, item_of)
+        if op in NEGATIVE_OF:
+            inner = self.leaf(attrs.evolve(cond, op=NEGATIVE_OF[Op(op)]), rec, item_of)
             return f"(not {inner})" if inner is not None else None
-        if op in ("valid", "invalid") and item_of is None and cond.path in IDENTIFIERS:
+        if op in CHECKS and item_of is None and cond.path in IDENTIFIERS:
             check = self.const(IDENTIFIERS[cond.path].is_valid, "i")
             country = f"({rec}.address.country if {rec}.address is not None else None)"
             verdict = f"{check}({v}, {country})"
-            if op == "invalid":
+            if op == Op.INVALID:
                 verdict = f"not {verdict}"
             return f"(({v} := {get}) is not None and {v}.strip() != '' and {verdict})"
-        if op == "blank":
+        if op == Op.BLANK:
             if kind in (FieldType.TEXT, FieldType.CHOICE) and not field.custom:
                 return f"((({v} := {get}) is None) or not {v}.strip())"
             if kind in (FieldType.LABELS, FieldType.COLLECTION) and not field.custom:
@@ -242,7 +233,7 @@ class _Gen:
             if kind in (FieldType.BOOL, FieldType.DATE) and not field.custom:
                 return f"({get} is None)"
             return None
-        if op == "any" and kind is FieldType.COLLECTION and item_of is None:
+        if op == Op.ANY and kind is FieldType.COLLECTION and item_of is None:
             item = f"t{next(self.counter)}"
             body = self.expr(cond.value, item, cond.path)
             return f"any({body} for {item} in ({get} or ()))"
@@ -250,22 +241,22 @@ class _Gen:
             cond.path in ("status", "kind")
             and item_of is None
             and plain
-            and op in ("eq", "in")
-            and all(isinstance(x, str) for x in (value if op == "in" else (value,)))
+            and op in (Op.EQ, Op.IN)
+            and all(isinstance(x, str) for x in (value if op == Op.IN else (value,)))
         ):
             # enum attributes of a party: their value is already folded text
-            if op == "eq":
+            if op == Op.EQ:
                 return f"({get} == {self.const(fold(value))})"
             return f"({get}._value_ in {self.const(frozenset(fold(x) for x in value))})"
-        if kind in (FieldType.TEXT, FieldType.CHOICE) and op in ("eq", "in"):
+        if kind in (FieldType.TEXT, FieldType.CHOICE) and op in (Op.EQ, Op.IN):
             # categorical values repeat: remember each value's answer instead of folding again
             return self.memo_leaf(cond, get)
         if kind in (FieldType.TEXT, FieldType.CHOICE) and not field.custom:
             return self.text_leaf(op, value, plain, cond, get, v)
-        if kind is FieldType.BOOL and op == "eq" and isinstance(value, bool) and not field.custom:
+        if kind is FieldType.BOOL and op == Op.EQ and isinstance(value, bool) and not field.custom:
             return f"({get} is {value!r})"
-        if kind is FieldType.LABELS and op in ("has", "has_any", "has_all"):
-            items = (value,) if op == "has" else value
+        if kind is FieldType.LABELS and op in (Op.HAS, Op.HAS_ANY, Op.HAS_ALL):
+            items = (value,) if op == Op.HAS else value
             if (
                 cond.path == "labels"
                 and item_of is None
@@ -274,9 +265,9 @@ class _Gen:
             ):
                 # a party keeps its labels folded: one set operation answers
                 folded = frozenset(fold(x) for x in items)
-                if op == "has":
+                if op == Op.HAS:
                     return f"({self.const(fold(value))} in {rec}.folded_labels)"
-                if op == "has_any":
+                if op == Op.HAS_ANY:
                     return f"(not {self.const(folded)}.isdisjoint({rec}.folded_labels))"
                 if not folded:
                     return "False"
@@ -306,10 +297,15 @@ class _Gen:
         """Numbers and dates: a direct comparison when the value has the expected class,
         the reference semantics otherwise (text in a custom field, a missing value)."""
         op = cond.op
-        if op not in ("eq", "lt", "le", "gt", "ge", "between"):
+        row = OPERATORS[op]
+        if (
+            row.python is None
+            or row.shape not in (Shape.SCALAR, Shape.PAIR)
+            or row.fits != (row.fits | _COMPARABLE)
+        ):
             return None
         value: Any = resolve(cond.value, self.today)
-        consts: tuple[Any, ...] = value if op == "between" else (value,)
+        consts: tuple[Any, ...] = value if op == Op.BETWEEN else (value,)
         v = self.var()
         if all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in consts):
             check = f"{v}.__class__ in _NUM"
@@ -318,12 +314,11 @@ class _Gen:
         else:
             return None
         slow = self.slow_leaf(cond, rec, item_of)
-        if op == "between":
+        if row.shape is Shape.PAIR:
             low, high = self.const(consts[0]), self.const(consts[1])
-            test = f"{low} <= {v} <= {high}"
+            test = row.python.format(a=low, x=v, b=high)
         else:
-            sym = {"eq": "==", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
-            test = f"{v} {sym} {self.const(value)}"
+            test = row.python.format(x=v, c=self.const(value))
         return f"(({test}) if ({v} := {get}) is not None and {check} else {slow})"
 
     def text_leaf(
@@ -335,24 +330,21 @@ class _Gen:
         else:
             norm = folder(cond.case_sensitive, cond.accent_sensitive)
             folded = f"{self.const(norm, 'n')}({v})"
-        if op == "eq" and isinstance(value, str):
+        if op == Op.EQ and isinstance(value, str):
             if not value.strip():
                 return "False"
             return f"(({v} := {get}) is not None and {folded} == {self.const(norm(value))})"
-        if op == "in" and all(isinstance(x, str) for x in value):
+        if op == Op.IN and all(isinstance(x, str) for x in value):
             kept = frozenset(norm(x) for x in value if x.strip())
             if not kept:
                 return "False"
             return f"(({v} := {get}) is not None and {folded} in {self.const(kept)})"
-        if op in ("contains", "starts_with", "ends_with") and isinstance(value, str):
+        if op in (Op.CONTAINS, Op.STARTS_WITH, Op.ENDS_WITH) and isinstance(value, str):
             if not value.strip():
                 return None
-            c = self.const(norm(value))
-            test = {
-                "contains": f"{c} in {folded}",
-                "starts_with": f"{folded}.startswith({c})",
-                "ends_with": f"{folded}.endswith({c})",
-            }[op]
+            python = OPERATORS[Op(op)].python
+            assert python is not None
+            test = python.format(c=self.const(norm(value)), x=folded)
             return f"(({v} := {get}) is not None and {test})"
         return None
 

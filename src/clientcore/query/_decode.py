@@ -17,15 +17,13 @@ import re
 from typing import Any, Final
 
 from clientcore.query._faults import fault
+from clientcore.query._operators import ORDERING, Shape
 from clientcore.query._tree import (
-    LIST_OPS,
     MAX_DAYS,
     MAX_DEPTH,
     MAX_NODES,
     MAX_STRING,
-    NO_VALUE_OPS,
     OPERATORS,
-    TEXT_OPS,
     VERSION,
     And,
     Cond,
@@ -33,6 +31,7 @@ from clientcore.query._tree import (
     Not,
     Or,
     Today,
+    check_characters,
     check_scalar,
 )
 
@@ -124,7 +123,8 @@ def _decode_cond(node: dict[Any, Any], where: str, depth: int, budget: _Budget) 
             if not isinstance(node[flag], bool):
                 raise fault("filter.expected_bool", f"{where}.{flag}", key=flag, value=node[flag])
             flags[flag] = node[flag]
-    if op == "any":
+    shape = OPERATORS[op].shape
+    if shape is Shape.FILTER:
         if "value" in node:
             raise fault(
                 "filter.no_value", f"{where}.value", key="value", value=node["value"], **names
@@ -134,10 +134,10 @@ def _decode_cond(node: dict[Any, Any], where: str, depth: int, budget: _Budget) 
         if flags:
             raise fault("filter.no_switch", where, key=_first(flags), **names)
         nested = decode_node(node["where"], f"{where}.where", depth + 1, budget)
-        return Cond(path, "any", nested)
+        return Cond(path, op, nested)
     if "where" in node:
         raise fault("filter.no_value", f"{where}.where", key="where", value=node["where"], **names)
-    if op in NO_VALUE_OPS:
+    if shape in (Shape.NONE, Shape.CHECK):
         if "value" in node:
             raise fault(
                 "filter.no_value", f"{where}.value", key="value", value=node["value"], **names
@@ -150,24 +150,24 @@ def _decode_cond(node: dict[Any, Any], where: str, depth: int, budget: _Budget) 
     raw = node["value"]
     vpath = f"{where}.value"
     value: Any
-    if op in LIST_OPS:
+    if shape is Shape.LIST:
         if not isinstance(raw, list):
             raise fault("filter.expected_list", vpath, key="value", value=raw, **names)
         value = tuple(_scalar(v, f"{vpath}[{i}]", budget, names) for i, v in enumerate(raw))
-    elif op == "between":
+    elif shape is Shape.PAIR:
         if not isinstance(raw, list) or len(raw) != 2:
             raise fault("filter.expected_pair", vpath, value=raw, **names)
         value = (
             _scalar(raw[0], f"{vpath}[0]", budget, names),
             _scalar(raw[1], f"{vpath}[1]", budget, names),
         )
-    elif op in TEXT_OPS:
+    elif shape is Shape.TEXT:
         if not isinstance(raw, str):
             raise fault("filter.expected_text", vpath, key="value", value=raw, **names)
         value = _check_text(raw, vpath)
     else:
         value = _scalar(raw, vpath, budget, names)
-    if flags and op in ("lt", "le", "gt", "ge", "between"):
+    if flags and op in ORDERING:
         raise fault("filter.no_switch", where, key=_first(flags), **names)
     return Cond(path, op, value, **flags)
 
@@ -175,7 +175,7 @@ def _decode_cond(node: dict[Any, Any], where: str, depth: int, budget: _Budget) 
 def _check_text(text: str, where: str) -> str:
     if len(text) > MAX_STRING:
         raise fault("filter.text_too_long", where, value=text, length=len(text), limit=MAX_STRING)
-    return text
+    return check_characters(text, where)
 
 
 def _scalar(raw: Any, where: str, budget: _Budget, names: dict[str, str]) -> Any:

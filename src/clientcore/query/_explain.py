@@ -21,48 +21,14 @@ from typing import Any, Final
 
 import attrs
 
-from clientcore.model import IDENTIFIERS
+from clientcore.model import IDENTIFIERS, read_path
 from clientcore.query._compile import reference_predicate
-from clientcore.query._semantics import as_items, get_path, is_blank
-from clientcore.query._tree import COMPLEMENT, And, Cond, Filter, Not, Or, Today
+from clientcore.query._operators import COMPLEMENT, OPERATORS, Op, Shape
+from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
+from clientcore.query._values import as_items, is_blank
 
 _L = ("en", "nl", "fr")
 
-_OPS: Final[dict[str, tuple[str, str, str]]] = {
-    "eq": ("{path} is {v}", "{path} is {v}", "{path} est {v}"),
-    "ne": ("{path} is not {v}", "{path} is niet {v}", "{path} n'est pas {v}"),
-    "lt": ("{path} < {v}", "{path} < {v}", "{path} < {v}"),
-    "le": ("{path} ≤ {v}", "{path} ≤ {v}", "{path} ≤ {v}"),
-    "gt": ("{path} > {v}", "{path} > {v}", "{path} > {v}"),
-    "ge": ("{path} ≥ {v}", "{path} ≥ {v}", "{path} ≥ {v}"),
-    "between": (
-        "{path} between {a} and {b}",
-        "{path} tussen {a} en {b}",
-        "{path} entre {a} et {b}",
-    ),
-    "in": ("{path} is one of {v}", "{path} is een van {v}", "{path} est l'un de {v}"),
-    "not_in": ("{path} is none of {v}", "{path} is geen van {v}", "{path} n'est aucun de {v}"),
-    "contains": ("{path} contains {v}", "{path} bevat {v}", "{path} contient {v}"),
-    "not_contains": (
-        "{path} does not contain {v}",
-        "{path} bevat niet {v}",
-        "{path} ne contient pas {v}",
-    ),
-    "starts_with": ("{path} starts with {v}", "{path} begint met {v}", "{path} commence par {v}"),
-    "ends_with": ("{path} ends with {v}", "{path} eindigt op {v}", "{path} se termine par {v}"),
-    "blank": ("{path} is empty", "{path} is leeg", "{path} est vide"),
-    "not_blank": ("{path} is filled in", "{path} is ingevuld", "{path} est rempli"),
-    "has": ("{path} has {v}", "{path} heeft {v}", "{path} a {v}"),
-    "has_any": ("{path} has one of {v}", "{path} heeft een van {v}", "{path} a l'un de {v}"),
-    "has_all": ("{path} has all of {v}", "{path} heeft alle {v}", "{path} a tous {v}"),
-    "any": (
-        "{path} has an item where {v}",
-        "{path} heeft een item waarvoor {v}",
-        "{path} a un élément où {v}",
-    ),
-    "valid": ("{path} is valid", "{path} is geldig", "{path} est valide"),
-    "invalid": ("{path} is invalid", "{path} is ongeldig", "{path} est invalide"),
-}
 _WORDS: Final[dict[str, tuple[str, str, str]]] = {
     "and": (" and ", " en ", " et "),
     "or": (" or ", " of ", " ou "),
@@ -97,8 +63,10 @@ _WORDS: Final[dict[str, tuple[str, str, str]]] = {
 
 
 def _w(key: str, lang: str) -> str:
-    table = _OPS.get(key) or _WORDS[key]
-    return table[_L.index(lang) if lang in _L else 0]
+    row = OPERATORS.get(key)
+    if row is not None:
+        return row.word(lang)
+    return _WORDS[key][_L.index(lang) if lang in _L else 0]
 
 
 def _value(value: Any, lang: str, today: dt.date | None) -> str:
@@ -135,9 +103,10 @@ def describe(flt: Filter, lang: str = "en", today: dt.date | None = None) -> str
         return _w("not", lang).format(v=describe(child, lang, today))
     assert isinstance(flt, Cond)
     template = _w(flt.op, lang)
-    if flt.op == "any":
+    shape = OPERATORS[flt.op].shape
+    if shape is Shape.FILTER:
         return template.format(path=flt.path, v=describe(flt.value, lang, today))
-    if flt.op == "between":
+    if shape is Shape.PAIR:
         low, high = flt.value
         return template.format(
             path=flt.path, a=_value(low, lang, today), b=_value(high, lang, today)
@@ -184,9 +153,9 @@ def _failures(
         return [Failure(prefix, "none_of", _w("none_of", lang).format(v=parts))]
     if isinstance(flt, Not):
         child = flt.child
-        if isinstance(child, Cond) and child.op == "invalid":
+        if isinstance(child, Cond) and child.op == Op.INVALID:
             # "not invalid" fails only on a filled-in invalid value: say why it is invalid
-            return [_leaf_failure(attrs.evolve(child, op="valid"), record, today, lang)]
+            return [_leaf_failure(attrs.evolve(child, op=Op.VALID), record, today, lang)]
         if isinstance(child, Cond) and child.op in COMPLEMENT:
             flipped = attrs.evolve(child, op=COMPLEMENT[child.op])
             return _failures(flipped, record, today, lang, prefix)
@@ -199,15 +168,15 @@ def _failures(
 
 def _leaf_failure(cond: Cond, record: Any, today: dt.date | None, lang: str) -> Failure:
     path = cond.path
-    value = get_path(record, path)
-    if cond.op == "any":
+    value = read_path(record, path)
+    if cond.op == Op.ANY:
         text = _w("no_item", lang).format(path=path, v=describe(cond.value, lang, today))
         return Failure(path, "no_item", text)
-    if is_blank(value) and cond.op != "blank":
+    if is_blank(value) and cond.op != Op.BLANK:
         return Failure(path, "missing", _w("missing", lang).format(path=path))
-    if cond.op == "valid":
+    if cond.op == Op.VALID:
         ident = IDENTIFIERS.get(path)
-        country = get_path(record, "address.country")
+        country = read_path(record, "address.country")
         issue = (
             ident.explain(value, country if isinstance(country, str) else None)
             if ident is not None

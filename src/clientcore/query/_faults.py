@@ -101,6 +101,16 @@ define(
             "valeur non prise en charge {value} pour '{op}' sur '{field}' (texte, nombre, "
             'true/false, {{"date": ...}} ou {{"today": ...}}).',
         ),
+        "filter.ordering_bool": _at(
+            "'{op}' on '{field}' orders values; true/false has no order ({value}).",
+            "'{op}' op '{field}' ordent waarden; true/false heeft geen volgorde ({value}).",
+            "'{op}' sur '{field}' ordonne des valeurs ; true/false n'a pas d'ordre ({value}).",
+        ),
+        "filter.lone_surrogate": _at(
+            "the text holds a lone surrogate (\\u{expected}), which is no character.",
+            "de tekst bevat een losse surrogaat (\\u{expected}), wat geen teken is.",
+            "le texte contient un substitut isolé (\\u{expected}), qui n'est pas un caractère.",
+        ),
         "filter.expected_date": _at(
             "not a date {expected}: {value}.",
             "geen datum {expected}: {value}.",
@@ -303,6 +313,27 @@ define(
             "JsonLogic operator {value} has no clientcore filter form.",
             "JsonLogic-operator {value} heeft geen clientcore-filtervorm.",
             "l'opérateur JsonLogic {value} n'a pas de forme de filtre clientcore.",
+        ),
+        "filter.jsonlogic.field_to_field": _at(
+            "'{op}' compares two fields ({value}); a clientcore filter compares a field with "
+            "values.",
+            "'{op}' vergelijkt twee velden ({value}); een clientcore-filter vergelijkt een veld "
+            "met waarden.",
+            "'{op}' compare deux champs ({value}) ; un filtre clientcore compare un champ à "
+            "des valeurs.",
+        ),
+        "filter.jsonlogic.arithmetic": _at(
+            "'{op}' computes a value ({value}); a clientcore filter compares a field with "
+            "literal values.",
+            "'{op}' berekent een waarde ({value}); een clientcore-filter vergelijkt een veld "
+            "met letterlijke waarden.",
+            "'{op}' calcule une valeur ({value}) ; un filtre clientcore compare un champ à "
+            "des valeurs littérales.",
+        ),
+        "filter.jsonlogic.expected_list": _at(
+            "'{op}' takes a list of rules, got {value}.",
+            "'{op}' neemt een lijst van regels, kreeg {value}.",
+            "'{op}' prend une liste de règles, reçu {value}.",
         ),
         "filter.jsonlogic.bad_rule": _at(
             "expected a JsonLogic rule (an object with one operator, or true/false), got {value}.",

@@ -38,9 +38,8 @@ import attrs
 from clientcore._errors import Issue, NotFound, ValidationError
 from clientcore._messages import define
 from clientcore._text import fold
-from clientcore.model import Schema, default_schema
+from clientcore.model import Schema, default_schema, read_path
 from clientcore.model import phone as _phone
-from clientcore.query._semantics import get_path
 
 __all__ = ["Hit", "MatchKind", "SearchIndex"]
 
@@ -214,7 +213,7 @@ def _stored_key(kind: str, stored: Any, record: Any) -> str | None:
             return "+" + digits if digits else None
         if text.startswith("00"):
             return "+" + digits[2:] if len(digits) > 2 else None
-        country = get_path(record, "address.country") if record is not None else None
+        country = read_path(record, "address.country") if record is not None else None
         return _phone_key(text, country if isinstance(country, str) else None)
     if value.isascii() and value.isalnum():
         compact = value.upper()
@@ -246,7 +245,7 @@ def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[Sequence[Any]
     faster than a comprehension, and than reading all fields of a record at once.
     """
     if any(issubclass(t, Mapping) for t in {type(r) for r in records}):
-        return [[get_path(r, p) for r in records] for p in paths]
+        return [[read_path(r, p) for r in records] for p in paths]
     columns: list[Sequence[Any]] = []
     for path in paths:
         head, _, rest = path.partition(".")
@@ -255,7 +254,7 @@ def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[Sequence[Any]
         except AttributeError:
             values = [getattr(r, head, None) for r in records]
         if rest:
-            values = [None if v is None else get_path(v, rest) for v in values]
+            values = [None if v is None else read_path(v, rest) for v in values]
         columns.append(values)
     return columns
 
@@ -471,7 +470,7 @@ class _Base:
 
 
 def _record_id(record: Any, position: int) -> str:
-    rid = get_path(record, "id")
+    rid = read_path(record, "id")
     if not isinstance(rid, str) or not rid:
         raise ValidationError([Issue("search.id.missing", "id", {"position": position})])
     return rid
@@ -529,12 +528,12 @@ class SearchIndex(Generic[R]):
             self.remove(rid)
         keys: dict[str, str] = {}
         for path, kind in self._fields:
-            value = get_path(record, path)
+            value = read_path(record, path)
             if value is not None:
                 key = _stored_key(kind, value, record)
                 if key is not None:
                     keys.setdefault(key, path)
-        self._extra[rid] = _Entry(record, rid, _names([get_path(record, "name")])[0], keys)
+        self._extra[rid] = _Entry(record, rid, _names([read_path(record, "name")])[0], keys)
         if len(self._extra) > _MAX_EXTRA or len(self._removed) > len(self._position) // 2:
             self._rebuild()
 

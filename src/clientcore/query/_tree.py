@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, overload
 
@@ -26,6 +27,15 @@ from clientcore._errors import FilterError, Issue, ValidationError
 from clientcore._limits import Limits, check_input
 from clientcore._messages import define
 from clientcore.query._faults import fault
+from clientcore.query._operators import (
+    LISTS,
+    NO_VALUE,
+    ORDERING,
+    TEXTS,
+    Op,
+    Shape,
+)
+from clientcore.query._operators import OPERATORS as _OPERATOR_TABLE
 
 if TYPE_CHECKING:
     from clientcore.model import Schema
@@ -59,25 +69,11 @@ define(
     }
 )
 
-# Operators and the shape of their value.
-SCALAR_OPS: Final = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
-TEXT_OPS: Final = frozenset({"contains", "not_contains", "starts_with", "ends_with"})
-LIST_OPS: Final = frozenset({"in", "not_in", "has_any", "has_all"})
-NO_VALUE_OPS: Final = frozenset({"blank", "not_blank", "valid", "invalid"})
-OPERATORS: Final = (
-    SCALAR_OPS | TEXT_OPS | LIST_OPS | NO_VALUE_OPS | frozenset({"between", "has", "any"})
-)
-# Each operator's exact complement: ~Cond(op) is Cond(complement) (used to push not down).
-COMPLEMENT: Final[Mapping[str, str]] = {
-    "eq": "ne",
-    "ne": "eq",
-    "in": "not_in",
-    "not_in": "in",
-    "contains": "not_contains",
-    "not_contains": "contains",
-    "blank": "not_blank",
-    "not_blank": "blank",
-}
+# What each operator takes and means lives in the operator table (``_operators``).
+OPERATORS: Final = _OPERATOR_TABLE
+TEXT_OPS: Final = TEXTS
+LIST_OPS: Final = LISTS
+NO_VALUE_OPS: Final = NO_VALUE
 
 
 @attrs.frozen
@@ -102,6 +98,16 @@ MAX_DAYS: Final = 36_600  # a relative date reaches at most 100 years either way
 def _check_days(days: Any) -> None:
     if type(days) is not int or abs(days) > MAX_DAYS:
         raise fault("filter.expected_days", "$.today", value=days, limit=MAX_DAYS)
+
+
+def _missing(value: Any) -> bool:
+    """``NaN`` (pandas' missing value, which is no number to compare) or ``None``."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _op_name(op: Any) -> Any:
+    """An :class:`Op` stored as its plain name, so ``Cond.op`` is always a ``str``."""
+    return str(op) if isinstance(op, Op) else op
 
 
 def _freeze(value: Any) -> Any:
@@ -200,8 +206,9 @@ class Filter:
             issue = exc.issues[0]
             raise FilterError(issue.message(), issue.path, exc.issues) from None
         flt = decode(obj)
-        if schema is not None:
-            flt.validate(schema)
+        fields = schema
+        if fields is not None:
+            flt.validate(fields)
         return flt
 
     def to_json_text(self) -> str:
@@ -243,14 +250,19 @@ class Filter:
     def compile(
         self, schema: Schema | None = None, today: dt.date | None = None
     ) -> Callable[[Any], bool]:
-        """A predicate for parties and plain mappings (dotted paths walk both)."""
+        """A predicate for parties and plain mappings (dotted paths walk both).
+
+        With a ``schema``, the filter is first checked against it.
+        """
         from clientcore.query._compile import compile_filter
 
         return compile_filter(self, schema, today)
 
-    def matches(self, record: Any, today: dt.date | None = None) -> bool:
+    def matches(
+        self, record: Any, today: dt.date | None = None, schema: Schema | None = None
+    ) -> bool:
         """Whether ``record`` (a party or a mapping) matches."""
-        return self.compile(today=today)(record)
+        return self.compile(schema, today)(record)
 
     @overload
     def select(
@@ -259,15 +271,26 @@ class Filter:
         today: dt.date | None = None,
         *,
         with_total: Literal[False] = False,
+        schema: Schema | None = None,
     ) -> list[Any]: ...
 
     @overload
     def select(
-        self, records: Iterable[Any], today: dt.date | None = None, *, with_total: Literal[True]
+        self,
+        records: Iterable[Any],
+        today: dt.date | None = None,
+        *,
+        with_total: Literal[True],
+        schema: Schema | None = None,
     ) -> Selection: ...
 
     def select(
-        self, records: Iterable[Any], today: dt.date | None = None, *, with_total: bool = False
+        self,
+        records: Iterable[Any],
+        today: dt.date | None = None,
+        *,
+        with_total: bool = False,
+        schema: Schema | None = None,
     ) -> list[Any] | Selection:
         """The records that match, in order: the fast path (the whole loop is compiled).
 
@@ -276,7 +299,7 @@ class Filter:
         """
         from clientcore.query._compile import Selection, compile_both
 
-        run = compile_both(self, None, today).select
+        run = compile_both(self, schema, today).select
         if not with_total:
             return run(records)
         if not isinstance(records, (list, tuple)):
@@ -284,9 +307,25 @@ class Filter:
         items = run(records)
         return Selection(tuple(items), len(items), len(records))
 
-    def count(self, records: Iterable[Any], today: dt.date | None = None) -> Selection:
+    def mask(self, frame: Any, today: dt.date | None = None, schema: Schema | None = None) -> Any:
+        """A boolean ``pandas.Series`` over the rows of ``frame``, equal row by row to
+        :meth:`matches` on the row read as a flat mapping (dotted column names are paths;
+        a missing value, ``NaN`` or ``None``, is blank). Needs the ``pandas`` extra."""
+        import pandas as pd
+
+        predicate = self.compile(schema, today)
+        columns = [str(c) for c in frame.columns]
+        flags = [
+            predicate({c: (None if _missing(v) else v) for c, v in zip(columns, row, strict=True)})
+            for row in frame.itertuples(index=False, name=None)
+        ]
+        return pd.Series(flags, index=frame.index, dtype=bool)
+
+    def count(
+        self, records: Iterable[Any], today: dt.date | None = None, schema: Schema | None = None
+    ) -> Selection:
         """The matching records with the ``matched / total`` counter ("37 / 1,204")."""
-        return self.select(records, today, with_total=True)
+        return self.select(records, today, with_total=True, schema=schema)
 
     def __repr__(self) -> str:
         return f"Filter({self.to_json_text()})"
@@ -298,7 +337,7 @@ class Cond(Filter):
 
     kind: ClassVar[str] = "cond"
     path: str = attrs.field(validator=lambda _s, _a, v: _check_path(v))
-    op: str
+    op: str = attrs.field(converter=_op_name)
     value: Any = attrs.field(default=None, converter=_freeze, eq=_typed)
     case_sensitive: bool = attrs.field(default=False, validator=lambda s, a, v: _flag(s, a, v))
     accent_sensitive: bool = attrs.field(default=False, validator=lambda s, a, v: _flag(s, a, v))
@@ -308,7 +347,7 @@ class Cond(Filter):
 
     def node_json(self) -> Any:
         out: dict[str, Any] = {"path": self.path, "op": self.op}
-        if self.op == "any":
+        if self.op == Op.ANY:
             out["where"] = self.value.node_json()
         elif self.op not in NO_VALUE_OPS:
             out["value"] = _value_json(self.value)
@@ -374,6 +413,20 @@ def _check_path(path: Any) -> None:
         raise fault("filter.bad_path", "$.path", value=path)
     if len(path) > MAX_STRING:
         raise _too_long(path, "$.path")
+    check_characters(path, "$.path")
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def check_characters(text: str, where: str) -> str:
+    """``text`` when every code point is a character; a lone surrogate (what
+    ``json.loads('"\\ud800"')`` returns) cannot be encoded, stored or fingerprinted."""
+    found = _SURROGATE.search(text)
+    if found is not None:
+        code = f"{ord(found.group()):04x}"
+        raise fault("filter.lone_surrogate", where, expected=code)
+    return text
 
 
 def _flag(self: Any, attribute: Any, value: Any) -> None:
@@ -403,7 +456,7 @@ def check_scalar(value: Any, where: str, op: str = "?", field: str = "?") -> Any
     if isinstance(value, str):
         if len(value) > MAX_STRING:
             raise _too_long(value, where)
-        return value
+        return check_characters(value, where)
     if isinstance(value, (dt.date, Today)) and not isinstance(value, dt.datetime):
         return value
     raise fault("filter.expected_scalar", where, value=value, op=op, field=field)
@@ -412,33 +465,32 @@ def check_scalar(value: Any, where: str, op: str = "?", field: str = "?") -> Any
 def _check_value(cond: Cond) -> None:
     """The value's shape fits the operator (what :meth:`Filter.from_json` would accept)."""
     op, value, field = cond.op, cond.value, cond.path
-    if not isinstance(op, str) or op not in OPERATORS:
+    row = OPERATORS.get(op) if isinstance(op, str) else None
+    if row is None:
         raise fault("filter.unknown_operator", "$.op", op=str(op)[:40], field=field)
-    if op == "any":
+    switched = cond.case_sensitive or cond.accent_sensitive
+    if switched and not row.switches:
+        key = "case_sensitive" if cond.case_sensitive else "accent_sensitive"
+        raise fault("filter.no_switch", "$", op=op, field=field, key=key)
+    shape = row.shape
+    if shape is Shape.FILTER:
         _node(value, "$.where")
-        if cond.case_sensitive or cond.accent_sensitive:
-            raise fault("filter.no_switch", "$", op=op, field=field, key="case_sensitive")
-        return
-    if op in NO_VALUE_OPS:
+    elif shape in (Shape.NONE, Shape.CHECK):
         if value is not None:
             raise fault("filter.no_value", "$.value", op=op, field=field, key="value", value=value)
-        if cond.case_sensitive or cond.accent_sensitive:
-            raise fault("filter.no_switch", "$", op=op, field=field, key="case_sensitive")
-        return
-    if op in LIST_OPS:
+    elif shape is Shape.LIST:
         if not isinstance(value, tuple):
             raise fault(
                 "filter.expected_list", "$.value", key="value", op=op, field=field, value=value
             )
         for i, item in enumerate(value):
             check_scalar(item, f"$.value[{i}]", op, field)
-        return
-    if op == "between":
+    elif shape is Shape.PAIR:
         if not isinstance(value, tuple) or len(value) != 2:
             raise fault("filter.expected_pair", "$.value", field=field, value=value)
         check_scalar(value[0], "$.value[0]", op, field)
         check_scalar(value[1], "$.value[1]", op, field)
-    elif op in TEXT_OPS:
+    elif shape is Shape.TEXT:
         if not isinstance(value, str):
             raise fault(
                 "filter.expected_text", "$.value", key="value", op=op, field=field, value=value
@@ -446,9 +498,10 @@ def _check_value(cond: Cond) -> None:
         check_scalar(value, "$.value", op, field)
     else:
         check_scalar(value, "$.value", op, field)
-    if op in ("lt", "le", "gt", "ge", "between") and (cond.case_sensitive or cond.accent_sensitive):
-        key = "case_sensitive" if cond.case_sensitive else "accent_sensitive"
-        raise fault("filter.no_switch", "$", op=op, field=field, key=key)
+    if op in ORDERING:
+        for bound in value if shape is Shape.PAIR else (value,):
+            if isinstance(bound, bool):
+                raise fault("filter.ordering_bool", "$.value", op=op, field=field, value=bound)
 
 
 def _value_json(value: Any) -> Any:
@@ -463,7 +516,7 @@ def _value_json(value: Any) -> Any:
 
 def _values(flt: Filter) -> Iterable[Any]:
     if isinstance(flt, Cond):
-        if flt.op == "any":
+        if flt.op == Op.ANY:
             yield from _values(flt.value)
         elif isinstance(flt.value, tuple):
             yield from flt.value
@@ -479,7 +532,7 @@ def _values(flt: Filter) -> Iterable[Any]:
 def _collect_paths(flt: Filter, prefix: str, out: set[str]) -> None:
     if isinstance(flt, Cond):
         out.add(prefix + flt.path)
-        if flt.op == "any":
+        if flt.op == Op.ANY:
             _collect_paths(flt.value, prefix + flt.path + ".", out)
     elif isinstance(flt, (And, Or)):
         for child in flt.children:
@@ -519,7 +572,7 @@ class F:
     ) -> Cond:
         """Equal (text: case- and accent-insensitive unless asked otherwise)."""
         return self._scalar(
-            "eq", value, {"case_sensitive": case_sensitive, "accent_sensitive": accent_sensitive}
+            Op.EQ, value, {"case_sensitive": case_sensitive, "accent_sensitive": accent_sensitive}
         )
 
     def ne(
@@ -527,36 +580,36 @@ class F:
     ) -> Cond:
         """Not equal; matches blanks."""
         return self._scalar(
-            "ne", value, {"case_sensitive": case_sensitive, "accent_sensitive": accent_sensitive}
+            Op.NE, value, {"case_sensitive": case_sensitive, "accent_sensitive": accent_sensitive}
         )
 
     def lt(self, value: Any) -> Cond:
         """Less than."""
-        return self._scalar("lt", value, {})
+        return self._scalar(Op.LT, value, {})
 
     def le(self, value: Any) -> Cond:
         """Less than or equal."""
-        return self._scalar("le", value, {})
+        return self._scalar(Op.LE, value, {})
 
     def gt(self, value: Any) -> Cond:
         """Greater than."""
-        return self._scalar("gt", value, {})
+        return self._scalar(Op.GT, value, {})
 
     def ge(self, value: Any) -> Cond:
         """Greater than or equal."""
-        return self._scalar("ge", value, {})
+        return self._scalar(Op.GE, value, {})
 
     def between(self, low: Any, high: Any) -> Cond:
         """From ``low`` to ``high``, both included."""
         return self._cond(
-            "between", (_check_scalar(low, "$.value[0]"), _check_scalar(high, "$.value[1]"))
+            Op.BETWEEN, (_check_scalar(low, "$.value[0]"), _check_scalar(high, "$.value[1]"))
         )
 
     def in_(
         self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """One of ``values``."""
-        return self._list("in", values, case_sensitive, accent_sensitive)
+        return self._list(Op.IN, values, case_sensitive, accent_sensitive)
 
     is_in = in_
 
@@ -564,7 +617,7 @@ class F:
         self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """None of ``values``; matches blanks."""
-        return self._list("not_in", values, case_sensitive, accent_sensitive)
+        return self._list(Op.NOT_IN, values, case_sensitive, accent_sensitive)
 
     def _list(self, op: str, values: Iterable[Any], case: bool, accent: bool) -> Cond:
         if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
@@ -586,40 +639,40 @@ class F:
         self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """Contains ``text``."""
-        return self._text("contains", text, case_sensitive, accent_sensitive)
+        return self._text(Op.CONTAINS, text, case_sensitive, accent_sensitive)
 
     def not_contains(
         self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """Does not contain ``text``; matches blanks."""
-        return self._text("not_contains", text, case_sensitive, accent_sensitive)
+        return self._text(Op.NOT_CONTAINS, text, case_sensitive, accent_sensitive)
 
     def starts_with(
         self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """Starts with ``text``."""
-        return self._text("starts_with", text, case_sensitive, accent_sensitive)
+        return self._text(Op.STARTS_WITH, text, case_sensitive, accent_sensitive)
 
     def ends_with(
         self, text: str, *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """Ends with ``text``."""
-        return self._text("ends_with", text, case_sensitive, accent_sensitive)
+        return self._text(Op.ENDS_WITH, text, case_sensitive, accent_sensitive)
 
     def blank(self) -> Cond:
         """Missing, ``None``, empty or whitespace-only text, or an empty collection."""
-        return self._cond("blank")
+        return self._cond(Op.BLANK)
 
     def not_blank(self) -> Cond:
         """Not blank."""
-        return self._cond("not_blank")
+        return self._cond(Op.NOT_BLANK)
 
     def has(
         self, value: Any, *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """The set (labels, ...) holds ``value``."""
         return self._cond(
-            "has",
+            Op.HAS,
             _check_scalar(value, "$.value"),
             case_sensitive=case_sensitive,
             accent_sensitive=accent_sensitive,
@@ -629,27 +682,27 @@ class F:
         self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """The set holds at least one of ``values``."""
-        return self._list("has_any", values, case_sensitive, accent_sensitive)
+        return self._list(Op.HAS_ANY, values, case_sensitive, accent_sensitive)
 
     def has_all(
         self, values: Iterable[Any], *, case_sensitive: bool = False, accent_sensitive: bool = False
     ) -> Cond:
         """The set holds every one of ``values``."""
-        return self._list("has_all", values, case_sensitive, accent_sensitive)
+        return self._list(Op.HAS_ALL, values, case_sensitive, accent_sensitive)
 
     def any(self, where: Filter) -> Cond:
         """Some item of the collection matches ``where`` (paths relative to the item)."""
         if not isinstance(where, Filter):
-            raise fault("filter.expected_node", "$.where", op="any", field=self.path, value=where)
-        return self._cond("any", where)
+            raise fault("filter.expected_node", "$.where", op=Op.ANY, field=self.path, value=where)
+        return self._cond(Op.ANY, where)
 
     def valid(self) -> Cond:
         """Not blank and a valid identifier for this field."""
-        return self._cond("valid")
+        return self._cond(Op.VALID)
 
     def invalid(self) -> Cond:
         """Not blank and not a valid identifier for this field."""
-        return self._cond("invalid")
+        return self._cond(Op.INVALID)
 
     def __eq__(self, value: object) -> Cond:  # type: ignore[override]
         return self.eq(value)
@@ -682,7 +735,7 @@ def walk(flt: Filter) -> Iterable[Filter]:
             stack.extend(reversed(node.children))
         elif isinstance(node, Not):
             stack.append(node.child)
-        elif isinstance(node, Cond) and node.op == "any":
+        elif isinstance(node, Cond) and node.op == Op.ANY:
             stack.append(node.value)
 
 

@@ -41,12 +41,11 @@ from typing import Any, Final, TypedDict, TypeVar, Unpack
 
 import attrs
 
-from clientcore.model import Schema
-from clientcore.model._schema import Field, FieldType
+from clientcore.model import Field, FieldType, Schema
 from clientcore.query._faults import fault, shown
 from clientcore.query._jsonpath import json_key, json_type
+from clientcore.query._operators import COMPLEMENT, OPERATORS, Op, aggrid_options
 from clientcore.query._tree import (
-    COMPLEMENT,
     MAX_NODES,
     MAX_STRING,
     And,
@@ -161,23 +160,10 @@ def _column_field(schema: Schema | None, column: str, where: str) -> Field | Non
 
 # --- from_filter_model ---
 
-_TEXT_TYPES: Final[Mapping[str, str]] = {
-    "contains": "contains",
-    "notContains": "not_contains",
-    "equals": "eq",
-    "notEqual": "ne",
-    "startsWith": "starts_with",
-    "endsWith": "ends_with",
-}
-_SCALAR_TYPES: Final[Mapping[str, str]] = {
-    "equals": "eq",
-    "notEqual": "ne",
-    "lessThan": "lt",
-    "lessThanOrEqual": "le",
-    "greaterThan": "gt",
-    "greaterThanOrEqual": "ge",
-    "inRange": "between",
-}
+_TEXT_TYPES: Final[Mapping[str, str]] = aggrid_options("text")
+_BLANK: Final = str(OPERATORS[Op.BLANK].aggrid)
+_NOT_BLANK: Final = str(OPERATORS[Op.NOT_BLANK].aggrid)
+_SCALAR_TYPES: Final[Mapping[str, str]] = aggrid_options("number")
 _INCLUDE_BLANKS: Final[Mapping[str, str]] = {
     "equals": "include_blanks_in_equals",
     "notEqual": "include_blanks_in_not_equal",
@@ -376,7 +362,7 @@ class _Reader:
         option = model["type"]
         known = _TEXT_TYPES if kind == "text" else _SCALAR_TYPES
         if not isinstance(option, str) or (
-            option not in known and option not in ("blank", "notBlank")
+            option not in known and option not in (_BLANK, _NOT_BLANK)
         ):
             raise fault(
                 "filter.aggrid.unknown_option",
@@ -384,9 +370,9 @@ class _Reader:
                 kind=kind,
                 value=option,
                 field=column,
-                expected=", ".join([*known, "blank", "notBlank"]),
+                expected=", ".join([*known, _BLANK, _NOT_BLANK]),
             )
-        if option in ("blank", "notBlank"):
+        if option in (_BLANK, _NOT_BLANK):
             for key in (low, high):
                 if model.get(key) is not None:
                     raise fault(
@@ -397,7 +383,7 @@ class _Reader:
                         key=key,
                         value=model[key],
                     )
-            return Cond(column, "blank" if option == "blank" else "not_blank")
+            return Cond(column, Op.BLANK if option == _BLANK else Op.NOT_BLANK)
         if option != "inRange" and model.get(high) is not None:
             raise fault(
                 "filter.no_value",
@@ -416,15 +402,15 @@ class _Reader:
         if option == "inRange":
             upper = read(model.get(high), option, where, high, column)
             if self.opts.in_range_inclusive:
-                base = Cond(column, "between", (value, upper))
+                base = Cond(column, Op.BETWEEN, (value, upper))
             else:
-                base = And((Cond(column, "gt", value), Cond(column, "lt", upper)))
+                base = And((Cond(column, Op.GT, value), Cond(column, Op.LT, upper)))
         elif option == "notEqual":
-            base = And((Cond(column, "ne", value), Cond(column, "not_blank")))
+            base = And((Cond(column, Op.NE, value), Cond(column, Op.NOT_BLANK)))
         else:
             base = Cond(column, _SCALAR_TYPES[option], value)
         if getattr(self.opts, _INCLUDE_BLANKS[option]):
-            return Or((base, Cond(column, "blank")))
+            return Or((base, Cond(column, Op.BLANK)))
         return base
 
     def set_filter(
@@ -462,16 +448,16 @@ class _Reader:
                 )
             values.append(_set_key(key, kind, at, column))
         if kind is FieldType.LABELS:
-            cond = Cond(column, "has_any", tuple(values), **self.opts.flags)
+            cond = Cond(column, Op.HAS_ANY, tuple(values), **self.opts.flags)
         elif kind in (FieldType.TEXT, FieldType.CHOICE):
-            cond = Cond(column, "in", tuple(values), **self.opts.flags)
+            cond = Cond(column, Op.IN, tuple(values), **self.opts.flags)
         else:
-            cond = Cond(column, "in", tuple(values))
+            cond = Cond(column, Op.IN, tuple(values))
         if not blanks:
             return cond
         if not values:
-            return Cond(column, "blank")
-        return Or((cond, Cond(column, "blank")))
+            return Cond(column, Op.BLANK)
+        return Or((cond, Cond(column, Op.BLANK)))
 
 
 def _same(legacy: Any, conditions: list[Any], i: int) -> bool:
@@ -577,20 +563,17 @@ class _Junction:
 
 _Node = _Lit | _Junction
 _T = TypeVar("_T")
-_SET_OPS: Final = frozenset({"in", "has", "has_any"})
+_SET_OPS: Final = frozenset({Op.IN, Op.HAS, Op.HAS_ANY})
 _SCALAR_OUT: Final[Mapping[str, str]] = {
-    "eq": "equals",
-    "ne": "notEqual",
-    "lt": "lessThan",
-    "le": "lessThanOrEqual",
-    "gt": "greaterThan",
-    "ge": "greaterThanOrEqual",
+    op: name for name, op in _SCALAR_TYPES.items() if op is not Op.BETWEEN
 }
 _TEXT_OUT: Final[Mapping[str, str]] = {v: k for k, v in _TEXT_TYPES.items()}
-_DROPS_BLANKS: Final = frozenset({"eq", "lt", "le", "gt", "ge", "between", "not_blank"})
+_DROPS_BLANKS: Final = frozenset({Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN, Op.NOT_BLANK})
 # Conditions after which a not_blank adds nothing (AG Grid's number notEqual drops blanks).
-_SCALAR_DROPS_BLANKS: Final = frozenset({"eq", "ne", "not_in", "lt", "le", "gt", "ge", "between"})
-_TEXT_DROPS_BLANKS: Final = frozenset({"eq", "contains", "starts_with", "ends_with"})
+_SCALAR_DROPS_BLANKS: Final = frozenset(
+    {Op.EQ, Op.NE, Op.NOT_IN, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN}
+)
+_TEXT_DROPS_BLANKS: Final = frozenset({Op.EQ, Op.CONTAINS, Op.STARTS_WITH, Op.ENDS_WITH})
 
 
 def to_filter_model(
@@ -685,7 +668,7 @@ def _literals(node: _Node) -> Iterable[_Lit]:
 
 
 def _values(cond: Cond) -> tuple[Any, ...]:
-    if cond.op in ("blank", "not_blank", "valid", "invalid", "any"):
+    if cond.op in (Op.BLANK, Op.NOT_BLANK, Op.VALID, Op.INVALID, Op.ANY):
         return ()
     if isinstance(cond.value, tuple):
         return cond.value
@@ -737,7 +720,7 @@ class _Writer:
             return self.set_model(column, items, mode, field)
         if len(items) == 1 and isinstance(items[0], _Lit):
             # One condition: an AND of what it becomes, but for a ne that keeps blanks.
-            keeps_blanks = kind != "text" and items[0].cond.op in ("ne", "not_in")
+            keeps_blanks = kind != "text" and items[0].cond.op in (Op.NE, Op.NOT_IN)
             mode = "or" if keeps_blanks else "and"
         if mode == "and":
             conditions = self.and_conditions(kind, [n for n in items if isinstance(n, _Lit)])
@@ -756,9 +739,9 @@ class _Writer:
         names = {"field": cond.path, "kind": "-"}
         if lit.negated:
             raise fault("filter.aggrid.no_option", lit.where, op=f"not {cond.op}", **names)
-        if cond.op in ("any", "has_all", "valid", "invalid"):
+        if cond.op in (Op.ANY, Op.HAS_ALL, Op.VALID, Op.INVALID):
             raise fault("filter.aggrid.no_option", f"{lit.where}.op", op=cond.op, **names)
-        if cond.op == "not_in" and not cond.value:
+        if cond.op == Op.NOT_IN and not cond.value:
             raise fault("filter.aggrid.no_option", f"{lit.where}.value", op="not_in []", **names)
         for value in _values(cond):
             if isinstance(value, Today):
@@ -850,10 +833,10 @@ class _Writer:
     def simple(self, kind: str, lit: _Lit) -> list[dict[str, Any]]:
         """A literal as conditions that must all hold (``ne`` is handled by the caller)."""
         cond = lit.cond
-        if cond.op in ("blank", "not_blank"):
-            return [self.make(kind, "blank" if cond.op == "blank" else "notBlank")]
+        if cond.op in (Op.BLANK, Op.NOT_BLANK):
+            return [self.make(kind, _BLANK if cond.op == Op.BLANK else _NOT_BLANK)]
         if kind == "text":
-            if cond.op == "not_in":
+            if cond.op == Op.NOT_IN:
                 self.check_flags(lit)
                 return [
                     self.make(kind, "notEqual", self.value(kind, lit, v, f"[{i}]"))
@@ -869,7 +852,7 @@ class _Writer:
                 )
             self.check_flags(lit)
             return [self.make(kind, _TEXT_OUT[cond.op], self.value(kind, lit, cond.value))]
-        if cond.op == "between":
+        if cond.op == Op.BETWEEN:
             low = self.value(kind, lit, cond.value[0], "[0]")
             high = self.value(kind, lit, cond.value[1], "[1]")
             if self.opts.in_range_inclusive:
@@ -878,7 +861,7 @@ class _Writer:
                 self.make(kind, "greaterThanOrEqual", low),
                 self.make(kind, "lessThanOrEqual", high),
             ]
-        if cond.op == "not_in":
+        if cond.op == Op.NOT_IN:
             return [
                 self.make(kind, "notEqual", self.value(kind, lit, v, f"[{i}]"))
                 for i, v in enumerate(cond.value)
@@ -892,7 +875,7 @@ class _Writer:
     def and_conditions(self, kind: str, lits: list[_Lit]) -> list[dict[str, Any]]:
         low = high = None
         if kind != "text":
-            keeps_blanks = [lit for lit in lits if lit.cond.op in ("ne", "not_in")]
+            keeps_blanks = [lit for lit in lits if lit.cond.op in (Op.NE, Op.NOT_IN)]
             if keeps_blanks and not any(lit.cond.op in _DROPS_BLANKS for lit in lits):
                 raise fault(
                     "filter.aggrid.blank_semantics",
@@ -901,7 +884,7 @@ class _Writer:
                     field=keeps_blanks[0].cond.path,
                     kind=kind,
                 )
-            low_op, high_op = ("ge", "le") if self.opts.in_range_inclusive else ("gt", "lt")
+            low_op, high_op = (Op.GE, Op.LE) if self.opts.in_range_inclusive else (Op.GT, Op.LT)
             low = next((lit for lit in lits if lit.cond.op == low_op), None)
             high = next((lit for lit in lits if lit.cond.op == high_op), None)
         positive = _TEXT_DROPS_BLANKS if kind == "text" else _SCALAR_DROPS_BLANKS
@@ -909,7 +892,7 @@ class _Writer:
         out: list[dict[str, Any]] = []
         for lit in lits:
             conditions: list[dict[str, Any]]
-            if lit.cond.op == "not_blank" and redundant:
+            if lit.cond.op == Op.NOT_BLANK and redundant:
                 continue
             if low is not None and high is not None and lit is high:
                 continue
@@ -942,8 +925,8 @@ class _Writer:
                     add(condition)
                 continue
             cond = node.cond
-            if kind != "text" and cond.op in ("ne", "not_in"):
-                values = cond.value if cond.op == "not_in" else (cond.value,)
+            if kind != "text" and cond.op in (Op.NE, Op.NOT_IN):
+                values = cond.value if cond.op == Op.NOT_IN else (cond.value,)
                 if len(values) != 1:
                     raise fault(
                         "filter.aggrid.blank_semantics",
@@ -953,11 +936,11 @@ class _Writer:
                         kind=kind,
                     )
                 add(self.make(kind, "notEqual", self.value(kind, node, values[0])))
-                add(self.make(kind, "blank"))
+                add(self.make(kind, _BLANK))
                 continue
-            if kind == "text" and cond.op == "not_in" and len(cond.value) != 1:
+            if kind == "text" and cond.op == Op.NOT_IN and len(cond.value) != 1:
                 raise fault("filter.aggrid.nesting", node.where, field=cond.path, kind="AND")
-            if cond.op == "between" and not self.opts.in_range_inclusive:
+            if cond.op == Op.BETWEEN and not self.opts.in_range_inclusive:
                 raise fault("filter.aggrid.in_range_ends", node.where, field=cond.path)
             for condition in self.simple(kind, node):
                 add(condition)
@@ -969,10 +952,10 @@ class _Writer:
         ops = sorted(lit.cond.op for lit in lits)
         if kind != "text" and len(lits) == len(node.children) == 2:
             by_op = {lit.cond.op: lit for lit in lits}
-            if ops == ["ne", "not_blank"]:
-                ne = by_op["ne"]
+            if ops == [Op.NE, Op.NOT_BLANK]:
+                ne = by_op[Op.NE]
                 return [self.make(kind, "notEqual", self.value(kind, ne, ne.cond.value))]
-            low_op, high_op = ("ge", "le") if self.opts.in_range_inclusive else ("gt", "lt")
+            low_op, high_op = (Op.GE, Op.LE) if self.opts.in_range_inclusive else (Op.GT, Op.LT)
             if ops == sorted([low_op, high_op]):
                 return [self.in_range(kind, by_op[low_op], by_op[high_op])]
         raise fault("filter.aggrid.nesting", node.where, field=_columns(node)[0], kind="AND")
@@ -985,7 +968,7 @@ class _Writer:
         if mode == "and" and len(items) > 1:
             raise fault("filter.aggrid.nesting", items[1].where, field=column, kind="AND")
         labels = field is not None and field.type is FieldType.LABELS
-        allowed = {"has", "has_any", "blank"} if labels else {"in", "eq", "blank"}
+        allowed = {Op.HAS, Op.HAS_ANY, Op.BLANK} if labels else {Op.IN, Op.EQ, Op.BLANK}
         keys: list[str | None] = []
         for node in items:
             if isinstance(node, _Junction):
@@ -999,13 +982,13 @@ class _Writer:
                     field=column,
                     kind="set",
                 )
-            if cond.op == "blank":
+            if cond.op == Op.BLANK:
                 if None not in keys:
                     keys.append(None)
                 continue
-            values = cond.value if cond.op in ("in", "has_any") else (cond.value,)
+            values = cond.value if cond.op in (Op.IN, Op.HAS_ANY) else (cond.value,)
             for i, value in enumerate(values):
-                at = f"[{i}]" if cond.op in ("in", "has_any") else ""
+                at = f"[{i}]" if cond.op in (Op.IN, Op.HAS_ANY) else ""
                 key = self.set_key(node, value, field, at)
                 if key is not None and key not in keys:
                     keys.append(key)

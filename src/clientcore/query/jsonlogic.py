@@ -32,12 +32,19 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from clientcore._errors import FilterError
-from clientcore.model import Schema
-from clientcore.model._schema import FieldType
+from clientcore.model import FieldType, Schema
 from clientcore.query._faults import fault
 from clientcore.query._jsonpath import json_key, json_type
-from clientcore.query._tree import (
+from clientcore.query._operators import (
+    BY_JSONLOGIC_COMPARE,
+    BY_JSONLOGIC_TEXT,
     COMPLEMENT,
+    JSONLOGIC_ALIASES,
+    OPERATORS,
+    ORDERING,
+    Op,
+)
+from clientcore.query._tree import (
     MAX_DEPTH,
     MAX_NODES,
     MAX_STRING,
@@ -54,29 +61,20 @@ __all__ = ["JsonLogic", "from_json_logic", "to_json_logic"]
 #: A JsonLogic rule: an object with one operator, or the literal ``true`` / ``false``.
 JsonLogic = dict[str, Any] | bool
 
-_COMPARE: Final[Mapping[str, str]] = {
-    "eq": "==",
-    "ne": "!=",
-    "lt": "<",
-    "le": "<=",
-    "gt": ">",
-    "ge": ">=",
-}
-_FROM_COMPARE: Final[Mapping[str, str]] = {v: k for k, v in _COMPARE.items()}
+_COMPARE: Final[Mapping[str, str]] = {op: name for name, op in BY_JSONLOGIC_COMPARE.items()}
+_FROM_COMPARE: Final[Mapping[str, str]] = BY_JSONLOGIC_COMPARE
 # The operator seen from the other side: 5 < x is x > 5.
 _MIRROR: Final[Mapping[str, str]] = {
-    "eq": "eq",
-    "ne": "ne",
-    "lt": "gt",
-    "le": "ge",
-    "gt": "lt",
-    "ge": "le",
+    op: str(OPERATORS[op].jsonlogic_mirror) for op in BY_JSONLOGIC_COMPARE.values()
 }
+_IN: Final = str(OPERATORS[Op.IN].jsonlogic)
+# Operators that compute a value: a clientcore filter compares a field with literals.
+_ARITHMETIC: Final = frozenset({"+", "-", "*", "/", "%", "min", "max", "cat", "substr"})
 # What has no JsonLogic form (docs/filters.md says why: no starts/ends-with test, a label
 # test would read as a substring test, no set inclusion, no identifier checks).
 _NO_FORM: Final = frozenset(
-    {"starts_with", "ends_with", "has", "has_any", "has_all", "valid", "invalid"}
-)
+    op for op, row in OPERATORS.items() if row.jsonlogic is None and op != Op.BETWEEN
+) - {Op.NOT_IN, Op.NOT_CONTAINS}
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
@@ -132,7 +130,7 @@ def _to(flt: Filter, where: str) -> JsonLogic:
         return {"or": [_to(c, f"{where}.or[{i}]") for i, c in enumerate(flt.children)]}
     if isinstance(flt, Not):
         child = flt.child
-        if isinstance(child, Cond) and child.op == "any":
+        if isinstance(child, Cond) and child.op == Op.ANY:
             return {"none": [_var(child.path), _to(child.value, f"{where}.not.where")]}
         return {"!": _to(child, f"{where}.not")}
     if isinstance(flt, Cond):
@@ -145,10 +143,10 @@ def _as_all(flt: And) -> tuple[str, Filter] | None:
     if len(flt.children) != 2:
         return None
     first, second = flt.children
-    if not (isinstance(first, Cond) and first.op == "not_blank" and isinstance(second, Not)):
+    if not (isinstance(first, Cond) and first.op == Op.NOT_BLANK and isinstance(second, Not)):
         return None
     some = second.child
-    if not (isinstance(some, Cond) and some.op == "any" and some.path == first.path):
+    if not (isinstance(some, Cond) and some.op == Op.ANY and some.path == first.path):
         return None
     if not isinstance(some.value, Not):
         return None
@@ -168,21 +166,25 @@ def _cond_to(cond: Cond, where: str) -> JsonLogic:
     value_at = f"{where}.value"
     if op in _COMPARE:
         return {_COMPARE[op]: [var, _literal(cond.value, value_at, cond.path)]}
-    if op == "between":
+    row = OPERATORS[op]
+    if row.jsonlogic is not None and row.jsonlogic in BY_JSONLOGIC_TEXT:
+        return {row.jsonlogic: [var, _literal(cond.value, value_at, cond.path)]}
+    if op == Op.BETWEEN:
         low, high = cond.value
         return {"<=": [_literal(low, f"{value_at}[0]"), var, _literal(high, f"{value_at}[1]")]}
-    if op in ("in", "not_in"):
+    if op in (Op.IN, Op.NOT_IN):
         values = [_literal(v, f"{value_at}[{i}]") for i, v in enumerate(cond.value)]
-        rule: dict[str, Any] = {"in": [var, values]}
-        return rule if op == "in" else {"!": rule}
-    if op in ("contains", "not_contains"):
-        rule = {"in": [_literal(cond.value, value_at, cond.path), var]}
-        return rule if op == "contains" else {"!": rule}
-    if op == "blank":
-        return {"!": var}
-    if op == "not_blank":
-        return {"!!": var}
-    if op == "any":
+        rule: dict[str, Any] = {_IN: [var, values]}
+        return rule if op == Op.IN else {"!": rule}
+    if op in (Op.CONTAINS, Op.NOT_CONTAINS):
+        rule = {_IN: [_literal(cond.value, value_at, cond.path), var]}
+        return rule if op == Op.CONTAINS else {"!": rule}
+    if op == Op.BLANK:
+        # as query builders write "is empty": {"!": var} would also hold for false and 0
+        return {_COMPARE[Op.EQ]: [var, None]}
+    if op == Op.NOT_BLANK:
+        return {_COMPARE[Op.NE]: [var, None]}
+    if op == Op.ANY:
         return {"some": [var, _to(cond.value, f"{where}.where")]}
     raise fault("filter.jsonlogic.no_form", f"{where}.op", op=op, field=cond.path)
 
@@ -251,12 +253,15 @@ class _Reader:
             raise fault("filter.jsonlogic.unmapped_operator", where, value=op)
         at = _key(where, op)
         raw = node[op]
+        op = JSONLOGIC_ALIASES.get(op, op)
         args = raw if isinstance(raw, list) else [raw]
 
         def arg_at(i: int) -> str:
             return f"{at}[{i}]" if isinstance(raw, list) else at
 
         if op in ("and", "or"):
+            if not isinstance(raw, list):
+                raise fault("filter.jsonlogic.expected_list", at, op=op, value=raw)
             if not args:
                 raise fault("filter.jsonlogic.arity", at, op=op, expected="1+", shown_value="0")
             children = tuple(self.rule(a, arg_at(i), depth + 1, fields) for i, a in enumerate(args))
@@ -266,7 +271,9 @@ class _Reader:
             return self.unary(op, args[0], arg_at(0), depth, fields)
         if op in _FROM_COMPARE:
             return self.compare(op, args, arg_at, at, fields)
-        if op == "in":
+        if op in BY_JSONLOGIC_TEXT:
+            return self.text_test(op, args, arg_at, at, fields)
+        if op == _IN:
             return self.membership(args, arg_at, at, fields)
         if op in _SCOPES:
             return self.scope(op, args, arg_at, at, depth, fields)
@@ -278,6 +285,8 @@ class _Reader:
                 expected="{'!!': {'var': ...}}",
                 value=node,
             )
+        if op in _ARITHMETIC:
+            raise fault("filter.jsonlogic.arithmetic", at, op=op, value=raw)
         raise fault("filter.jsonlogic.unmapped_operator", at, value=op)
 
     @staticmethod
@@ -290,7 +299,8 @@ class _Reader:
     def unary(self, op: str, arg: Any, where: str, depth: int, fields: Schema | None) -> Filter:
         if _is_var(arg):
             path = self.var(arg, where, fields)
-            return Cond(path, "blank" if op == "!" else "not_blank")
+            falsy = _falsy(path, fields)
+            return falsy if op == "!" else _negated(falsy)
         inner = self.rule(arg, where, depth + 1, fields)
         if op == "!!":
             return inner
@@ -380,15 +390,23 @@ class _Reader:
             path = self.var(middle, arg_at(1), fields)
             lo = self.literal(low, arg_at(0), path, fields)
             hi = self.literal(high, arg_at(2), path, fields)
+            for i, bound in ((0, lo), (2, hi)):
+                if isinstance(bound, bool):
+                    raise fault("filter.ordering_bool", arg_at(i), op=sym, field=path, value=bound)
             if sym == "<=":
-                return Cond(path, "between", (lo, hi))
-            return And((Cond(path, "gt", lo), Cond(path, "lt", hi)))
+                return Cond(path, Op.BETWEEN, (lo, hi))
+            return And((Cond(path, Op.GT, lo), Cond(path, Op.LT, hi)))
         if len(args) != 2:
             allowed = "2 or 3" if sym in ("<", "<=") else "2"
             raise fault(
                 "filter.jsonlogic.arity", at, op=sym, expected=allowed, shown_value=str(len(args))
             )
         left, right = args
+        if _is_var(left) and _is_var(right):
+            raise fault("filter.jsonlogic.field_to_field", at, op=sym, value=args)
+        for side, arg in enumerate(args):
+            if isinstance(arg, dict) and len(arg) == 1 and next(iter(arg)) in _ARITHMETIC:
+                raise fault("filter.jsonlogic.arithmetic", arg_at(side), op=sym, value=arg)
         if _is_var(left) == _is_var(right):
             raise fault(
                 "filter.jsonlogic.bad_arguments",
@@ -397,21 +415,45 @@ class _Reader:
                 expected=f"{{'{sym}': [{{'var': x}}, value]}}",
                 value=args,
             )
-        if _is_var(left):
-            path = self.var(left, arg_at(0), fields)
-            value = self.literal(right, arg_at(1), path, fields)
-        else:
-            path = self.var(right, arg_at(1), fields)
-            value = self.literal(left, arg_at(0), path, fields)
+        var_at, value_at = (0, 1) if _is_var(left) else (1, 0)
+        if args[value_at] is None and op in (Op.EQ, Op.NE):
+            # what query builders write for "is empty" / "is not empty"
+            path = self.var(args[var_at], arg_at(var_at), fields)
+            return Cond(path, Op.BLANK if op == Op.EQ else Op.NOT_BLANK)
+        path = self.var(args[var_at], arg_at(var_at), fields)
+        value = self.literal(args[value_at], arg_at(value_at), path, fields)
+        if var_at == 1:
             op = _MIRROR[op]
+        if op in ORDERING and isinstance(value, bool):
+            raise fault("filter.ordering_bool", arg_at(value_at), op=sym, field=path, value=value)
         return Cond(path, op, value)
+
+    def text_test(
+        self,
+        name: str,
+        args: list[Any],
+        arg_at: Callable[[int], str],
+        at: str,
+        fields: Schema | None,
+    ) -> Filter:
+        if len(args) != 2 or not _is_var(args[0]) or not isinstance(args[1], str):
+            raise fault(
+                "filter.jsonlogic.bad_arguments",
+                at,
+                op=name,
+                expected=f"{{'{name}': [{{'var': x}}, text]}}",
+                value=args,
+            )
+        path = self.var(args[0], arg_at(0), fields)
+        text = self.literal(args[1], arg_at(1), path, fields)
+        return Cond(path, BY_JSONLOGIC_TEXT[name], text)
 
     def membership(
         self, args: list[Any], arg_at: Callable[[int], str], at: str, fields: Schema | None
     ) -> Filter:
         if len(args) != 2:
             raise fault(
-                "filter.jsonlogic.arity", at, op="in", expected=2, shown_value=str(len(args))
+                "filter.jsonlogic.arity", at, op=_IN, expected=2, shown_value=str(len(args))
             )
         needle, haystack = args
         if _is_var(needle) and isinstance(haystack, list):
@@ -419,19 +461,57 @@ class _Reader:
             values = tuple(
                 self.literal(v, f"{arg_at(1)}[{i}]", path, fields) for i, v in enumerate(haystack)
             )
-            return Cond(path, "in", values)
+            return Cond(path, Op.IN, values)
         if isinstance(needle, str) and _is_var(haystack):
             path = self.var(haystack, arg_at(1), fields)
             if len(needle) > MAX_STRING:
                 raise _too_long(needle, arg_at(0))
-            return Cond(path, "contains", needle)
+            return Cond(path, Op.CONTAINS, needle)
         raise fault(
             "filter.jsonlogic.bad_arguments",
             at,
-            op="in",
+            op=_IN,
             expected="{'in': [{'var': x}, [values]]} / {'in': [text, {'var': x}]}",
             value=args,
         )
+
+    def item_test(
+        self, op: str, path: str, rule: Any, where: str, fields: Schema | None
+    ) -> Filter | None:
+        """``{"var": ""}``, the current item of a list of values (labels), compared with
+        literals: ``some`` item equal to x is ``has(x)``, in [xs] is ``has_any(xs)``."""
+        if not (isinstance(rule, dict) and len(rule) == 1):
+            return None
+        sym, args = next(iter(rule.items()))
+        if not (isinstance(args, list) and len(args) == 2 and _ITEM in args):
+            return None
+        at = _key(where, str(sym))
+        if op == "all" or sym not in (_COMPARE[Op.EQ], _IN) or args[0] == args[1]:
+            raise fault(
+                "filter.jsonlogic.bad_arguments",
+                at,
+                op=op,
+                expected="{'some'|'none': [{'var': x}, {'==': [{'var': ''}, value]}]}",
+                value=rule,
+            )
+        other = 1 - args.index(_ITEM)
+        found: Filter
+        if sym == _IN and other == 1 and isinstance(args[1], list):
+            values = tuple(
+                self.literal(v, f"{at}[1][{i}]", path, None) for i, v in enumerate(args[1])
+            )
+            found = Cond(path, Op.HAS_ANY, values)
+        elif sym == _COMPARE[Op.EQ]:
+            found = Cond(path, Op.HAS, self.literal(args[other], f"{at}[{other}]", path, None))
+        else:
+            raise fault(
+                "filter.jsonlogic.bad_arguments",
+                at,
+                op=_IN,
+                expected="{'in': [{'var': ''}, [values]]}",
+                value=rule,
+            )
+        return found if op == "some" else Not(found)
 
     def scope(
         self,
@@ -466,12 +546,41 @@ class _Reader:
                     type=field.type.value if field is not None else "?",
                 )
             item_fields = fields.item_fields(path)
+        on_item = self.item_test(op, path, inner_rule, arg_at(1), fields)
+        if on_item is not None:
+            return on_item
         inner = self.rule(inner_rule, arg_at(1), depth + 1, item_fields)
         if op == "some":
-            return Cond(path, "any", inner)
+            return Cond(path, Op.ANY, inner)
         if op == "none":
-            return Not(Cond(path, "any", inner))
-        return And((Cond(path, "not_blank"), Not(Cond(path, "any", Not(inner)))))
+            return Not(Cond(path, Op.ANY, inner))
+        return And((Cond(path, Op.NOT_BLANK), Not(Cond(path, Op.ANY, Not(inner)))))
+
+
+_ITEM: Final = {"var": ""}
+# Field types whose values are never false or 0: there JsonLogic's "falsy" is "blank".
+_NEVER_FALSE: Final = frozenset(
+    {FieldType.TEXT, FieldType.CHOICE, FieldType.DATE, FieldType.LABELS, FieldType.COLLECTION}
+)
+
+
+def _falsy(path: str, fields: Schema | None) -> Filter:
+    """JsonLogic's ``{"!": {"var": path}}``: the value is null, "", [], false or 0."""
+    field = fields.get(path) if fields is not None else None
+    blank = Cond(path, Op.BLANK)
+    if field is not None and field.type in _NEVER_FALSE:
+        return blank
+    if field is not None and field.type is FieldType.BOOL:
+        return Or((blank, Cond(path, Op.EQ, False)))
+    if field is not None and field.type is FieldType.NUMBER:
+        return Or((blank, Cond(path, Op.EQ, 0)))
+    return Or((blank, Cond(path, Op.EQ, False), Cond(path, Op.EQ, 0)))
+
+
+def _negated(flt: Filter) -> Filter:
+    if isinstance(flt, Cond):
+        return Cond(flt.path, COMPLEMENT[flt.op])
+    return Not(flt)
 
 
 def _date(text: str, where: str) -> dt.date:

@@ -17,10 +17,11 @@ from clientcore.model import (
     Party,
     PartyKind,
     as_actor,
+    default_schema,
     identity_key,
 )
 from clientcore.ports import UnitOfWork
-from clientcore.query import And, Cond, F, Filter, Not, Or, restrict_status
+from clientcore.query import Filter, restrict_status
 from clientcore.status._docs import RoleTable, permission_matrix, status_diagram
 from clientcore.status._events import Approval, ApprovalStep, StatusChanged, trail_submitter
 from clientcore.status._facts import StatusFacts
@@ -364,9 +365,9 @@ class StatusMachine:
 
         Every condition on ``status`` also requires a status the actor may see
         (:func:`clientcore.query.restrict_status` with :meth:`visible_statuses`), and so
-        does every condition on a field that betrays the status (:data:`STATUS_PATHS`:
-        ``client_since``, ``client_until``, ``acceptance`` and ``acceptance.*``), negated
-        or not. For an actor who sees every status the filter is returned unchanged.
+        does every condition on a field the catalogue marks as betraying the status
+        (:data:`STATUS_PATHS`, sub-paths such as ``status.value`` included), negated or
+        not. For an actor who sees every status the filter is returned unchanged.
 
         >>> from clientcore.model import Actor, Party
         >>> from clientcore.query import F
@@ -381,8 +382,7 @@ class StatusMachine:
         visible = self.visible_statuses(actor)
         if visible >= frozenset(ClientStatus):
             return flt
-        allowed = F("status").in_([s.value for s in ClientStatus if s in visible])
-        return _restrict_paths(restrict_status(flt, visible), allowed)
+        return restrict_status(flt, [s.value for s in ClientStatus if s in visible])
 
     # --- pictures and tables ---
 
@@ -399,24 +399,10 @@ class StatusMachine:
         return permission_matrix(self.policy if policy is None else policy, self.table)
 
 
-STATUS_PATHS: Final = frozenset({"client_since", "client_until", "acceptance"})
-"""Fields that betray a party's status; :meth:`StatusMachine.restrict` guards conditions on
-them (and on ``acceptance.*``) like conditions on ``status``."""
-
-
-def _reveals_status(path: str) -> bool:
-    return path in STATUS_PATHS or path.startswith("acceptance.")
-
-
-def _restrict_paths(flt: Filter, allowed: Filter) -> Filter:
-    # ``flt`` is in negation normal form already (restrict_status pushed every ``not``).
-    if isinstance(flt, (And, Or)):
-        children = tuple(_restrict_paths(c, allowed) for c in flt.children)
-        return And(children) if isinstance(flt, And) else Or(children)
-    leaf = flt.child if isinstance(flt, Not) else flt
-    if isinstance(leaf, Cond) and _reveals_status(leaf.path):
-        return And((flt, allowed))
-    return flt
+STATUS_PATHS: Final = default_schema().status_paths
+"""The paths whose conditions betray a party's status in the default catalogue (fields
+marked ``reveals_status`` and the acceptance record); :meth:`StatusMachine.restrict`
+guards conditions on them and on their sub-paths (``status.value``)."""
 
 
 def audit_trail(uow: object) -> Sequence[object] | None:
