@@ -91,11 +91,11 @@ BAD_INPUTS: list[tuple[Any, str, str]] = [
         "colour",
     ),
     (
-        lambda: from_json_logic({"substr": [{"var": "name"}, 1]}),
+        lambda: from_json_logic({"log": [{"var": "name"}, 1]}),
         "filter.jsonlogic.unmapped_operator",
-        "substr",
+        "log",
     ),
-    (lambda: to_json_logic(F("name").starts_with("B")), "filter.jsonlogic.no_form", "starts_with"),
+    (lambda: to_json_logic(F("labels").has("B")), "filter.jsonlogic.no_form", "has"),
     (
         lambda: to_filter_model(F("tasks").any(F("code").eq("vat"))),
         "filter.aggrid.no_option",

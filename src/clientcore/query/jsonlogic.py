@@ -17,10 +17,10 @@ field is a date.
 True
 >>> from_json_logic({"<": [1, {"var": "revenue"}, 5]}).matches({"revenue": 5})
 False
->>> from_json_logic({"+": [1, 2]})
+>>> from_json_logic({"log": [1, 2]})
 Traceback (most recent call last):
 ...
-clientcore._errors.FilterError: JsonLogic operator '+' has no clientcore filter form. @ $["+"]
+clientcore._errors.FilterError: JsonLogic operator 'log' has no clientcore filter form. @ $.log
 """
 
 from __future__ import annotations
