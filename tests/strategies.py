@@ -529,13 +529,14 @@ def _sql_text(draw: st.DrawFn, paths: list[str]) -> Filter:
 
 
 @st.composite
-def _sql_typed(draw: st.DrawFn, paths: list[str], values: st.SearchStrategy[Any]) -> Filter:
+def _sql_typed(
+    draw: st.DrawFn, paths: list[str], values: st.SearchStrategy[Any], ordered: bool = True
+) -> Filter:
     path = draw(st.sampled_from(paths))
-    op = draw(
-        st.sampled_from(
-            ["eq", "ne", "lt", "le", "gt", "ge", "between", "in_", "not_in", "blank", "not_blank"]
-        )
-    )
+    ops = ["eq", "ne", "in_", "not_in", "blank", "not_blank"]
+    if ordered:  # true/false has no order: ordering a boolean is refused when built
+        ops += ["lt", "le", "gt", "ge", "between"]
+    op = draw(st.sampled_from(ops))
     if op in ("blank", "not_blank"):
         return getattr(F(path), op)()
     if op == "between":
@@ -555,7 +556,7 @@ def _sql_leaf(draw: st.DrawFn) -> Filter:
     if kind == "date":
         return draw(_sql_typed(_sql_date_paths, dates | st.builds(Today, st.integers(-800, 800))))
     if kind == "bool":
-        return draw(_sql_typed(_sql_bool_paths, st.booleans()))
+        return draw(_sql_typed(_sql_bool_paths, st.booleans(), ordered=False))
     if kind == "number":
         values = st.integers(-2, 3) | st.floats(-2, 3, allow_nan=False, allow_infinity=False)
         return draw(_sql_typed(["version"], values))
@@ -574,7 +575,7 @@ def _sql_leaf(draw: st.DrawFn) -> Filter:
     inner = st.recursive(
         st.one_of(
             _sql_text(["code", "period"]),
-            _sql_typed(["active"], st.booleans()),
+            _sql_typed(["active"], st.booleans(), ordered=False),
             _sql_typed(["start"], dates | st.builds(Today, st.integers(-800, 800))),
         ),
         lambda children: st.one_of(

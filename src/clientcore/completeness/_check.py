@@ -491,7 +491,7 @@ def _blank_handled(flt: Filter) -> set[str]:
             stack.extend(node.children)
         elif isinstance(node, Not):
             stack.append(node.child)
-        elif isinstance(node, Cond) and node.op == "blank":
+        elif isinstance(node, Cond) and node.op == Op.BLANK:
             out.add(node.path)
     return out
 

@@ -46,7 +46,7 @@ from clientcore.adapters.sqlalchemy._tables import (
     valid_name,
 )
 from clientcore.model import fold
-from clientcore.query import And, Cond, Filter, Not, Or, Today
+from clientcore.query import OPERATORS, And, Cond, Filter, Not, Op, Or, Today
 
 define(
     {
@@ -61,8 +61,9 @@ define(
 _TASK_TEXT = ("code", "period")
 _TASK_DATE = ("start",)
 _TASK_BOOL = ("active",)
-_TEXT_OPS = frozenset({"contains", "not_contains", "starts_with", "ends_with"})
-_ORDER_OPS = {"lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__"}
+_TEXT_OPS = frozenset({Op.CONTAINS, Op.NOT_CONTAINS, Op.STARTS_WITH, Op.ENDS_WITH})
+# the SQLAlchemy comparison of each ordering operator, from the operator table's SQL slot
+_ORDER_OPS: dict[str, str] = {op: str(OPERATORS[op].sql) for op in (Op.LT, Op.LE, Op.GT, Op.GE)}
 
 
 def _refuse(cond: Cond, where: str, reason: str) -> FilterError:
@@ -148,18 +149,18 @@ class _Compiler:
     def leaf(self, cond: Cond, where: str, scope: _Scope) -> sa.ColumnElement[bool]:
         path, op = cond.path, cond.op
         table = scope.table
-        if op == "any":
+        if op == Op.ANY:
             return self.any(cond, where, scope)
         if scope.collection is None and (path == "labels" or path in COLLECTION_PATHS):
             return self.collection(cond, where)
-        if op in ("blank", "not_blank"):
+        if op in (Op.BLANK, Op.NOT_BLANK):
             column = self.blank_column(cond, where, scope)
-            return column.is_(None) if op == "blank" else column.is_not(None)
-        if op in ("valid", "invalid"):
+            return column.is_(None) if op == Op.BLANK else column.is_not(None)
+        if op in (Op.VALID, Op.INVALID):
             if scope.collection is not None or path not in VALIDITY_PATHS:
                 raise _refuse(cond, f"{where}.op", "no validity flag is kept for this field")
             flag = parties.c[valid_name(path)]
-            return sa.and_(flag.is_not(None), flag == (op == "valid"))
+            return sa.and_(flag.is_not(None), flag == (op == Op.VALID))
         value = self.resolve(cond, cond.value, where)
         if path in scope.text:
             return self.text(cond, value, where, table)
@@ -194,36 +195,36 @@ class _Compiler:
 
         def positive(base: str, v: Any) -> sa.ColumnElement[bool]:
             const = norm(v)
-            if base == "eq":
+            if base == Op.EQ:
                 test = column == const
             elif base in _ORDER_OPS:
                 test = getattr(column, _ORDER_OPS[base])(const)
-            elif base == "contains":
+            elif base == Op.CONTAINS:
                 test = column.contains(const, autoescape=True)
-            elif base == "starts_with":
+            elif base == Op.STARTS_WITH:
                 test = column.startswith(const, autoescape=True)
             else:
                 test = column.endswith(const, autoescape=True)
             return sa.and_(guard, test)
 
-        if op in ("eq", "ne"):
-            found = positive("eq", value)
-            return found if op == "eq" else sa.not_(found)
+        if op in (Op.EQ, Op.NE):
+            found = positive(Op.EQ, value)
+            return found if op == Op.EQ else sa.not_(found)
         if op in _ORDER_OPS:
             return positive(op, value)
-        if op == "between":
+        if op == Op.BETWEEN:
             low, high = value
-            return sa.and_(positive("ge", low), positive("le", high))
-        if op in ("in", "not_in"):
+            return sa.and_(positive(Op.GE, low), positive(Op.LE, high))
+        if op in (Op.IN, Op.NOT_IN):
             if not value:
-                return sa.false() if op == "in" else sa.true()
+                return sa.false() if op == Op.IN else sa.true()
             consts = sorted({norm(v) for v in value})
             found = sa.and_(guard, column.in_(consts))
-            return found if op == "in" else sa.not_(found)
+            return found if op == Op.IN else sa.not_(found)
         if op in _TEXT_OPS:
-            base = "contains" if op == "not_contains" else op
+            base = Op.CONTAINS if op == Op.NOT_CONTAINS else op
             found = positive(base, value)
-            return sa.not_(found) if op == "not_contains" else found
+            return sa.not_(found) if op == Op.NOT_CONTAINS else found
         raise _refuse(cond, f"{where}.op", "this operator does not apply to text")
 
     def typed(
@@ -246,20 +247,20 @@ class _Compiler:
             return v
 
         guard = column.is_not(None)
-        if op in ("eq", "ne"):
+        if op in (Op.EQ, Op.NE):
             found = sa.and_(guard, column == const(value))
-            return found if op == "eq" else sa.not_(found)
-        if op in ("in", "not_in"):
+            return found if op == Op.EQ else sa.not_(found)
+        if op in (Op.IN, Op.NOT_IN):
             if not value:
-                return sa.false() if op == "in" else sa.true()
+                return sa.false() if op == Op.IN else sa.true()
             found = sa.and_(guard, column.in_([const(v) for v in value]))
-            return found if op == "in" else sa.not_(found)
+            return found if op == Op.IN else sa.not_(found)
         if op in _ORDER_OPS:
             c = const(value)
             if is_bool:
                 return sa.false()  # booleans are not ordered: never matches, as in Python
             return sa.and_(guard, getattr(column, _ORDER_OPS[op])(c))
-        if op == "between":
+        if op == Op.BETWEEN:
             low, high = (const(v) for v in value)
             if is_bool:
                 return sa.false()
@@ -268,16 +269,16 @@ class _Compiler:
 
     def collection(self, cond: Cond, where: str) -> sa.ColumnElement[bool]:
         path, op = cond.path, cond.op
-        if op in ("blank", "not_blank"):
+        if op in (Op.BLANK, Op.NOT_BLANK):
             size = parties.c[size_name(path)]
-            return size == 0 if op == "blank" else size > 0
-        if path != "labels" or op not in ("has", "has_any", "has_all"):
+            return size == 0 if op == Op.BLANK else size > 0
+        if path != "labels" or op not in (Op.HAS, Op.HAS_ANY, Op.HAS_ALL):
             raise _refuse(cond, f"{where}.op", "a collection takes blank, any or has")
         if cond.case_sensitive != cond.accent_sensitive:
             raise _refuse(cond, where, "only both sensitivity switches, or neither, run in SQL")
         exact = cond.case_sensitive
         column = party_labels.c["label" if exact else "label__f"]
-        values = (cond.value,) if op == "has" else tuple(cond.value)
+        values = (cond.value,) if op == Op.HAS else tuple(cond.value)
         if not all(isinstance(v, str) for v in values):
             raise _refuse(cond, f"{where}.value", "labels are text")
         wanted = sorted({v if exact else fold(v) for v in values})
@@ -287,7 +288,7 @@ class _Compiler:
         def exists(test: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
             return sa.exists().where(party_labels.c.party_id == parties.c.id, test)
 
-        if op == "has_all":
+        if op == Op.HAS_ALL:
             return sa.and_(*(exists(column == v) for v in wanted))
         return exists(column.in_(wanted))
 

@@ -199,7 +199,7 @@ def _version_error(found: int | None) -> ClientCoreError:
 
 
 def _party(doc: Any) -> Party:
-    return party_from_json(doc)
+    return party_from_json(doc, trusted=True)  # the store's own record
 
 
 def _link_doc(link: Link) -> dict[str, Any]:
