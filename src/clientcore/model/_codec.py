@@ -21,7 +21,6 @@ import io
 import json
 import numbers
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
@@ -286,7 +285,7 @@ def _cell_text(value: Any) -> str | None:
         text = value.strip()
         if text[:1] == "'":
             text = formula_unguarded(text).strip()
-        return _shared(text) if text else None
+        return text or None
     if not isinstance(value, (numbers.Number, dt.date)):
         unwrap = getattr(value, "item", None)  # a numpy scalar, duck-typed: numpy is no dependency
         if not callable(unwrap) or isinstance(value, (bytes, Mapping)):
@@ -310,10 +309,6 @@ def _cell_text(value: Any) -> str | None:
     return _NOT_A_CELL
 
 
-def _shared(text: str) -> str:
-    # Short cells repeat across rows (cities, postal codes, legal forms, labels, staff):
-    # one shared string each keeps a loaded registry small.
-    return sys.intern(text) if len(text) <= 32 else text
 
 
 def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
@@ -572,13 +567,9 @@ def _is_custom_column(column: str) -> bool:
     return len(parts) == 3 and parts[0] == "custom" and all(parts[1:])
 
 
-def _shared_values(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    return {k: _shared(v) if v.__class__ is str else v for k, v in pairs}
-
-
 def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     try:
-        data = json.loads(text, object_pairs_hook=_shared_values)
+        data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         issues.append(Issue("row.invalid_json", column, {"what": column, "reason": str(exc)[:80]}))
         return None
