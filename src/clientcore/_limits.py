@@ -148,11 +148,15 @@ def check_input(data: Any, limits: Limits = DEFAULT_LIMITS, path: str = "$") -> 
                 raise _fault("input.too_many_nodes", path, chain, limit=limits.max_nodes)
             inner = depth + 1
             if isinstance(value, Mapping):
+                most = limits.max_text
                 for key, item in value.items():
                     if isinstance(key, str):
                         found = _text_fault(key, limits)
                         if found is not None:
                             raise _fault(found[0], path, chain, **found[1])
+                        # a text value (every cell of a row) is judged here, with no stack entry
+                        if item.__class__ is str and len(item) <= most and item.isascii():
+                            continue
                         stack.append((item, (chain, key), inner))
                     else:
                         stack.append((key, (chain, "<key>"), inner))

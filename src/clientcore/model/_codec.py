@@ -237,14 +237,36 @@ def _typed_custom(custom: Mapping[Any, Any], schema: Schema) -> dict[Any, Any]:
 
 def _cattrs_issues(exc: BaseException) -> list[Issue]:
     if isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
-        messages = cattrs.transform_error(exc, path="$")
-        return [
-            Issue("json.invalid", m.rsplit(" @ ", 1)[-1], {"reason": m.rsplit(" @ ", 1)[0]})
-            for m in messages
-        ]
+        # A model class refusing its own arguments raises ValidationError, whose issues
+        # keep their codes and are placed at the JSON path cattrs noted on the way down.
+        found, rest = exc.split(ValidationError)
+        issues = [] if found is None else _placed(found, "$")
+        if rest is not None:
+            messages = cattrs.transform_error(rest, path="$")
+            issues.extend(
+                Issue("json.invalid", m.rsplit(" @ ", 1)[-1], {"reason": m.rsplit(" @ ", 1)[0]})
+                for m in messages
+            )
+        return issues
     if isinstance(exc, ValidationError):
         return list(exc.issues)
     return [Issue("json.invalid", "$", {"reason": str(exc) or type(exc).__name__})]
+
+
+def _placed(group: BaseException, path: str) -> list[Issue]:
+    issues: list[Issue] = []
+    for sub in getattr(group, "exceptions", ()):
+        step = path
+        for note in getattr(sub, "__notes__", ()):
+            if isinstance(note, cattrs.AttributeValidationNote):
+                step = f"{path}.{note.name}"
+            elif isinstance(note, cattrs.IterableValidationNote):
+                step = f"{path}[{note.index}]"
+        if isinstance(sub, ValidationError):
+            issues.extend(i.at(step) for i in sub.issues)
+        else:
+            issues.extend(_placed(sub, step))
+    return issues
 
 
 # --- rows ---
@@ -307,8 +329,6 @@ def _cell_text(value: Any) -> str | None:
     if isinstance(value, (numbers.Number, dt.date)):
         return str(value)
     return _NOT_A_CELL
-
-
 
 
 def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
