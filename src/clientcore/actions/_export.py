@@ -20,10 +20,11 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any, Final, Literal, overload
+from typing import IO, Any, Literal, overload
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
+from clientcore._text import formula_safe
 from clientcore.model import COLLECTIONS, Actor, Party, Schema, converter, default_schema
 from clientcore.query import ColumnLayout
 from clientcore.status import StatusMachine
@@ -72,26 +73,16 @@ Format = Literal["csv", "xlsx", "rows"]
 Header = Literal["label", "path"]
 Target = str | os.PathLike[str] | IO[str] | IO[bytes]
 
-# The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
 def excel_safe(cell: str) -> str:
     """``cell`` made safe to open in a spreadsheet: text that a spreadsheet would run as a
-    formula gets a leading ``'`` (shown as text, never evaluated).
-
-    A plain number (``-12.50``) is left alone: it is data, not a formula.
+    formula gets a leading ``'`` (shown as text, never evaluated); a plain number
+    (``-12.50``) is data and left alone. The one rule every clientcore writer applies
+    (OWASP's list of formula starts).
 
     >>> excel_safe("=1+1"), excel_safe("-12.50"), excel_safe("@SUM(A1)"), excel_safe("Gent")
     ("'=1+1", '-12.50', "'@SUM(A1)", 'Gent')
     """
-    if not cell or not cell.startswith(_FORMULA_START):
-        return cell
-    try:
-        float(cell)
-    except ValueError:
-        return "'" + cell
-    return cell if cell.strip() == cell else "'" + cell
+    return formula_safe(cell)
 
 
 def _text(value: Any) -> str:
