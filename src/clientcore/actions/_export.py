@@ -73,6 +73,7 @@ Format = Literal["csv", "xlsx", "rows"]
 Header = Literal["label", "path"]
 Target = str | os.PathLike[str] | IO[str] | IO[bytes]
 
+
 def excel_safe(cell: str) -> str:
     """``cell`` made safe to open in a spreadsheet: text that a spreadsheet would run as a
     formula gets a leading ``'`` (shown as text, never evaluated); a plain number
