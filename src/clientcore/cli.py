@@ -456,14 +456,24 @@ def _count(number: int, noun: str) -> str:
 # --- actions on a selection: qr and export ---
 
 
-def read_selection(file: pathlib.Path) -> tuple[list[Any], list[Issue]]:
+def read_selection(
+    file: str | os.PathLike[str],
+    options: Mapping[str, Any] | None = None,
+    *,
+    trusted: bool = False,
+) -> tuple[list[Any], list[Issue]]:
     """Every party of ``file`` (.csv, .xlsx or .json) and the issues of the rows that
-    cannot be read (each issue's path names the row)."""
+    cannot be read (each issue's path names the row), or the file's own faults.
+    ``options`` are :func:`clientcore.io.read`'s reading options (profile, columns,
+    encoding, kind)."""
     from clientcore.completeness import read_parties
 
     parties: list[Any] = []
     issues: list[Issue] = []
-    for result in read_parties(file):
+    table = read_parties(file, trusted=trusted, **dict(options or {}))
+    if table.reading.errors:
+        return [], list(table.reading.errors)
+    for result in table:
         if result.party is not None:
             parties.append(result.party)
         else:
@@ -480,9 +490,19 @@ def _refuse_unreadable(issues: Sequence[Issue], lang: str) -> None:
     sys.exit(1)
 
 
+def _reading(kind_flag: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    # the reading options, with --map as map_ (export's --columns is taken) and the
+    # party kind under kind_flag (qr's --kind is the document kind)
+    from clientcore.completeness._cli import read_options
+
+    return lambda command: read_options(command, kind_flag, "map_")
+
+
 def build_qr_command() -> click.Command:
     """The ``qr`` command: one PDF of cover pages for every party of a file."""
     import click
+
+    from clientcore.completeness._cli import ReadOptions
 
     @click.command("qr", short_help="Print QR cover pages for the parties of a file (PDF).")
     @click.argument(
@@ -504,6 +524,7 @@ def build_qr_command() -> click.Command:
         required=True,
         help="The PDF file to write.",
     )
+    @_reading("--party-kind")
     def qr_command(
         file: pathlib.Path,
         document_kind: str,
@@ -511,6 +532,10 @@ def build_qr_command() -> click.Command:
         key_file: pathlib.Path | None,
         lang: str,
         out: pathlib.Path,
+        profile: str | None,
+        map_: tuple[str, ...],
+        encoding: str | None,
+        kind: str | None,
     ) -> None:
         """Write one cover page per party of FILE (.csv, .xlsx or .json) into a PDF.
 
@@ -523,7 +548,9 @@ def build_qr_command() -> click.Command:
         if out.suffix.lower() != ".pdf":
             raise click.BadParameter("the cover pages are written as a .pdf", param_hint="--out")
         key = key_file.read_bytes().strip() if key_file is not None else None
-        parties, issues = read_selection(file)
+        parties, issues = read_selection(
+            file, ReadOptions(profile, map_, encoding, kind).as_kwargs()
+        )
         if issues:
             _refuse_unreadable(issues, lang)
         try:
@@ -544,6 +571,8 @@ def build_qr_command() -> click.Command:
 def build_export_command() -> click.Command:
     """The ``export`` command: chosen columns of every party of a file, to CSV or XLSX."""
     import click
+
+    from clientcore.completeness._cli import ReadOptions
 
     @click.command("export", short_help="Export chosen columns of a file's parties (CSV, XLSX).")
     @click.argument(
@@ -576,6 +605,7 @@ def build_export_command() -> click.Command:
         required=True,
         help="The .csv or .xlsx file to write.",
     )
+    @_reading("--kind")
     def export_command(
         file: pathlib.Path,
         columns: str | None,
@@ -583,6 +613,10 @@ def build_export_command() -> click.Command:
         header: str,
         excel: bool,
         out: pathlib.Path,
+        profile: str | None,
+        map_: tuple[str, ...],
+        encoding: str | None,
+        kind: str | None,
     ) -> None:
         """Export the parties of FILE (.csv, .xlsx or .json) with the chosen columns.
 
@@ -602,7 +636,8 @@ def build_export_command() -> click.Command:
         except ValidationError as exc:
             shown = "; ".join(i.message(lang) for i in exc.issues)
             raise click.BadParameter(shown, param_hint="--columns") from None
-        parties, issues = read_selection(file)
+        reading = ReadOptions(profile, map_, encoding, kind).as_kwargs()
+        parties, issues = read_selection(file, reading)
         if issues:
             _refuse_unreadable(issues, lang)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -646,16 +681,9 @@ def read_registry(path: str | os.PathLike[str]) -> list[Any]:
     read raises :class:`~clientcore.ValidationError` naming its row: a registry is
     either read whole or not used."""
     from clientcore._errors import ValidationError
-    from clientcore.completeness import read_parties
 
-    parties = []
-    issues: list[Issue] = []
     # the registry file is the firm's own store: its acceptance records are read as kept
-    for result in read_parties(path, trusted=True):
-        if result.party is not None:
-            parties.append(result.party)
-        else:
-            issues.extend(i.at(f"row {result.row}") for i in result.issues)
+    parties, issues = read_selection(path, trusted=True)
     if issues:
         raise ValidationError(issues)
     return parties
@@ -667,15 +695,28 @@ def sync_files(
     *,
     keys: Sequence[str] | None = None,
     fuzzy: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> Any:
     """The :class:`~clientcore.sync.SyncDiff` of the registry file ``ours`` and the import
     file ``theirs`` (CSV, XLSX or JSON, read as row results with
-    :func:`clientcore.completeness.read_parties`)."""
+    :func:`clientcore.completeness.read_parties`; ``options`` are the reading options of
+    the import: profile, columns, encoding, kind). An import that cannot be read at all
+    raises :class:`~clientcore.ValidationError`."""
+    from clientcore._errors import ValidationError
     from clientcore.completeness import read_parties
     from clientcore.sync import DEFAULT_KEYS, diff
 
     registry = load_registry(ours)
-    return diff(registry, read_parties(theirs), keys=tuple(keys or DEFAULT_KEYS), fuzzy=fuzzy)
+    incoming = read_parties(theirs, **dict(options or {}))
+    if incoming.reading.errors:
+        raise ValidationError(incoming.reading.errors)
+    return diff(
+        registry,
+        incoming,
+        keys=tuple(keys or DEFAULT_KEYS),
+        fuzzy=fuzzy,
+        reading=incoming.reading,
+    )
 
 
 def load_registry(path: str | os.PathLike[str]) -> Any:
@@ -689,9 +730,9 @@ def load_registry(path: str | os.PathLike[str]) -> Any:
 
 def _safe_cell(value: Any) -> Any:
     # a cell that starts like a formula is written as text: an import is untrusted data
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    from clientcore._text import formula_safe
+
+    return formula_safe(value) if isinstance(value, str) else value
 
 
 def write_sync_xlsx(rows: Sequence[dict[str, Any]], out: str | os.PathLike[str]) -> None:
@@ -757,6 +798,7 @@ def build_sync_commands() -> list[click.Command]:
     import click
 
     from clientcore._errors import ClientCoreError
+    from clientcore.completeness._cli import ReadOptions
 
     existing = click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
     writable = click.Path(dir_okay=False, path_type=pathlib.Path)
@@ -802,6 +844,7 @@ def build_sync_commands() -> list[click.Command]:
     @click.option(
         "--empty-overwrites", is_flag=True, help="With --plan: empty imported values clear ours."
     )
+    @_reading("--kind")
     def sync(
         ours: pathlib.Path,
         theirs: pathlib.Path,
@@ -817,6 +860,10 @@ def build_sync_commands() -> list[click.Command]:
         end: bool,
         defaults: tuple[str, ...],
         empty_overwrites: bool,
+        profile: str | None,
+        map_: tuple[str, ...],
+        encoding: str | None,
+        kind: str | None,
     ) -> None:
         """Compare the import THEIRS with the registry OURS: new, only ours, duplicates with
         the fields that differ, conflicts, probable matches, invalid. Exit 0 when the diff
@@ -825,7 +872,8 @@ def build_sync_commands() -> list[click.Command]:
             raise click.UsageError("--format xlsx needs --out FILE")
         try:
             key_list = [k.strip() for k in keys.split(",") if k.strip()] if keys else None
-            result = sync_files(ours, theirs, keys=key_list, fuzzy=fuzzy)
+            reading = ReadOptions(profile, map_, encoding, kind).as_kwargs()
+            result = sync_files(ours, theirs, keys=key_list, fuzzy=fuzzy, options=reading)
             plan = None
             if plan_out is not None:
                 chosen: dict[str, Any] = {}

@@ -172,3 +172,92 @@ def test_the_commands_run_as_the_installed_program(parties_csv: Path, tmp_path: 
     )
     assert 0 == done.returncode, done.stderr
     assert out.exists()
+
+
+# --- reading options: the files firms have, read through clientcore.io ---
+
+EXPORTS = Path(__file__).parents[1] / "data" / "exports"
+
+
+def test_export_reads_a_real_export_through_a_profile_and_reads_back_the_same(
+    tmp_path: Path,
+) -> None:
+    from clientcore.io import read
+
+    source = EXPORTS / "exact_online_accounts.csv"
+    out = tmp_path / "klanten.csv"
+    code, _, stderr = invoke(
+        "export",
+        source,
+        "--profile",
+        "exact_online",
+        "--columns",
+        "number,name,email,address.city",
+        "--lang",
+        "nl",
+        "--excel",
+        "--out",
+        out,
+    )
+    assert (0, "") == (code, stderr)
+    wanted = ("number", "name", "email", "address.city")
+
+    def fields(parties: list[Party]) -> list[tuple[object, ...]]:
+        return [(p.number, p.name, p.email, p.address.city if p.address else None) for p in parties]
+
+    direct = [r.party for r in read(source, profile="exact_online")]
+    back = read(out, kind="client_company")
+    assert wanted == tuple(m.path for m in back.reading.columns if m.path in wanted)
+    assert fields([p for p in direct if p is not None]) == fields(
+        [r.party for r in back if r.party is not None]
+    )
+
+
+def test_export_without_the_profile_names_the_unreadable_rows(tmp_path: Path) -> None:
+    code, _, stderr = invoke(
+        "export", EXPORTS / "missing_kind.csv", "--columns", "name", "--out", tmp_path / "x.csv"
+    )
+    assert 1 == code
+    assert "nothing written" in stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_takes_a_kind_and_a_map_for_a_file_without_kind(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    code, _, stderr = invoke(
+        "export",
+        EXPORTS / "missing_kind.csv",
+        "--kind",
+        "client_company",
+        "--map",
+        "Gemeente=address.city",
+        "--columns",
+        "name,address.city",
+        "--header",
+        "path",
+        "--out",
+        out,
+    )
+    assert (0, "") == (code, stderr)
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert ("Bakkerij Peeters", "Gent") == (rows[0]["name"], rows[0]["address.city"])
+
+
+def test_qr_reads_through_a_profile_and_names_the_party_kind_apart(tmp_path: Path) -> None:
+    out = tmp_path / "covers.pdf"
+    code, _, stderr = invoke(
+        "qr",
+        EXPORTS / "exact_online_accounts.csv",
+        "--profile",
+        "exact_online",
+        "--party-kind",
+        "client_company",
+        "--kind",
+        "invoices",
+        "--tenant",
+        "acme",
+        "--out",
+        out,
+    )
+    assert (0, "") == (code, stderr)
+    assert out.read_bytes().startswith(b"%PDF")

@@ -132,3 +132,14 @@ def test_the_sync_command_runs_as_a_program(tmp_path: pathlib.Path) -> None:
     )
     assert 0 == result.returncode, result.stderr
     assert result.stdout.startswith("new 4 ·")
+
+
+def test_sync_reads_the_import_through_a_profile() -> None:
+    theirs = DATA.parent / "exports" / "exact_online_accounts.csv"
+    code, out, err = invoke("sync", OURS, theirs, "--profile", "exact_online", "--format", "json")
+    assert (0, "") == (code, err)
+    buckets = json.loads(out)["counts"]
+    # two accounts are new; the third has a malformed e-mail address in the export
+    assert (2, 1) == (buckets["new"], buckets["invalid"])
+    code, _, err = invoke("sync", OURS, theirs, "--format", "json")
+    assert 0 != code  # without the profile the import has no kind: nothing is guessed

@@ -161,8 +161,12 @@ class ReadOptions:
         }
 
 
-def read_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Add ``--profile``, ``--map``, ``--encoding`` and ``--kind`` to a click command."""
+def read_options(
+    command: Callable[..., None], kind_flag: str = "--kind", map_dest: str = "columns"
+) -> Callable[..., None]:
+    """Add ``--profile``, ``--map``, ``--encoding`` and ``--kind`` to a click command
+    (``kind_flag`` names the last where ``--kind`` means something else, as in ``qr``;
+    ``map_dest`` names the parameter of ``--map`` where ``columns`` is taken)."""
     import click
 
     for option in reversed(
@@ -176,7 +180,7 @@ def read_options(command: Callable[..., None]) -> Callable[..., None]:
             ),
             click.option(
                 "--map",
-                "columns",
+                map_dest,
                 multiple=True,
                 metavar="COLUMN=FIELD",
                 help="Read a source column as a field, e.g. --map 'Naam=name' (repeatable).",
@@ -188,7 +192,8 @@ def read_options(command: Callable[..., None]) -> Callable[..., None]:
                 "BOM, UTF-16 with BOM, else Windows-1252].",
             ),
             click.option(
-                "--kind",
+                kind_flag,
+                "kind",
                 default=None,
                 help="The kind of party of rows that do not say (client_company, "
                 "client_person, relation_company, relation_person).",
