@@ -14,7 +14,6 @@ a ``header="path"`` export back into the same values. Every CSV cell passes thro
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -322,29 +321,15 @@ def export(
 
 
 def _csv(titles: list[str], rows: Iterator[list[str]], out: Target | None, excel: bool) -> Any:
+    # clientcore.io's CSV writer: formula-safe cells, ';' and a BOM for Excel, CRLF
+    from clientcore.io import write_table
+
+    records = (dict(zip(titles, row)) for row in rows)
     if out is None:
         buffer = io.StringIO()
-        if excel:
-            buffer.write("\ufeff")
-        _write_csv(titles, rows, buffer, excel)
+        write_table(records, titles, buffer, excel=excel)
         return buffer.getvalue()
-    if isinstance(out, (str, os.PathLike)):
-        encoding = "utf-8-sig" if excel else "utf-8"
-        with open(out, "w", encoding=encoding, newline="") as handle:
-            return _write_csv(titles, rows, handle, excel)
-    if excel:
-        out.write("\ufeff")  # type: ignore[call-overload]
-    return _write_csv(titles, rows, out, excel)  # type: ignore[arg-type]
-
-
-def _write_csv(titles: list[str], rows: Iterator[list[str]], handle: IO[str], excel: bool) -> int:
-    writer = csv.writer(handle, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow([excel_safe(t) for t in titles])
-    count = 0
-    for row in rows:
-        writer.writerow([excel_safe(cell) for cell in row])
-        count += 1
-    return count
+    return write_table(records, titles, out, excel=excel)  # type: ignore[arg-type]
 
 
 def _xlsx(titles: list[str], rows: Iterator[list[str]], out: Target | None) -> Any:
