@@ -12,6 +12,7 @@ plan restores every before-value.
 True
 """
 
+from clientcore.bulk._engine import check_versions
 from clientcore.bulk._plan import BulkPlan
 from clientcore.bulk._policy import EditPolicy, RoleEditPolicy
 from clientcore.bulk._results import (
@@ -59,6 +60,7 @@ __all__ = [
     "SetTask",
     "Transition",
     "change_lines",
+    "check_versions",
     "label_states",
     "party_label",
 ]

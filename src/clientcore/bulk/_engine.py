@@ -75,10 +75,13 @@ def context_of(
     return (who, policy, machine, schema, today, at if plan.needs_machine else None)
 
 
-def check_versions(uow: UnitOfWork, preview: Preview) -> None:
-    """``ConflictError`` naming every party whose version changed since ``preview``."""
+def check_versions(
+    uow: UnitOfWork, versions: Mapping[str, int], code: str = "bulk.conflict"
+) -> None:
+    """``ConflictError`` (issues coded ``code``) naming every party whose version in
+    ``uow`` is no longer the one in ``versions`` (party id to the version a preview saw)."""
     stale: list[Issue] = []
-    for pid, version in preview.versions.items():
+    for pid, version in versions.items():
         try:
             now = uow.parties.get(pid).version
         except ClientCoreError:
@@ -86,7 +89,7 @@ def check_versions(uow: UnitOfWork, preview: Preview) -> None:
         if now != version:
             stale.append(
                 Issue(
-                    "bulk.conflict",
+                    code,
                     "version",
                     {"party_id": pid, "expected": version, "actual": now},
                 )

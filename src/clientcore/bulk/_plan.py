@@ -186,7 +186,7 @@ class BulkPlan:
         context = context_of(self, actor, policy, machine, catalogue, today, at)
         with uow:
             if preview is not None:
-                check_versions(uow, preview)
+                check_versions(uow, preview.versions)
             if preview is not None and reusable(self, preview, context):
                 current = preview
             else:

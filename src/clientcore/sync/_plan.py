@@ -42,7 +42,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from clientcore._errors import ClientCoreError, ConflictError, Issue, ValidationError
+from clientcore._errors import ClientCoreError, Issue, ValidationError
 from clientcore._messages import define
 from clientcore.bulk import (
     BulkPlan,
@@ -54,6 +54,7 @@ from clientcore.bulk import (
     Rejection,
     RoleEditPolicy,
     Transition,
+    check_versions,
 )
 from clientcore.model import (
     Actor,
@@ -515,7 +516,7 @@ class SyncPlan:
             return SyncReceipt(self.id, (), (), (), (), (), (), SyncPlan(id=f"undo-{self.id}"))
         with uow:
             if preview is not None:
-                _check_versions(uow, preview.versions)
+                check_versions(uow, preview.versions, "sync.conflict")
             work = _Work(self, uow, actor, edit_policy, schema, machine)
             joined = _Joined(uow)
             ends_preview = self._preview_ends(joined, actor, at, None, machine, edit_policy, schema)
@@ -603,25 +604,6 @@ class SyncPlan:
                         )
             explained.append(Rejection(rejection.party_id, issues))
         return attrs.evolve(found, rejections=tuple(explained))
-
-
-def _check_versions(uow: UnitOfWork, versions: Mapping[str, int]) -> None:
-    stale: list[Issue] = []
-    for pid, version in versions.items():
-        try:
-            now = uow.parties.get(pid).version
-        except ClientCoreError:
-            now = -1
-        if now != version:
-            stale.append(
-                Issue(
-                    "sync.conflict",
-                    "version",
-                    {"party_id": pid, "expected": version, "actual": now},
-                )
-            )
-    if stale:
-        raise ConflictError(stale)
 
 
 class _Joined:
