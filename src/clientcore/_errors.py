@@ -167,6 +167,16 @@ class ClientCoreError(Exception):
     issues: tuple[Issue, ...] = ()
 
 
+def stale_version(party_id: str, expected: int | None, actual: int | None) -> Issue:
+    """The issue every store reports when a party's version is no longer the one a
+    write expected (``actual`` is ``None`` when the party is gone)."""
+    return Issue(
+        "conflict.stale_version",
+        "version",
+        {"party_id": party_id, "expected": expected, "actual": actual},
+    )
+
+
 def usage_error(code: str, **params: Any) -> ClientCoreError:
     """A :class:`ClientCoreError` for a misused API, with one coded issue (en, nl, fr)."""
     issue = Issue(code, "", params)

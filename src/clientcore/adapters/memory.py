@@ -23,7 +23,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType, TracebackType
 from typing import Any, Self
 
-from clientcore._errors import ConflictError, Issue, NotFound, ValidationError, usage_error
+from clientcore._errors import (
+    ConflictError,
+    Issue,
+    NotFound,
+    ValidationError,
+    stale_version,
+    usage_error,
+)
 from clientcore.adapters._order import check_page, order_keys, sort_parties
 from clientcore.model import Link, LinkKind, Party, check_structure, link_issues
 from clientcore.model._party import with_version
@@ -114,19 +121,7 @@ class _Parties:
         if current is None:
             raise NotFound("party", party.id)
         if current.version != party.version:
-            raise ConflictError(
-                [
-                    Issue(
-                        "conflict.stale_version",
-                        "version",
-                        {
-                            "party_id": party.id,
-                            "expected": party.version,
-                            "actual": current.version,
-                        },
-                    )
-                ]
-            )
+            raise ConflictError([stale_version(party.id, party.version, current.version)])
         self._touch(tx, party.id)
         stored = with_version(party, party.version + 1)
         tx.parties[party.id] = stored
@@ -294,13 +289,7 @@ class InMemoryUnitOfWork:
                 current = state.parties.get(party_id)
                 now = current.version if current is not None else None
                 if now != base:
-                    stale.append(
-                        Issue(
-                            "conflict.stale_version",
-                            "version",
-                            {"party_id": party_id, "expected": base, "actual": now},
-                        )
-                    )
+                    stale.append(stale_version(party_id, base, now))
             for link_id, existed in tx.link_base.items():
                 if (link_id in state.links) != existed:
                     stale.append(Issue("conflict.duplicate_link_id", "id", {"link_id": link_id}))

@@ -28,6 +28,7 @@ from clientcore._errors import (
     Issue,
     NotFound,
     ValidationError,
+    stale_version,
     usage_error,
 )
 from clientcore._messages import define
@@ -284,19 +285,7 @@ class _Parties:
         if current is None:
             raise NotFound("party", party.id)
         if current.version != party.version:
-            raise ConflictError(
-                [
-                    Issue(
-                        "conflict.stale_version",
-                        "version",
-                        {
-                            "party_id": party.id,
-                            "expected": party.version,
-                            "actual": current.version,
-                        },
-                    )
-                ]
-            )
+            raise ConflictError([stale_version(party.id, party.version, current.version)])
         self._touch(tx, party.id, current)
         stored = attrs.evolve(party, version=party.version + 1)
         tx.parties[party.id] = stored
@@ -592,11 +581,7 @@ class SqlUnitOfWork:
                 now = conn.execute(
                     sa.select(parties.c.version).where(parties.c.id == party_id)
                 ).scalar()
-                return Issue(
-                    "conflict.stale_version",
-                    "version",
-                    {"party_id": party_id, "expected": base, "actual": now},
-                )
+                return stale_version(party_id, base, now)
             conn.execute(party_labels.delete().where(party_labels.c.party_id == party_id))
             conn.execute(party_tasks.delete().where(party_tasks.c.party_id == party_id))
         if party is not None:
