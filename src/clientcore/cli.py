@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     import click
     from rich.console import Console
 
-    from clientcore.completeness._cli import ReadOptions
+    from clientcore._check_command import ReadOptions
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -276,7 +276,7 @@ def build_app() -> click.Group:
             raise click.UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
         click.echo(sample_summary(registry, out))
 
-    from clientcore.completeness._cli import ReadOptions, build_check_command, read_options
+    from clientcore._check_command import ReadOptions, build_check_command, read_options
 
     @app.command(short_help="Validate a CSV, XLSX or JSON file of parties.")
     @click.argument(
@@ -346,7 +346,7 @@ def build_app() -> click.Group:
         if not report.ok:
             sys.exit(1)
 
-    # completeness checks, the main job: clientcore.completeness._cli holds the command
+    # completeness checks, the main job: clientcore._check_command holds the command
     app.add_command(build_check_command())
     for command in build_sync_commands():
         app.add_command(command)
@@ -493,7 +493,7 @@ def _refuse_unreadable(issues: Sequence[Issue], lang: str) -> None:
 def _reading(kind_flag: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     # the reading options, with --map as map_ (export's --columns is taken) and the
     # party kind under kind_flag (qr's --kind is the document kind)
-    from clientcore.completeness._cli import read_options
+    from clientcore._check_command import read_options
 
     return lambda command: read_options(command, kind_flag, "map_")
 
@@ -502,7 +502,7 @@ def build_qr_command() -> click.Command:
     """The ``qr`` command: one PDF of cover pages for every party of a file."""
     import click
 
-    from clientcore.completeness._cli import ReadOptions
+    from clientcore._check_command import ReadOptions
 
     @click.command("qr", short_help="Print QR cover pages for the parties of a file (PDF).")
     @click.argument(
@@ -572,7 +572,7 @@ def build_export_command() -> click.Command:
     """The ``export`` command: chosen columns of every party of a file, to CSV or XLSX."""
     import click
 
-    from clientcore.completeness._cli import ReadOptions
+    from clientcore._check_command import ReadOptions
 
     @click.command("export", short_help="Export chosen columns of a file's parties (CSV, XLSX).")
     @click.argument(
@@ -797,8 +797,8 @@ def build_sync_commands() -> list[click.Command]:
     """The ``sync`` and ``apply`` commands (the ``cli`` extra)."""
     import click
 
+    from clientcore._check_command import ReadOptions
     from clientcore._errors import ClientCoreError
-    from clientcore.completeness._cli import ReadOptions
 
     existing = click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
     writable = click.Path(dir_okay=False, path_type=pathlib.Path)

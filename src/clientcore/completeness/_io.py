@@ -18,7 +18,6 @@ party is loaded with that reference cleared, and the fault is kept in the row re
 from __future__ import annotations
 
 import os
-import pathlib
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -61,17 +60,4 @@ def read_parties(
     )
 
 
-def count_rows(path: str | os.PathLike[str]) -> int | None:
-    """About how many rows :func:`read_parties` will yield (CSV: lines less the header),
-    for a progress bar; ``None`` when that is not cheap to know."""
-    file = pathlib.Path(path)
-    if file.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        return None
-    lines = 0
-    with open(file, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            lines += chunk.count(b"\n")
-    return max(lines - 1, 0)
-
-
-__all__ = ["FORMATS", "count_rows", "read_parties"]
+__all__ = ["FORMATS", "read_parties"]

@@ -27,10 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from clientcore._errors import FilterError, ValidationError
-from clientcore.completeness._check import Report, check
-from clientcore.completeness._io import count_rows
-from clientcore.completeness._render import MissingExtra
-from clientcore.completeness._rules import RuleSet
+from clientcore.completeness import MissingExtra, Report, RuleSet, check
 from clientcore.model import CustomField, FieldType, Schema, default_schema
 
 if TYPE_CHECKING:
@@ -99,6 +96,19 @@ def _type_of(value: object) -> FieldType:
     if isinstance(value, dict) and ("date" in value or "today" in value):
         return FieldType.DATE
     return FieldType.TEXT
+
+
+def count_rows(path: str | os.PathLike[str]) -> int | None:
+    """About how many rows :func:`read_parties` will yield (CSV: lines less the header),
+    for a progress bar; ``None`` when that is not cheap to know."""
+    file = pathlib.Path(path)
+    if file.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    lines = 0
+    with open(file, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return max(lines - 1, 0)
 
 
 def check_file(
