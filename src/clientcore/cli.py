@@ -728,26 +728,14 @@ def load_registry(path: str | os.PathLike[str]) -> Any:
     return InMemoryUnitOfWork(InMemoryStore(read_registry(path)))
 
 
-def _safe_cell(value: Any) -> Any:
-    # a cell that starts like a formula is written as text: an import is untrusted data
-    from clientcore._text import formula_safe
-
-    return formula_safe(value) if isinstance(value, str) else value
-
-
 def write_sync_xlsx(rows: Sequence[dict[str, Any]], out: str | os.PathLike[str]) -> None:
     """Write diff rows (:meth:`~clientcore.sync.SyncDiff.to_rows`) to an XLSX sheet
-    (the ``xlsx`` extra); cells that look like formulas are written as text."""
-    import openpyxl
+    (the ``xlsx`` extra) with :func:`clientcore.io.write_sheets`, the one XLSX writer: a
+    cell that looks like a formula is stored as text."""
+    from clientcore.io import write_sheets
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "sync"
     columns = list(rows[0]) if rows else ["bucket"]
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([_safe_cell(row.get(c)) for c in columns])
-    book.save(out)
+    write_sheets({"sync": (columns, rows)}, out)
 
 
 def apply_plan_file(

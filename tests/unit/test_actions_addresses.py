@@ -1,4 +1,4 @@
-"""Address proposals: VIES (hand-written responses, no network) and eID files, to a plan."""
+"""Address proposals: VIES (recorded and hand-shaped responses, no network) and eID files."""
 
 from __future__ import annotations
 
@@ -56,6 +56,13 @@ def vies(*names: str) -> tuple[ViesSource, list[tuple[str, float]]]:
             Address("Koning Albert II laan 27 bus 5", "1030", "Schaarbeek", "BE"),
         ),
         ("be_french.json", Address("Rue des Croisiers 24", "4000", "Liège", "BE")),
+        # recorded answers of the real service (sources in tests/data/vies/README.md)
+        ("be_two_lines_capitals.json", Address("RUE LONGUE 93", "1320", "BEAUVECHAIN", "BE")),
+        ("be_one_line_capitals.json", Address("RUE LONGUE 93", "1320", "BEAUVECHAIN", "BE")),
+        (
+            "be_two_lines_accented.json",
+            Address("Chaussée de Namur 40", "1367", "Ramillies", "BE"),
+        ),
     ],
 )
 def test_the_vies_belgian_address_is_read_into_fields(name: str, expected: Address) -> None:
@@ -88,6 +95,8 @@ def test_vies_is_asked_with_the_vat_number_and_the_timeout() -> None:
         ("be_unreadable.json", "invalid", "address.invalid.unreadable"),
         ("be_no_address.json", "unavailable", "address.unavailable.no_address"),
         ("nl.json", "unavailable", "address.unavailable.country"),
+        ("nl_padded_lines.json", "unavailable", "address.unavailable.country"),
+        ("nl_no_details.json", "unavailable", "address.unavailable.no_address"),
     ],
 )
 def test_vies_answers_are_kept_apart(name: str, outcome: str, code: str) -> None:
@@ -98,6 +107,17 @@ def test_vies_answers_are_kept_apart(name: str, outcome: str, code: str) -> None
     )
     answer = source.lookup(party, TODAY)
     assert (outcome, code) == (answer.outcome, answer.issue and answer.issue.code)
+
+
+def test_a_recorded_answer_in_capitals_is_no_change_for_the_same_address() -> None:
+    source, _ = vies("be_two_lines_capitals.json", "be_two_lines_accented.json")
+    same = company("bigup", "BE0829071668", Address("Rue Longue 93", "1320", "Beauvechain", "BE"))
+    moved = company("odoo", "BE0477472701", Address("Grand-Rue 1", "1367", "Ramillies", "BE"))
+    proposals = propose_addresses([same, moved], source, today=TODAY)
+    assert ("bigup",) == proposals.unchanged
+    assert [("odoo", "Chaussée de Namur 40")] == [
+        (p.party_id, p.after.street) for p in proposals.proposed
+    ]
 
 
 def test_a_timeout_or_a_service_fault_is_unavailable_not_an_error() -> None:

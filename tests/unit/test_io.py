@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
+import tempfile
 import time
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +25,13 @@ from clientcore.io import (
     sniff_delimiter,
     to_frame,
     write_csv,
+    write_sheets,
     write_table,
     write_xlsx,
 )
-from clientcore.model import default_schema
+from clientcore.model import CustomField, FieldType, Schema, default_schema
 from clientcore.sample import generate
-from tests.strategies import parties
+from tests.strategies import CUSTOM_VALUES, parties
 from tests.unit.test_codec import custom_schema
 
 TODAY = dt.date(2026, 1, 1)
@@ -211,6 +216,73 @@ def test_what_the_xlsx_writer_writes_reads_back_as_the_same_parties(tmp_path: Pa
     assert "A2" == sheet.freeze_panes
     cells = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
     assert ["s"] == [c.data_type for c in cells]
+
+
+def schema_of(written: list[Party]) -> Schema:
+    """The catalogue declaring the typed custom fields of all these parties."""
+    fields = {
+        f"{category}.{key}": CustomField(category, key, FieldType(kind))
+        for party in written
+        for category in party.custom
+        for key, (kind, _) in CUSTOM_VALUES.items()
+    }
+    return default_schema().with_custom(*fields.values())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(parties(), min_size=1, max_size=4, unique_by=lambda p: p.id))
+def test_what_the_xlsx_writer_writes_reads_back_as_the_same_parties_whatever_they_hold(
+    written: list[Party],
+) -> None:
+    schema = schema_of(written)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "parties.xlsx"
+        assert len(written) == write_xlsx(written, path, schema)
+        assert written == [r.party for r in read(path, schema=schema, trusted=True)]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(parties(), min_size=1, max_size=4, unique_by=lambda p: p.id))
+def test_the_frame_of_any_parties_reads_back_as_the_same_parties(written: list[Party]) -> None:
+    schema = schema_of(written)
+    frame = to_frame(written, schema)
+    assert written == [r.party for r in read(frame, schema=schema, trusted=True)]
+
+
+def test_the_xlsx_writer_streams_its_rows_without_holding_them() -> None:
+    columns = ["a", "b", "c", "d"]
+
+    def rows() -> Iterator[dict[str, str]]:
+        for n in range(4_000):
+            yield {c: f"{c}-{n}-the text of one cell of a row" for c in columns}
+
+    held = sum(sys.getsizeof(v) for row in rows() for v in row.values())
+    write_sheets({"warm": (columns, [])}, io.BytesIO())  # openpyxl imported, not counted
+    tracemalloc.start()
+    try:
+        written = write_sheets({"rows": (columns, rows())}, io.BytesIO())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert {"rows": 4_000} == written
+    assert peak < held / 2  # a writer holding the rows (or their cells) needs more than all
+
+
+def test_every_xlsx_cell_a_spreadsheet_would_run_is_text_with_the_quote_prefix() -> None:
+    import openpyxl
+
+    out = io.BytesIO()
+    values = ["=1+1", "+32 9", "-x", "@SUM", "\tx", "-12", "ok", 12, True]
+    write_sheets({"t": (["=a"], [{"=a": v} for v in values])}, out)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    assert sheet is not None
+    cells = [row[0] for row in sheet.iter_rows()]
+    assert [("=a", "s", True)] == [(c.value, c.data_type, c.quotePrefix) for c in cells[:1]]
+    assert values == [c.value for c in cells[1:]]
+    assert [True, True, True, True, True, False, False, False, False] == [
+        c.quotePrefix for c in cells[1:]
+    ]
+    assert all(c.data_type != "f" for c in cells)
 
 
 def test_the_frame_of_the_parties_reads_back_and_checks_like_the_file(tmp_path: Path) -> None:

@@ -142,8 +142,10 @@ def parse_vies_address(text: str, country: str = "BE") -> Address | None:
     """A Belgian address as VIES returns it, read into fields; ``None`` if it cannot be.
 
     VIES gives one text: ``"Havenlaan 2\\n1080 Sint-Jans-Molenbeek"``, sometimes on one
-    line or with a comma (``"Rue de la Loi 16, 1000 Bruxelles"``). The postal code is
-    the last four-digit number followed only by the municipality.
+    line or with a comma (``"Rue de la Loi 16, 1000 Bruxelles"``), for some numbers in
+    capitals (``"RUE LONGUE 93\\n1320 BEAUVECHAIN"``), kept as given: an address that
+    differs only in case is "no change" to :func:`propose_addresses`. The postal code
+    is the last four-digit number followed only by the municipality.
 
     >>> parse_vies_address("Kerkstraat 12 bus 3 9000  Gent")
     Address(street='Kerkstraat 12 bus 3', postal_code='9000', city='Gent', country='BE')

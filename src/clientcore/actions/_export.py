@@ -1,10 +1,13 @@
 """Export a selection: chosen columns (custom fields included), headers in en/nl/fr, safe for Excel.
 
-Rows are written one at a time, so an export of 100,000 parties never holds them all
-twice. Cells use the codec's text forms (dates ISO, booleans ``true``/``false``, labels
-``;``-separated, owned collections as JSON), so :func:`clientcore.model.read_csv` reads
-a ``header="path"`` export back into the same values. Every CSV cell passes through
-:func:`excel_safe`, which neutralises formula injection.
+Rows are written one at a time through :mod:`clientcore.io`'s writers (CSV:
+:func:`~clientcore.io.write_table`; XLSX: the streaming
+:func:`~clientcore.io.write_sheets`), so an export of 100,000 parties never holds them
+all twice. Cells use the codec's text forms (dates ISO, booleans ``true``/``false``,
+labels ``;``-separated, owned collections as JSON), so :func:`clientcore.io.read` reads
+an export back into the same values, headers in any of the three languages included.
+Formula injection is neutralised by those writers: a CSV cell gets :func:`excel_safe`'s
+``'``, an XLSX cell is typed text with Excel's quote prefix.
 
 >>> from clientcore import Party
 >>> bakery = Party(kind="client_company", name="=1+1", number="C1")
@@ -333,35 +336,12 @@ def _csv(titles: list[str], rows: Iterator[list[str]], out: Target | None, excel
 
 
 def _xlsx(titles: list[str], rows: Iterator[list[str]], out: Target | None) -> Any:
-    try:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-    except ImportError as exc:  # pragma: no cover - the dev extra installs openpyxl
-        from clientcore.actions._cover import _missing_extra
+    # clientcore.io's streaming XLSX writer: every cell text, formulas never run
+    from clientcore.io import write_sheets
 
-        raise _missing_extra("xlsx", "openpyxl") from exc
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("clients")
-
-    def text_cells(values: list[str]) -> list[Any]:
-        # Every cell is typed text: a spreadsheet never evaluates it, so no value needs
-        # changing and the file reads back exactly.
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value or None)
-            if value:
-                cell.data_type = "s"
-            cells.append(cell)
-        return cells
-
-    sheet.append(text_cells(titles))
-    count = 0
-    for row in rows:
-        sheet.append(text_cells(row))
-        count += 1
+    records = (dict(zip(titles, row)) for row in rows)
     if out is None:
         buffer = io.BytesIO()
-        book.save(buffer)
+        write_sheets({"clients": (titles, records)}, buffer)
         return buffer.getvalue()
-    book.save(out)
-    return count
+    return write_sheets({"clients": (titles, records)}, out)["clients"]  # type: ignore[arg-type]

@@ -36,7 +36,8 @@ from clientcore.io._read import (
     read,
     sniff_delimiter,
 )
-from clientcore.io._write import to_frame, write_csv, write_sheets, write_table, write_xlsx
+from clientcore.io._write import to_frame, write_csv, write_table, write_xlsx
+from clientcore.io._write_xlsx import write_sheets
 
 __all__ = [
     "AMBIGUOUS",

@@ -17,13 +17,13 @@ reads back as the same parties.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from clientcore._text import formula_safe
 from clientcore.io._read import MissingExtra
+from clientcore.io._write_xlsx import write_sheets
 from clientcore.model import Party, Schema, row_columns, to_row
 
 if TYPE_CHECKING:
@@ -100,50 +100,6 @@ def write_csv(
     return write_table(rows, columns, target, excel=excel)
 
 
-def write_sheets(
-    sheets: Mapping[str, tuple[Sequence[str], Iterable[Mapping[str, Any]]]],
-    target: str | os.PathLike[str] | IO[bytes],
-) -> None:
-    """Write an XLSX workbook (the ``xlsx`` extra): one sheet per entry, each
-    ``(columns, rows)``, with a bold frozen header and an autofilter. Text is stored as
-    text, never as a formula."""
-    try:
-        import openpyxl
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-    except ImportError:
-        raise MissingExtra("Writing an .xlsx file", "xlsx") from None
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, (columns, rows) in sheets.items():
-        sheet = book.create_sheet(title[:31])
-        sheet.append(list(columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        count = 0
-        for row in rows:
-            count += 1
-            values = [_xlsx_value(row.get(c)) for c in columns]
-            sheet.append(values)
-            for cell, value in zip(sheet[count + 1], values):
-                if isinstance(value, str) and value[:1] == "=":
-                    cell.data_type = "s"  # text, not a formula
-                if isinstance(value, str) and formula_safe(value) != value:
-                    cell.quotePrefix = True
-        sheet.freeze_panes = "A2"
-        if columns:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    book.save(target)
-
-
-def _xlsx_value(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, (bool, int, float, dt.date, str)):
-        return value
-    return str(value)
-
-
 def write_xlsx(
     parties: Iterable[Party],
     target: str | os.PathLike[str] | IO[bytes],
@@ -151,8 +107,7 @@ def write_xlsx(
 ) -> int:
     """Write parties as one XLSX sheet of rows (the ``xlsx`` extra); returns how many."""
     columns, rows = _party_rows(parties, schema)
-    compact = [{k: v for k, v in row.items() if v != ""} for row in rows]
-    write_sheets({"parties": (columns, compact)}, target)
+    write_sheets({"parties": (columns, rows)}, target)
     return len(rows)
 
 
@@ -169,4 +124,4 @@ def to_frame(parties: Iterable[Party], schema: Schema | None = None) -> pandas.D
     return pandas.DataFrame(data, columns=columns, dtype=object)
 
 
-__all__ = ["to_frame", "write_csv", "write_sheets", "write_table", "write_xlsx"]
+__all__ = ["to_frame", "write_csv", "write_table", "write_xlsx"]
