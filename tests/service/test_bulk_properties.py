@@ -119,8 +119,7 @@ _CHANGES = st.dictionaries(
         st.none(),
         st.sampled_from(["fr", "NL", "xx", "", "  Peeters  ", "BE 0403.170.701", "client"]),
         st.frozensets(st.sampled_from(["vip", "VIP", "été", " ", "new"]), max_size=3),
-        st.lists(st.builds(Task, st.sampled_from(["vat", "closing"]), st.booleans()))
-        .map(tuple),
+        st.lists(st.builds(Task, st.sampled_from(["vat", "closing"]), st.booleans())).map(tuple),
         st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)),
         st.booleans(),
         st.integers(-2, 2),
