@@ -24,10 +24,10 @@ from clientcore.model import (
     Party,
     Task,
     TaskPreset,
+    converter,
     default_schema,
     path_reader,
 )
-from clientcore.model._codec import converter
 from clientcore.model._party import custom_scalar
 
 
