@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clientcore import Actor, ClientCoreError, InMemoryUnitOfWork, Party
+from clientcore import Actor, ClientCoreError, InMemoryUnitOfWork, Party, Task
 from clientcore.bulk import BulkPlan, BulkRejected
+from clientcore.bulk._paths import set_fields
 from clientcore.status import EXTRA_TRANSITIONS, RolePolicy, StatusMachine
 from clientcore.testing import FaultyUnitOfWork, InjectedFault
 from tests.strategies import operations, parties, plans
@@ -96,3 +98,54 @@ def test_undo_gives_back_the_original_parties_versions_aside(
     assert {k: attrs.evolve(v, version=0) for k, v in before.items()} == {
         k: attrs.evolve(v, version=0) for k, v in after.items()
     }
+
+
+_CHANGES = st.dictionaries(
+    st.sampled_from(
+        [
+            "language",
+            "name",
+            "labels",
+            "tasks",
+            "enterprise_number",
+            "first_name",
+            "client_since",
+            "client_until",
+            "status",
+            "vat_liable",
+        ]
+    ),
+    st.one_of(
+        st.none(),
+        st.sampled_from(["fr", "NL", "xx", "", "  Peeters  ", "BE 0403.170.701", "client"]),
+        st.frozensets(st.sampled_from(["vip", "VIP", "été", " ", "new"]), max_size=3),
+        st.lists(st.builds(Task, st.sampled_from(["vat", "closing"]), st.booleans())).map(tuple),
+        st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)),
+        st.booleans(),
+        st.integers(-2, 2),
+    ),
+    max_size=3,
+)
+
+
+def _outcome(make: Callable[[], Party]) -> tuple[str, object]:
+    try:
+        party = make()
+    except ClientCoreError as err:
+        return "refused", sorted((i.code, i.path) for i in err.issues)
+    except (TypeError, ValueError) as err:
+        return "refused", type(err).__name__
+    fields = {f.name: (type(v), v) for f in attrs.fields(Party) for v in [getattr(party, f.name)]}
+    return "made", fields
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parties(), _CHANGES)
+def test_a_bulk_edit_makes_exactly_the_party_attrs_evolve_makes(
+    party: Party, changes: dict[str, object]
+) -> None:
+    # Bulk edits convert only the changed fields: every field, the folded labels and
+    # every refusal must still be what the constructor (through attrs.evolve) gives.
+    assert _outcome(lambda: set_fields(party, changes)) == _outcome(
+        lambda: attrs.evolve(party, **changes)
+    )

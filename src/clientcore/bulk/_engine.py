@@ -472,11 +472,13 @@ def _evaluate(
     else:  # only what differs from the stored party can have changed; its old value is known
         pid = party.id
         changes = tuple(
-            Change(pid, path, old, new)
-            for path, old in olds.items()
-            if old != (new := getter(path)(after))
+            [
+                Change(pid, path, old, new)
+                for path, old in olds.items()
+                if old != (new := getter(path)(after))
+            ]
         )
-    return Outcome(party, after, changes, tuple(events), (), complete)
+    return Outcome(party, after, changes, tuple(events) if events else (), (), complete)
 
 
 _NEVER_BY_VALUE: Final = frozenset({"acceptance", "kind"})
