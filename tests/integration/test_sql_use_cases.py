@@ -330,3 +330,31 @@ def test_a_first_import_stores_what_a_unit_of_work_stores(engine: sa.Engine) -> 
             conn.execute(sa.text(f"DELETE FROM {table}"))
     assert 60 == load_parties(engine, parties, batch_size=25)
     assert by_commit == snapshot(engine)
+
+
+def test_migrate_brings_a_version_1_database_to_the_current_version(engine: sa.Engine) -> None:
+    from clientcore import ClientCoreError
+    from clientcore.adapters.sqlalchemy import SCHEMA_VERSION, migrate, schema_version
+
+    identifiers = ("enterprise_number", "vat_number", "national_number", "kvk_number", "email")
+    seeded(engine, [company("p1", vat_number="BE0403170701")])
+    with engine.begin() as conn:  # the tables as version 1 made them
+        for path in identifiers:
+            conn.execute(sa.text(f"DROP INDEX ix_clientcore_parties_{path}__f"))
+            conn.execute(
+                sa.text(f"CREATE INDEX ix_clientcore_parties_{path} ON clientcore_parties ({path})")
+            )
+        conn.execute(sa.text("DELETE FROM clientcore_schema"))
+        conn.execute(sa.text("INSERT INTO clientcore_schema (version) VALUES (1)"))
+    assert 1 == schema_version(engine)
+    with pytest.raises(ClientCoreError) as caught:
+        SqlUnitOfWork(engine).__enter__()
+    assert ["sql.schema_version"] == [i.code for i in caught.value.issues]
+    assert SCHEMA_VERSION == migrate(engine) == schema_version(engine) == 2
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("clientcore_parties")}
+    assert {f"ix_clientcore_parties_{p}__f" for p in identifiers} <= indexes
+    assert not {f"ix_clientcore_parties_{p}" for p in identifiers} & indexes
+    uow = SqlUnitOfWork(engine)
+    with uow:
+        assert ["p1"] == [p.id for p in uow.parties.find(F("vat_number") == "be0403170701")]
+    assert SCHEMA_VERSION == migrate(engine)  # nothing left to do

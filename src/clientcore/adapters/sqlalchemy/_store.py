@@ -11,6 +11,7 @@ then the audit events. Any failure rolls the database transaction back whole.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -36,6 +37,7 @@ from clientcore.adapters._order import FOLDED_ORDER, check_page, order_keys, sor
 from clientcore.adapters.sqlalchemy._filters import compile_filter
 from clientcore.adapters.sqlalchemy._tables import (
     SCHEMA_VERSION,
+    UPGRADES,
     column_name,
     events,
     folded_name,
@@ -89,6 +91,8 @@ define(
 # BEGIN IMMEDIATE already serialises every writer).
 _LINK_LOCK = 7_302_214_001
 _BATCH = 500
+# The memory PostgreSQL may use per hash in count_each (see SqlUnitOfWork._read).
+_COUNT_WORK_MEM = "128MB"
 _configured: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
 _configure_lock = threading.Lock()
 
@@ -147,15 +151,20 @@ def migrate(engine: sa.Engine) -> int:
 
     A database without them gets them; each later version adds one step here, run
     in order inside one transaction per step, and records itself in
-    ``clientcore_schema``. Version 1 is the first, so there is no step yet.
+    ``clientcore_schema``. Version 2 indexes the identifiers' folded columns.
     """
+    configure_engine(engine)
     found = schema_version(engine)
     if found is None:
         create_schema(engine)
         return SCHEMA_VERSION
     if found > SCHEMA_VERSION:
         raise _version_error(found)
-    return found
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        with engine.begin() as conn:
+            UPGRADES[version](conn)
+            conn.execute(schema_versions.insert().values(version=version))
+    return SCHEMA_VERSION
 
 
 def load_parties(engine: sa.Engine, new: Iterable[Party], batch_size: int = 10_000) -> int:
@@ -238,7 +247,15 @@ def _version_error(found: int | None) -> ClientCoreError:
 
 
 def _party(doc: Any) -> Party:
-    return party_from_json(doc, trusted=True)  # the store's own record
+    """A party from the store's own record: ``doc`` was written from a valid party, so
+    it is built straight away (``Party`` still checks itself); the bounds on untrusted
+    input (``party_from_json``) are only gone through, to name the fault, when a
+    record does not build."""
+    try:
+        party: Party = converter.structure(doc, Party)
+    except Exception:
+        return party_from_json(doc, trusted=True)  # raises ValidationError with a path
+    return party
 
 
 def _link_doc(link: Link) -> dict[str, Any]:
@@ -522,7 +539,7 @@ class _Parties:
         mine = dict(tx.parties)
         if mine:
             stmt = stmt.where(parties.c.id.not_in(list(mine)))
-        with self._uow._read() as conn:
+        with self._uow._read(work_mem=_COUNT_WORK_MEM) as conn:
             counted = [int(n) for n in conn.execute(stmt).one()]
         if mine:
             for i, flt in enumerate(filters):
@@ -634,8 +651,18 @@ class SqlUnitOfWork:
             raise usage_error("uow.not_open")
         return self._tx
 
-    def _read(self) -> sa.Connection:
-        return self.engine.connect()
+    @contextlib.contextmanager
+    def _read(self, work_mem: str | None = None) -> Iterator[sa.Connection]:
+        """A connection for one read transaction. On PostgreSQL the JIT compiler is off
+        in it (compiling a query plan costs seconds, more than these queries run), and
+        ``work_mem`` raised when given (so that a count over the whole table hashes
+        the label and task look-ups instead of probing them party by party)."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL jit = off")
+                if work_mem is not None:
+                    conn.exec_driver_sql(f"SET LOCAL work_mem = '{work_mem}'")
+            yield conn
 
     @property
     def in_transaction(self) -> bool:
