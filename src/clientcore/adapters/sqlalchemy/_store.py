@@ -439,7 +439,12 @@ class _Parties:
 
     def save(self, party: Party) -> Party:
         tx = self._tx()
-        current = self._visible(party.id)
+        if party.id not in tx.parties and (party.id, party.version) in tx.decoded:
+            # read in this transaction at this version: no second read; a change made
+            # by someone else since is found by the versioned UPDATE at commit
+            current: Party | None = tx.decoded[(party.id, party.version)]
+        else:
+            current = self._visible(party.id)
         if current is None:
             raise NotFound("party", party.id)
         if current.version != party.version:
@@ -500,7 +505,7 @@ class _Parties:
                 stmt = stmt.offset(start)
         elif limit is not None:
             stmt = stmt.limit(start + limit)
-        with self._uow._read() as conn:
+        with self._uow._read(scan=True) as conn:
             found = [self._decode(i, v, doc) for i, v, doc in conn.execute(stmt)]
         if not mine:
             return found
@@ -517,7 +522,7 @@ class _Parties:
         mine = dict(tx.parties)
         if mine:
             stmt = stmt.where(parties.c.id.not_in(list(mine)))
-        with self._uow._read() as conn:
+        with self._uow._read(scan=True) as conn:
             counted = int(conn.execute(stmt).scalar_one())
         if mine:
             predicate = flt.compile(today=today)
@@ -539,7 +544,7 @@ class _Parties:
         mine = dict(tx.parties)
         if mine:
             stmt = stmt.where(parties.c.id.not_in(list(mine)))
-        with self._uow._read(work_mem=_COUNT_WORK_MEM) as conn:
+        with self._uow._read(scan=True, work_mem=_COUNT_WORK_MEM) as conn:
             counted = [int(n) for n in conn.execute(stmt).one()]
         if mine:
             for i, flt in enumerate(filters):
@@ -652,13 +657,14 @@ class SqlUnitOfWork:
         return self._tx
 
     @contextlib.contextmanager
-    def _read(self, work_mem: str | None = None) -> Iterator[sa.Connection]:
-        """A connection for one read transaction. On PostgreSQL the JIT compiler is off
-        in it (compiling a query plan costs seconds, more than these queries run), and
-        ``work_mem`` raised when given (so that a count over the whole table hashes
-        the label and task look-ups instead of probing them party by party)."""
+    def _read(self, scan: bool = False, work_mem: str | None = None) -> Iterator[sa.Connection]:
+        """A connection for one read transaction. For a ``scan`` (a filter, a count) on
+        PostgreSQL the JIT compiler is off (compiling a plan costs seconds, more than
+        these queries run), and ``work_mem`` raised when given (so that a count over the
+        whole table hashes the label and task look-ups instead of probing them party by
+        party); a read by id pays no extra round trip."""
         with self.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
+            if scan and conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET LOCAL jit = off")
                 if work_mem is not None:
                     conn.exec_driver_sql(f"SET LOCAL work_mem = '{work_mem}'")
