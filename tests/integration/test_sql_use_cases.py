@@ -358,3 +358,36 @@ def test_migrate_brings_a_version_1_database_to_the_current_version(engine: sa.E
     with uow:
         assert ["p1"] == [p.id for p in uow.parties.find(F("vat_number") == "be0403170701")]
     assert SCHEMA_VERSION == migrate(engine)  # nothing left to do
+
+
+def test_a_limited_check_says_how_many_more_fail_than_it_read(engine: sa.Engine) -> None:
+    uow = seeded(engine, [company(f"p{i}", status="client", vat_liable=True) for i in range(7)])
+    report = check_store(uow, today=TODAY, limit=2)
+    vat = report.result("vat")
+    assert (7, 7, 0, 2) == (vat.in_scope, vat.failing, vat.passing, len(vat.findings))
+    assert ["p0", "p1"] == [f.party_id for f in vat.findings]
+    text = report.to_text(limit=None)
+    assert "vat (error): 7 of 7 failing" in text
+    assert "… and 5 more" in text
+
+
+def test_a_party_changed_by_someone_else_after_it_was_read_fails_at_commit(
+    engine: sa.Engine,
+) -> None:
+    uow = seeded(engine, [company("p1"), company("p2")])
+    other = SqlUnitOfWork(engine)
+    with uow:
+        read = uow.parties.get_many(["p1", "p2"])
+        with other:
+            other.parties.save(attrs.evolve(other.parties.get("p2"), language="nl"))
+            other.commit()
+        for party in read:
+            uow.parties.save(attrs.evolve(party, language="fr"))  # nothing read again
+        with pytest.raises(ConflictError) as caught:
+            uow.commit()
+    assert [("conflict.stale_version", "p2", 1, 2)] == [
+        (i.code, i.params["party_id"], i.params["expected"], i.params["actual"])
+        for i in caught.value.issues
+    ]
+    with uow:
+        assert ["nl"] == [p.language for p in uow.parties.find(F("language").not_blank())]
