@@ -391,3 +391,37 @@ def test_a_party_changed_by_someone_else_after_it_was_read_fails_at_commit(
     ]
     with uow:
         assert ["nl"] == [p.language for p in uow.parties.find(F("language").not_blank())]
+
+
+def test_a_save_keeps_the_validity_flags_of_identifiers_it_leaves_alone(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientcore.model import IDENTIFIERS
+
+    email = type(IDENTIFIERS["email"])
+    checked: list[str] = []
+    real = email.is_valid
+
+    def counting(self: Any, value: object, country: str | None = None) -> bool:
+        checked.append(str(value))
+        return real(self, value, country)
+
+    uow = seeded(engine, [company("p1", email="an@example.be")])
+    monkeypatch.setattr(email, "is_valid", counting)
+    with uow:
+        uow.parties.save(attrs.evolve(uow.parties.get("p1"), name="Renamed"))
+        uow.commit()
+    assert [] == checked  # unchanged: the stored flag is kept
+    with uow:
+        assert 1 == uow.parties.count(F("email").valid())
+        uow.parties.save(attrs.evolve(uow.parties.get("p1"), email="not an address"))
+        uow.commit()
+    assert ["not an address"] == checked
+    with uow:
+        assert 1 == uow.parties.count(F("email").invalid())
+        party = uow.parties.get("p1")
+        uow.parties.save(attrs.evolve(party, address={"country": "NL", "city": "Breda"}))
+        uow.commit()
+    assert ["not an address"] * 2 == checked  # another country: checked again
+    with uow:
+        assert 1 == uow.parties.count(F("email").invalid())

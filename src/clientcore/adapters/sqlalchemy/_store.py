@@ -38,6 +38,7 @@ from clientcore.adapters.sqlalchemy._filters import compile_filter
 from clientcore.adapters.sqlalchemy._tables import (
     SCHEMA_VERSION,
     UPGRADES,
+    VALIDITY_COLUMNS,
     column_name,
     events,
     folded_name,
@@ -314,14 +315,19 @@ def _write_parties(conn: sa.Connection, tx: _Transaction) -> list[Issue]:
         .where(parties.c.id == sa.bindparam("b_id"))
         .where(parties.c.version == sa.bindparam("b_version"))
     )
-    stale = _versioned(
-        conn,
-        update,
-        [
-            {**_without_id(party_row(party)), "b_id": party.id, "b_version": base}
-            for party, base in changed
-        ],
-    )
+    params: list[dict[str, Any]] = []
+    for start in range(0, len(changed), _BATCH):
+        part = changed[start : start + _BATCH]
+        # the stored validity flags, kept for identifiers a change leaves alone
+        flags = sa.select(parties.c.id, *(parties.c[c] for c in VALIDITY_COLUMNS)).where(
+            parties.c.id.in_([p.id for p, _ in part])
+        )
+        stored: dict[str, Mapping[str, Any]] = {r.id: dict(r._mapping) for r in conn.execute(flags)}
+        params.extend(
+            {**_without_id(party_row(p, stored.get(p.id))), "b_id": p.id, "b_version": base}
+            for p, base in part
+        )
+    stale = _versioned(conn, update, params)
     delete = (
         parties.delete()
         .where(parties.c.id == sa.bindparam("b_id"))

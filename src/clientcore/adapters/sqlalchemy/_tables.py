@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -255,8 +255,20 @@ def folded(text: str | None, norm: Callable[[str], str] = fold) -> str | None:
     return norm(text)
 
 
-def party_row(party: Party) -> dict[str, Any]:
-    """Every column of the parties table for ``party`` (as stored, version included)."""
+#: The columns a stored row's validity flags depend on, and the flags.
+VALIDITY_COLUMNS = (
+    "address__country",
+    *(column_name(p) for p in VALIDITY_PATHS),
+    *(valid_name(p) for p in VALIDITY_PATHS),
+)
+
+
+def party_row(party: Party, stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every column of the parties table for ``party`` (as stored, version included).
+
+    ``stored``: the :data:`VALIDITY_COLUMNS` of the party's row as it is, whose validity
+    flags are kept where the identifier and the country are unchanged (validating an
+    identifier costs more than all the rest of a row)."""
     row: dict[str, Any] = {"id": party.id, "doc": party_to_json(party)}
     for path in TEXT_PATHS:
         text = _text(read_path(party, path))
@@ -270,13 +282,17 @@ def party_row(party: Party) -> dict[str, Any]:
         row[column_name(path)] = value if isinstance(value, bool) else None
     row["version"] = party.version
     country = read_path(party, "address.country")
+    same_country = stored is not None and stored["address__country"] == row["address__country"]
     for path in VALIDITY_PATHS:
         text = row[column_name(path)]
-        row[valid_name(path)] = (
-            None
-            if folded(text) is None
-            else IDENTIFIERS[path].is_valid(text, country if isinstance(country, str) else None)
-        )
+        if folded(text) is None:
+            row[valid_name(path)] = None
+        elif same_country and stored is not None and stored[column_name(path)] == text:
+            row[valid_name(path)] = stored[valid_name(path)]
+        else:
+            row[valid_name(path)] = IDENTIFIERS[path].is_valid(
+                text, country if isinstance(country, str) else None
+            )
     for path in COLLECTION_PATHS:
         items = read_path(party, path)
         row[size_name(path)] = len(items) if items is not None else 0
