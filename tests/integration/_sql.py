@@ -17,7 +17,7 @@ import pytest
 
 sa = pytest.importorskip("sqlalchemy")
 
-from clientcore.adapters.sqlalchemy import create_schema, metadata  # noqa: E402
+from clientcore.adapters.sqlalchemy import SCHEMA_VERSION, create_schema, metadata  # noqa: E402
 
 POSTGRES_URL = os.environ.get("CLIENTCORE_TEST_POSTGRES_URL", "")
 SKIP_POSTGRES = "CLIENTCORE_TEST_POSTGRES_URL is not set: the PostgreSQL tests do not run"
@@ -57,7 +57,9 @@ def empty_postgres() -> sa.Engine:
     with engine.begin() as conn:
         names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY"))
-        conn.execute(sa.text('INSERT INTO "clientcore_schema" (version) VALUES (1)'))
+        conn.execute(
+            sa.text(f'INSERT INTO "clientcore_schema" (version) VALUES ({SCHEMA_VERSION})')
+        )
     return engine
 
 

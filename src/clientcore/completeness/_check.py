@@ -192,6 +192,9 @@ class RuleResult:
     in_scope: int
     findings: tuple[Finding, ...]
     missing: tuple[str, ...] = ()
+    #: How many parties fail when it was counted apart from ``findings`` (a check run
+    #: by a store with a limit on the findings loaded: ``check_store(limit=...)``).
+    counted_failing: int | None = attrs.field(default=None, kw_only=True)
 
     @property
     def judged(self) -> bool:
@@ -201,18 +204,19 @@ class RuleResult:
 
     @property
     def failing(self) -> int:
-        """How many parties in scope fail the requirement."""
-        return len(self.findings)
+        """How many parties in scope fail the requirement (all of them, also when only
+        the first few are in ``findings``)."""
+        return len(self.findings) if self.counted_failing is None else self.counted_failing
 
     @property
     def passing(self) -> int:
         """How many parties in scope meet the requirement."""
-        return self.in_scope - len(self.findings)
+        return self.in_scope - self.failing
 
     @property
     def ok(self) -> bool:
         """Judged, and no party in scope fails."""
-        return not self.findings and not self.missing
+        return not self.failing and not self.missing
 
 
 @attrs.frozen
@@ -273,7 +277,7 @@ class Report:
     @property
     def failed(self) -> tuple[RuleResult, ...]:
         """The results of the rules that at least one party fails."""
-        return tuple(r for r in self.results if r.findings)
+        return tuple(r for r in self.results if r.failing)
 
     def findings(self) -> Iterator[Finding]:
         """Every finding, rule by rule."""

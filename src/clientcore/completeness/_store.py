@@ -19,13 +19,34 @@ fail; memory does not grow with the registry.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 from clientcore._errors import FilterError, Issue, ValidationError
+from clientcore._messages import define
 from clientcore.completeness._check import Finding, Report, RuleResult, _as_ruleset, _check_lang
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet
 from clientcore.ports import UnitOfWork
 from clientcore.query import Filter
+
+define(
+    {
+        "completeness.limit.invalid": (
+            "limit must be a whole number of zero or more, or None, not {value}.",
+            "limit moet een geheel getal van nul of meer zijn, of None, niet {value}.",
+            "limit doit être un nombre entier positif ou nul, ou None, pas {value}.",
+        ),
+    }
+)
+
+
+@runtime_checkable
+class CountsEach(Protocol):
+    """A party repository that counts several filters in one pass (the SQL store)."""
+
+    def count_each(
+        self, filters: Sequence[Filter], *, today: dt.date | None = None
+    ) -> list[int]: ...
 
 
 def check_store(
@@ -33,13 +54,19 @@ def check_store(
     rules: RuleSet | Iterable[Rule] | None = None,
     today: dt.date | None = None,
     lang: str = "en",
+    *,
+    limit: int | None = None,
 ) -> Report:
     """Run ``rules`` (the built-in ones when ``None``) over every party of the store.
 
-    Per rule, the scope is counted with ``count(scope)`` and the failing parties are
-    read with ``find(scope & ~require)``, in one transaction; the report is the one
-    :func:`check` gives for the same parties. :class:`NoIssue` rules find nothing
-    here: a stored party cannot hold the faults they look for (only raw rows can).
+    Each rule's scope and failures are counted by the store (``count``, or one
+    ``count_each`` for the whole rule set where the store has it: one query on SQL),
+    and only failing parties are read, with ``find(scope & ~require)``, in one unit of
+    work. With ``limit``, at most that many failing parties per rule are read (the
+    first by id) while ``failing`` still counts them all, so memory does not grow with
+    the registry; without it the report is the one :func:`check` gives for the same
+    parties. :class:`NoIssue` rules find nothing here: a stored party cannot hold the
+    faults they look for (only raw rows can).
     """
     ruleset = _as_ruleset(rules)
     _check_lang(lang)
@@ -47,25 +74,47 @@ def check_store(
         raise ValidationError(
             [Issue("completeness.today.invalid", "today", {"value": repr(today)[:40]})]
         )
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ValidationError(
+            [Issue("completeness.limit.invalid", "limit", {"value": repr(limit)[:40]})]
+        )
     needs_today = ruleset.uses_today()
     if needs_today and today is None:
         issue = Issue("completeness.needs_today", "today", {"rules": ", ".join(needs_today)})
         raise FilterError(issue.message(), "today", [issue])
+    # Every count the report needs, each filter once: the registry, every scope, and
+    # every scope's failures.
+    wanted: dict[Filter, int] = {Filter.all(): 0}
+    failures: dict[str, Filter] = {}
+    for rule in ruleset:
+        wanted.setdefault(rule.scope, len(wanted))
+        if not isinstance(rule.require, NoIssue):
+            failures[rule.id] = rule.scope & ~rule.require
+            wanted.setdefault(failures[rule.id], len(wanted))
     results = []
     with uow:
-        records = uow.parties.count(Filter.all())
-        counted: dict[Filter, int] = {}
+        repository = uow.parties
+        filters = list(wanted)
+        if isinstance(repository, CountsEach):
+            counts = repository.count_each(filters, today=today)
+        else:
+            counts = [repository.count(flt, today=today) for flt in filters]
+        counted = dict(zip(filters, counts, strict=True))
         for rule in ruleset:
-            in_scope = counted.get(rule.scope)
-            if in_scope is None:
-                in_scope = counted[rule.scope] = uow.parties.count(rule.scope, today=today)
-            if isinstance(rule.require, NoIssue):
-                findings: tuple[Finding, ...] = ()
-            else:
-                failing = uow.parties.find(rule.scope & ~rule.require, today=today)
-                findings = tuple(Finding(rule, party, None, today) for party in failing)
-            results.append(RuleResult(rule, in_scope, findings))
-    return Report(ruleset, tuple(results), records, (), today, lang)
+            failing = failures.get(rule.id)
+            if failing is None or not counted[failing]:
+                results.append(RuleResult(rule, counted[rule.scope], ()))
+                continue
+            found = (
+                uow.parties.find(failing, today=today, order_by=["id"], limit=limit)
+                if limit != 0
+                else []
+            )
+            findings = tuple(Finding(rule, party, None, today) for party in found)
+            results.append(
+                RuleResult(rule, counted[rule.scope], findings, counted_failing=counted[failing])
+            )
+    return Report(ruleset, tuple(results), counted[Filter.all()], (), today, lang)
 
 
 __all__ = ["check_store"]

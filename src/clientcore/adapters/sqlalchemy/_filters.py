@@ -11,8 +11,11 @@ the Python back end (``docs/filters.md``; ``docs/sql.md`` has the table for SQL)
   ``not_contains`` (the complements) do;
 - text compares in folded form (case- and accent-insensitive, the folding of
   :func:`clientcore.model.fold`) or, with both sensitivity switches on, as written;
-- labels and tasks are child tables reached with ``EXISTS``; ``valid`` / ``invalid``
-  read a validity flag kept on write; relative dates are resolved when compiled.
+- labels and tasks are child tables reached with ``id IN (SELECT party_id ...)``, an
+  uncorrelated sub-query (``party_id`` is never ``NULL``, so it is two-valued as
+  ``EXISTS`` is): the database hashes it once instead of probing it party by party;
+  ``valid`` / ``invalid`` read a validity flag kept on write; relative dates are
+  resolved when compiled.
 
 What cannot be pushed down (a custom field, a field without a column, one
 sensitivity switch without the other, a value of another type than the field) is
@@ -286,7 +289,7 @@ class _Compiler:
             return sa.false()
 
         def exists(test: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
-            return sa.exists().where(party_labels.c.party_id == parties.c.id, test)
+            return parties.c.id.in_(sa.select(party_labels.c.party_id).where(test))
 
         if op == Op.HAS_ALL:
             return sa.and_(*(exists(column == v) for v in wanted))
@@ -296,7 +299,7 @@ class _Compiler:
         if scope.collection is not None or cond.path != "tasks":
             raise _refuse(cond, f"{where}.path", "'any' runs in SQL over tasks only")
         inner = self.node(cond.value, f"{where}.where", _TASK)
-        return sa.exists().where(party_tasks.c.party_id == parties.c.id, inner)
+        return parties.c.id.in_(sa.select(party_tasks.c.party_id).where(inner))
 
 
 __all__ = ["compile_filter"]

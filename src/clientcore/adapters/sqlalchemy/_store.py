@@ -11,6 +11,7 @@ then the audit events. Any failure rolls the database transaction back whole.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -36,6 +37,8 @@ from clientcore.adapters._order import FOLDED_ORDER, check_page, order_keys, sor
 from clientcore.adapters.sqlalchemy._filters import compile_filter
 from clientcore.adapters.sqlalchemy._tables import (
     SCHEMA_VERSION,
+    UPGRADES,
+    VALIDITY_COLUMNS,
     column_name,
     events,
     folded_name,
@@ -89,6 +92,8 @@ define(
 # BEGIN IMMEDIATE already serialises every writer).
 _LINK_LOCK = 7_302_214_001
 _BATCH = 500
+# The memory PostgreSQL may use per hash in count_each (see SqlUnitOfWork._read).
+_COUNT_WORK_MEM = "128MB"
 _configured: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
 _configure_lock = threading.Lock()
 
@@ -147,38 +152,47 @@ def migrate(engine: sa.Engine) -> int:
 
     A database without them gets them; each later version adds one step here, run
     in order inside one transaction per step, and records itself in
-    ``clientcore_schema``. Version 1 is the first, so there is no step yet.
+    ``clientcore_schema``. Version 2 indexes the identifiers' folded columns.
     """
+    configure_engine(engine)
     found = schema_version(engine)
     if found is None:
         create_schema(engine)
         return SCHEMA_VERSION
     if found > SCHEMA_VERSION:
         raise _version_error(found)
-    return found
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        with engine.begin() as conn:
+            UPGRADES[version](conn)
+            conn.execute(schema_versions.insert().values(version=version))
+    return SCHEMA_VERSION
 
 
-def load_parties(engine: sa.Engine, new: Iterable[Party], batch_size: int = 2000) -> int:
+def load_parties(engine: sa.Engine, new: Iterable[Party], batch_size: int = 10_000) -> int:
     """Insert many new parties at once (a first import), in one transaction.
 
-    Rows are sent in batches (``executemany``); a party without a version is stored
-    as version 1. An id that exists already makes the whole load fail and write
-    nothing. Returns how many parties were loaded.
+    On PostgreSQL the rows go in with ``COPY ... FROM STDIN`` (psycopg 3), elsewhere
+    with ``executemany``; in both cases ``batch_size`` parties at a time, their labels
+    and tasks with them, and the stored result is the one :meth:`SqlUnitOfWork.commit`
+    writes. A party without a version is stored as version 1. An id that exists
+    already (or twice in ``new``) makes the whole load fail with the database's
+    ``IntegrityError`` and write nothing. Returns how many parties were loaded.
     """
     configure_engine(engine)
     loaded = 0
     with engine.connect() as conn:
         conn.info["clientcore_write"] = True
+        write = _copy_batch if conn.dialect.name == "postgresql" else _insert_batch
         try:
             with conn.begin():
                 batch: list[Party] = []
                 for party in new:
                     batch.append(party if party.version > 0 else attrs.evolve(party, version=1))
                     if len(batch) >= batch_size:
-                        loaded += _insert_batch(conn, batch)
+                        loaded += write(conn, batch)
                         batch = []
                 if batch:
-                    loaded += _insert_batch(conn, batch)
+                    loaded += write(conn, batch)
         finally:
             conn.info.pop("clientcore_write", None)
     return loaded
@@ -195,12 +209,54 @@ def _insert_batch(conn: sa.Connection, batch: Sequence[Party]) -> int:
     return len(batch)
 
 
+_JSON_COLUMNS = frozenset({"doc"})
+
+
+def _copy_rows(conn: sa.Connection, table: sa.Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """``COPY table FROM STDIN`` on the connection's own psycopg connection (so inside
+    its transaction); a database error comes back as SQLAlchemy's, as ``execute`` does."""
+    import psycopg  # the postgres extra; only reached on PostgreSQL
+
+    names = [c.name for c in table.columns if not isinstance(c.identity, sa.Identity)]
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(n) for n in names)
+    statement = f"COPY {conn.dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN"
+    dbapi: Any = conn.connection.dbapi_connection  # a psycopg connection
+    try:
+        with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        json.dumps(row[n], ensure_ascii=False) if n in _JSON_COLUMNS else row[n]
+                        for n in names
+                    ]
+                )
+    except psycopg.Error as err:
+        raise sa.exc.DBAPIError.instance(
+            statement, None, err, psycopg.Error, dialect=conn.dialect
+        ) from err
+
+
+def _copy_batch(conn: sa.Connection, batch: Sequence[Party]) -> int:
+    _copy_rows(conn, parties, (party_row(p) for p in batch))
+    _copy_rows(conn, party_labels, (row for p in batch for row in label_rows(p)))
+    _copy_rows(conn, party_tasks, (row for p in batch for row in task_rows(p)))
+    return len(batch)
+
+
 def _version_error(found: int | None) -> ClientCoreError:
     return usage_error("sql.schema_version", found=found, expected=SCHEMA_VERSION)
 
 
 def _party(doc: Any) -> Party:
-    return party_from_json(doc, trusted=True)  # the store's own record
+    """A party from the store's own record: ``doc`` was written from a valid party, so
+    it is built straight away (``Party`` still checks itself); the bounds on untrusted
+    input (``party_from_json``) are only gone through, to name the fault, when a
+    record does not build."""
+    try:
+        party: Party = converter.structure(doc, Party)
+    except Exception:
+        return party_from_json(doc, trusted=True)  # raises ValidationError with a path
+    return party
 
 
 def _link_doc(link: Link) -> dict[str, Any]:
@@ -218,6 +274,114 @@ def _event_doc(event: Any) -> dict[str, Any]:
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), _BATCH):
         yield items[start : start + _BATCH]
+
+
+def _write_parties(conn: sa.Connection, tx: _Transaction) -> list[Issue]:
+    """Write every changed party of ``tx`` in batches; the issues of those that could
+    not be written (an id taken, a stale version), in the order they were touched.
+
+    Additions are one ``INSERT`` per batch after one look-up of the ids; changes and
+    removals are versioned (``WHERE id = ? AND version = ?``) in ``executemany``
+    batches; labels and tasks are replaced with one ``DELETE`` and one ``INSERT`` per
+    batch. A batch whose row count falls short is undone (a savepoint) and run party by
+    party, to name every party that someone else changed or removed.
+    """
+    added: list[Party] = []
+    changed: list[tuple[Party, int]] = []
+    removed: list[tuple[str, int]] = []
+    for party_id, party in tx.parties.items():
+        base = tx.party_base[party_id]
+        if base is None:
+            if party is not None:  # else added and removed in this transaction
+                added.append(party)
+        elif party is None:
+            removed.append((party_id, base))
+        else:
+            changed.append((party, base))
+    # Rows are locked in id order, the same in every commit: two commits over the same
+    # parties wait for each other, they never deadlock.
+    changed.sort(key=lambda item: item[0].id)
+    removed.sort()
+    failed: dict[str, Issue] = {}
+    for chunk in _chunks([p.id for p in added]):
+        taken = conn.execute(sa.select(parties.c.id).where(parties.c.id.in_(chunk)))
+        for (party_id,) in taken:
+            failed[party_id] = Issue("conflict.duplicate_id", "id", {"party_id": party_id})
+    added = [p for p in added if p.id not in failed]
+    for start in range(0, len(added), _BATCH):
+        conn.execute(parties.insert(), [party_row(p) for p in added[start : start + _BATCH]])
+    update = (
+        parties.update()
+        .where(parties.c.id == sa.bindparam("b_id"))
+        .where(parties.c.version == sa.bindparam("b_version"))
+    )
+    params: list[dict[str, Any]] = []
+    for start in range(0, len(changed), _BATCH):
+        part = changed[start : start + _BATCH]
+        # the stored validity flags, kept for identifiers a change leaves alone
+        flags = sa.select(parties.c.id, *(parties.c[c] for c in VALIDITY_COLUMNS)).where(
+            parties.c.id.in_([p.id for p, _ in part])
+        )
+        stored: dict[str, Mapping[str, Any]] = {r.id: dict(r._mapping) for r in conn.execute(flags)}
+        params.extend(
+            {**_without_id(party_row(p, stored.get(p.id))), "b_id": p.id, "b_version": base}
+            for p, base in part
+        )
+    stale = _versioned(conn, update, params)
+    delete = (
+        parties.delete()
+        .where(parties.c.id == sa.bindparam("b_id"))
+        .where(parties.c.version == sa.bindparam("b_version"))
+    )
+    stale += _versioned(conn, delete, [{"b_id": i, "b_version": base} for i, base in removed])
+    if stale:
+        bases = {p.id: base for p, base in changed} | dict(removed)
+        now: dict[str, int] = {}
+        for chunk in _chunks(stale):
+            stmt = sa.select(parties.c.id, parties.c.version).where(parties.c.id.in_(chunk))
+            now.update((i, v) for i, v in conn.execute(stmt))
+        for party_id in stale:
+            failed[party_id] = stale_version(party_id, bases[party_id], now.get(party_id))
+    replaced = [p.id for p, _ in changed] + [i for i, _ in removed]
+    for chunk in _chunks(replaced):
+        conn.execute(party_labels.delete().where(party_labels.c.party_id.in_(chunk)))
+        conn.execute(party_tasks.delete().where(party_tasks.c.party_id.in_(chunk)))
+    written = added + [p for p, _ in changed]
+    for start in range(0, len(written), _BATCH):
+        batch = written[start : start + _BATCH]
+        labels = [row for p in batch for row in label_rows(p)]
+        if labels:
+            conn.execute(party_labels.insert(), labels)
+        tasks = [row for p in batch for row in task_rows(p)]
+        if tasks:
+            conn.execute(party_tasks.insert(), tasks)
+    return [failed[i] for i in tx.parties if i in failed]
+
+
+def _without_id(row: dict[str, Any]) -> dict[str, Any]:
+    del row["id"]
+    return row
+
+
+def _versioned(
+    conn: sa.Connection, stmt: sa.Executable, params: Sequence[dict[str, Any]]
+) -> list[str]:
+    """Run a versioned statement for every parameter set, in batches; the ids
+    (``b_id``) whose row did not match."""
+    stale: list[str] = []
+    batched = conn.dialect.supports_sane_multi_rowcount
+    for start in range(0, len(params), _BATCH):
+        batch = params[start : start + _BATCH]
+        if batched and len(batch) > 1:
+            savepoint = conn.begin_nested()
+            if conn.execute(stmt, batch).rowcount == len(batch):
+                savepoint.commit()
+                continue
+            savepoint.rollback()
+        for one in batch:
+            if conn.execute(stmt, one).rowcount != 1:
+                stale.append(one["b_id"])
+    return stale
 
 
 class _Transaction:
@@ -281,7 +445,12 @@ class _Parties:
 
     def save(self, party: Party) -> Party:
         tx = self._tx()
-        current = self._visible(party.id)
+        if party.id not in tx.parties and (party.id, party.version) in tx.decoded:
+            # read in this transaction at this version: no second read; a change made
+            # by someone else since is found by the versioned UPDATE at commit
+            current: Party | None = tx.decoded[(party.id, party.version)]
+        else:
+            current = self._visible(party.id)
         if current is None:
             raise NotFound("party", party.id)
         if current.version != party.version:
@@ -342,7 +511,7 @@ class _Parties:
                 stmt = stmt.offset(start)
         elif limit is not None:
             stmt = stmt.limit(start + limit)
-        with self._uow._read() as conn:
+        with self._uow._read(scan=True) as conn:
             found = [self._decode(i, v, doc) for i, v, doc in conn.execute(stmt)]
         if not mine:
             return found
@@ -359,11 +528,34 @@ class _Parties:
         mine = dict(tx.parties)
         if mine:
             stmt = stmt.where(parties.c.id.not_in(list(mine)))
-        with self._uow._read() as conn:
+        with self._uow._read(scan=True) as conn:
             counted = int(conn.execute(stmt).scalar_one())
         if mine:
             predicate = flt.compile(today=today)
             counted += sum(1 for p in mine.values() if p is not None and predicate(p))
+        return counted
+
+    def count_each(
+        self, filters: Sequence[Filter], *, today: dt.date | None = None
+    ) -> builtins.list[int]:
+        """How many parties each of ``filters`` selects, counted by one SQL query (one
+        pass over the table: ``count(*) FILTER (WHERE ...)`` per filter)."""
+        tx = self._tx()
+        if not filters:
+            return []
+        compiled = [compile_filter(flt, today) for flt in filters]
+        stmt = sa.select(*(sa.func.count().filter(where) for where in compiled)).select_from(
+            parties
+        )
+        mine = dict(tx.parties)
+        if mine:
+            stmt = stmt.where(parties.c.id.not_in(list(mine)))
+        with self._uow._read(scan=True, work_mem=_COUNT_WORK_MEM) as conn:
+            counted = [int(n) for n in conn.execute(stmt).one()]
+        if mine:
+            for i, flt in enumerate(filters):
+                predicate = flt.compile(today=today)
+                counted[i] += sum(1 for p in mine.values() if p is not None and predicate(p))
         return counted
 
     def remove(self, party_id: str) -> None:
@@ -470,8 +662,19 @@ class SqlUnitOfWork:
             raise usage_error("uow.not_open")
         return self._tx
 
-    def _read(self) -> sa.Connection:
-        return self.engine.connect()
+    @contextlib.contextmanager
+    def _read(self, scan: bool = False, work_mem: str | None = None) -> Iterator[sa.Connection]:
+        """A connection for one read transaction. For a ``scan`` (a filter, a count) on
+        PostgreSQL the JIT compiler is off (compiling a plan costs seconds, more than
+        these queries run), and ``work_mem`` raised when given (so that a count over the
+        whole table hashes the label and task look-ups instead of probing them party by
+        party); a read by id pays no extra round trip."""
+        with self.engine.connect() as conn:
+            if scan and conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL jit = off")
+                if work_mem is not None:
+                    conn.exec_driver_sql(f"SET LOCAL work_mem = '{work_mem}'")
+            yield conn
 
     @property
     def in_transaction(self) -> bool:
@@ -518,12 +721,7 @@ class SqlUnitOfWork:
         touches_links = bool(tx.links) or any(p is None for p in tx.parties.values())
         if touches_links and conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LINK_LOCK)))
-        stale: list[Issue] = []
-        for party_id, party in tx.parties.items():
-            base = tx.party_base[party_id]
-            issue = self._write_party(conn, party_id, party, base)
-            if issue is not None:
-                stale.append(issue)
+        stale = _write_parties(conn, tx)
         for link_id, existed in tx.link_base.items():
             stored = conn.execute(sa.select(links.c.id).where(links.c.id == link_id)).first()
             if (stored is not None) != existed:
@@ -558,40 +756,6 @@ class SqlUnitOfWork:
                     for e in tx.events
                 ],
             )
-
-    def _write_party(
-        self, conn: sa.Connection, party_id: str, party: Party | None, base: int | None
-    ) -> Issue | None:
-        if base is None:
-            if party is None:
-                return None  # added and removed in this transaction
-            exists = conn.execute(sa.select(parties.c.id).where(parties.c.id == party_id)).first()
-            if exists is not None:
-                return Issue("conflict.duplicate_id", "id", {"party_id": party_id})
-            conn.execute(parties.insert().values(**party_row(party)))
-        else:
-            versioned = sa.and_(parties.c.id == party_id, parties.c.version == base)
-            if party is None:
-                done = conn.execute(parties.delete().where(versioned)).rowcount
-            else:
-                done = conn.execute(
-                    parties.update().where(versioned).values(**party_row(party))
-                ).rowcount
-            if done != 1:
-                now = conn.execute(
-                    sa.select(parties.c.version).where(parties.c.id == party_id)
-                ).scalar()
-                return stale_version(party_id, base, now)
-            conn.execute(party_labels.delete().where(party_labels.c.party_id == party_id))
-            conn.execute(party_tasks.delete().where(party_tasks.c.party_id == party_id))
-        if party is not None:
-            labels = label_rows(party)
-            if labels:
-                conn.execute(party_labels.insert(), labels)
-            tasks = task_rows(party)
-            if tasks:
-                conn.execute(party_tasks.insert(), tasks)
-        return None
 
     def _check_links(self, conn: sa.Connection, tx: _Transaction) -> None:
         issues: list[Issue] = []

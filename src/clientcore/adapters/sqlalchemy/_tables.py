@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 from clientcore.model import COLLECTIONS, IDENTIFIERS, Party, fold, party_to_json
 
 #: The version of the tables :func:`create_schema` makes; see :func:`migrate`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -190,15 +190,44 @@ schema_versions = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True),
 )
 
-# The fields filters hit most: status, kind, legal form, portfolio, folded name,
-# identifiers, labels and task codes. Each is a plain B-tree index; a host with
-# other hot fields adds its own.
-for _path in ("status", "kind", "legal_form", "portfolio", "name"):
+#: The fields filters hit most, indexed (a B-tree on the folded column, which every
+#: filter that is not case- and accent-sensitive compares): status, kind, legal form,
+#: portfolio, name and the identifiers; labels and task codes are indexed in their
+#: tables. A host with other hot fields adds its own.
+INDEXED_PATHS = (
+    "status",
+    "kind",
+    "legal_form",
+    "portfolio",
+    "name",
+    "enterprise_number",
+    "vat_number",
+    "national_number",
+    "kvk_number",
+    "email",
+)
+#: Identifiers whose raw column version 1 indexed (replaced by the folded one in 2).
+_V1_RAW_INDEXED = ("enterprise_number", "vat_number", "national_number", "kvk_number", "email")
+for _path in INDEXED_PATHS:
     sa.Index(f"ix_clientcore_parties_{folded_name(_path)}", parties.c[folded_name(_path)])
-for _path in ("enterprise_number", "vat_number", "national_number", "kvk_number", "email"):
-    sa.Index(f"ix_clientcore_parties_{column_name(_path)}", parties.c[column_name(_path)])
 sa.Index("ix_clientcore_party_labels_label__f", party_labels.c["label__f"], party_labels.c.party_id)
 sa.Index("ix_clientcore_party_tasks_code__f", party_tasks.c["code__f"], party_tasks.c.party_id)
+
+
+def upgrade_to_2(conn: sa.Connection) -> None:
+    """Version 2: the identifiers are indexed on their folded column (what filters
+    compare) instead of their raw one."""
+    preparer = conn.dialect.identifier_preparer
+    for path in _V1_RAW_INDEXED:
+        conn.exec_driver_sql(
+            f"DROP INDEX IF EXISTS {preparer.quote(f'ix_clientcore_parties_{column_name(path)}')}"
+        )
+    for index in parties.indexes:
+        index.create(conn, checkfirst=True)
+
+
+#: The step to each version after the first, run in order by ``migrate``.
+UPGRADES: dict[int, Callable[[sa.Connection], None]] = {2: upgrade_to_2}
 
 
 def read_path(party: Any, path: str) -> Any:
@@ -226,8 +255,20 @@ def folded(text: str | None, norm: Callable[[str], str] = fold) -> str | None:
     return norm(text)
 
 
-def party_row(party: Party) -> dict[str, Any]:
-    """Every column of the parties table for ``party`` (as stored, version included)."""
+#: The columns a stored row's validity flags depend on, and the flags.
+VALIDITY_COLUMNS = (
+    "address__country",
+    *(column_name(p) for p in VALIDITY_PATHS),
+    *(valid_name(p) for p in VALIDITY_PATHS),
+)
+
+
+def party_row(party: Party, stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every column of the parties table for ``party`` (as stored, version included).
+
+    ``stored``: the :data:`VALIDITY_COLUMNS` of the party's row as it is, whose validity
+    flags are kept where the identifier and the country are unchanged (validating an
+    identifier costs more than all the rest of a row)."""
     row: dict[str, Any] = {"id": party.id, "doc": party_to_json(party)}
     for path in TEXT_PATHS:
         text = _text(read_path(party, path))
@@ -241,13 +282,17 @@ def party_row(party: Party) -> dict[str, Any]:
         row[column_name(path)] = value if isinstance(value, bool) else None
     row["version"] = party.version
     country = read_path(party, "address.country")
+    same_country = stored is not None and stored["address__country"] == row["address__country"]
     for path in VALIDITY_PATHS:
         text = row[column_name(path)]
-        row[valid_name(path)] = (
-            None
-            if folded(text) is None
-            else IDENTIFIERS[path].is_valid(text, country if isinstance(country, str) else None)
-        )
+        if folded(text) is None:
+            row[valid_name(path)] = None
+        elif same_country and stored is not None and stored[column_name(path)] == text:
+            row[valid_name(path)] = stored[valid_name(path)]
+        else:
+            row[valid_name(path)] = IDENTIFIERS[path].is_valid(
+                text, country if isinstance(country, str) else None
+            )
     for path in COLLECTION_PATHS:
         items = read_path(party, path)
         row[size_name(path)] = len(items) if items is not None else 0
