@@ -253,6 +253,19 @@ _text_paths = ["name", "legal_form", "address.city", "portfolio", "language", "s
 _text_values = st.sampled_from(
     ["bv", "BV", "Gent", "gent", "Café", "cafe", "", "  ", "nl", "client", "Bak", "é", "a"]
 )
+# The choice fields take one of their choices (in any case) where a value must be one.
+_choice_values: dict[str, st.SearchStrategy[str]] = {
+    "language": st.sampled_from(["nl", "NL", "fr", "Fr", "en", "de"]),
+    "status": st.sampled_from(["client", "Client", "prospect", "former_client", "SUSPECT"]),
+}
+
+
+def _values_for(path: str, op: str) -> st.SearchStrategy[str]:
+    if path in _choice_values and op in ("eq", "ne", "in_", "not_in"):
+        return _choice_values[path]
+    return _text_values
+
+
 _date_values = dates | st.builds(Today, st.integers(-400, 400))
 
 
@@ -265,20 +278,17 @@ def _leaf(draw: st.DrawFn, depth: int) -> Filter:
     )
     if kind == "text":
         path = draw(st.sampled_from(_text_paths))
-        op = draw(
-            st.sampled_from(
-                ["eq", "ne", "contains", "not_contains", "starts_with", "ends_with", "lt", "ge"]
-            )
-        )
-        value = draw(_text_values)
+        ops = ["eq", "ne", "contains", "not_contains", "starts_with", "ends_with"]
+        op = draw(st.sampled_from(ops if path in _choice_values else [*ops, "lt", "ge"]))
+        value = draw(_values_for(path, op))
         flags = {}
-        if op not in ("lt", "ge"):
+        if op not in ("lt", "ge") and not (path in _choice_values and op in ("eq", "ne")):
             flags = {"case_sensitive": draw(st.booleans()), "accent_sensitive": draw(st.booleans())}
         return getattr(F(path), op)(value, **flags)
     if kind == "text_set":
         path = draw(st.sampled_from(_text_paths))
         op = draw(st.sampled_from(["in_", "not_in"]))
-        return getattr(F(path), op)(draw(st.lists(_text_values, max_size=4)))
+        return getattr(F(path), op)(draw(st.lists(_values_for(path, op), max_size=4)))
     if kind == "bool":
         path = draw(st.sampled_from(["vat_liable", "portal.enabled", "archived"]))
         return getattr(F(path), draw(st.sampled_from(["eq", "ne"])))(draw(st.booleans()))
