@@ -502,6 +502,28 @@ _sql_identifiers = [
 ]
 
 
+# The choice fields are checked against their choices: a value must be one of them (in
+# any case and accents unless a switch is on), and they have no order.
+_sql_choices: dict[str, list[str]] = {
+    "language": ["nl", "fr", "en", "de"],
+    "status": ["client", "prospect", "former_client", "acceptance_pending", "relation"],
+    "kind": ["client_company", "client_person", "relation_company"],
+}
+
+
+@st.composite
+def _sql_choice(draw: st.DrawFn, path: str, op: str, flags: dict[str, bool]) -> Filter:
+    exact = st.sampled_from(_sql_choices[path])
+    value = exact if flags else exact | exact.map(str.upper) | exact.map(str.title)
+    if op in ("lt", "le", "gt", "ge", "between", "eq"):
+        return F(path).eq(draw(value), **flags)
+    if op in ("in_", "not_in"):
+        return getattr(F(path), op)(draw(st.lists(value, max_size=4)), **flags)
+    if op == "ne":
+        return F(path).ne(draw(value), **flags)
+    return getattr(F(path), op)(draw(_sql_text_values), **flags)
+
+
 @st.composite
 def _sql_text(draw: st.DrawFn, paths: list[str]) -> Filter:
     path = draw(st.sampled_from(paths))
@@ -529,6 +551,8 @@ def _sql_text(draw: st.DrawFn, paths: list[str]) -> Filter:
     if op in ("blank", "not_blank"):
         return getattr(F(path), op)()
     flags = draw(_sql_flags)
+    if path in _sql_choices:
+        return draw(_sql_choice(path, op, flags))
     if op == "between":
         return F(path).between(draw(_sql_text_values), draw(_sql_text_values))
     if op in ("in_", "not_in"):

@@ -14,13 +14,13 @@ filters, each one condition or one AND/OR of conditions) and raises
 
 >>> from clientcore.query.aggrid import from_filter_model, to_filter_model
 >>> model = {"name": {"filterType": "text", "type": "contains", "filter": "café"},
-...          "revenue": {"filterType": "number", "type": "inRange", "filter": 10, "filterTo": 20}}
+...          "version": {"filterType": "number", "type": "inRange", "filter": 10, "filterTo": 20}}
 >>> flt = from_filter_model(model)
->>> flt.matches({"name": "CAFÉ Central", "revenue": 15})
+>>> flt.matches({"name": "CAFÉ Central", "version": 15})
 True
->>> flt.matches({"name": "Cafe Central", "revenue": 15})  # accents count, as in AG Grid
+>>> flt.matches({"name": "Cafe Central", "version": 15})  # accents count, as in AG Grid
 False
->>> flt.matches({"name": "Café Central", "revenue": 20})  # inRange excludes its ends
+>>> flt.matches({"name": "Café Central", "version": 20})  # inRange excludes its ends
 False
 >>> to_filter_model(flt) == model
 True

@@ -9,13 +9,13 @@ field is a date.
 
 >>> from clientcore.query import F
 >>> from clientcore.query.jsonlogic import from_json_logic, to_json_logic
->>> flt = F("name").contains("bakker") & F("revenue").between(10, 20)
+>>> flt = F("name").contains("bakker") & F("version").between(10, 20)
 >>> rule = to_json_logic(flt)
 >>> rule
-{'and': [{'in': ['bakker', {'var': 'name'}]}, {'<=': [10, {'var': 'revenue'}, 20]}]}
+{'and': [{'in': ['bakker', {'var': 'name'}]}, {'<=': [10, {'var': 'version'}, 20]}]}
 >>> from_json_logic(rule) == flt
 True
->>> from_json_logic({"<": [1, {"var": "revenue"}, 5]}).matches({"revenue": 5})
+>>> from_json_logic({"<": [1, {"var": "version"}, 5]}).matches({"version": 5})
 False
 >>> from_json_logic({"log": [1, 2]})
 Traceback (most recent call last):
