@@ -253,6 +253,19 @@ _text_paths = ["name", "legal_form", "address.city", "portfolio", "language", "s
 _text_values = st.sampled_from(
     ["bv", "BV", "Gent", "gent", "Café", "cafe", "", "  ", "nl", "client", "Bak", "é", "a"]
 )
+# The choice fields take one of their choices (in any case) where a value must be one.
+_choice_values: dict[str, st.SearchStrategy[str]] = {
+    "language": st.sampled_from(["nl", "NL", "fr", "Fr", "en", "de"]),
+    "status": st.sampled_from(["client", "Client", "prospect", "former_client", "SUSPECT"]),
+}
+
+
+def _values_for(path: str, op: str) -> st.SearchStrategy[str]:
+    if path in _choice_values and op in ("eq", "ne", "in_", "not_in"):
+        return _choice_values[path]
+    return _text_values
+
+
 _date_values = dates | st.builds(Today, st.integers(-400, 400))
 
 
@@ -265,20 +278,17 @@ def _leaf(draw: st.DrawFn, depth: int) -> Filter:
     )
     if kind == "text":
         path = draw(st.sampled_from(_text_paths))
-        op = draw(
-            st.sampled_from(
-                ["eq", "ne", "contains", "not_contains", "starts_with", "ends_with", "lt", "ge"]
-            )
-        )
-        value = draw(_text_values)
+        ops = ["eq", "ne", "contains", "not_contains", "starts_with", "ends_with"]
+        op = draw(st.sampled_from(ops if path in _choice_values else [*ops, "lt", "ge"]))
+        value = draw(_values_for(path, op))
         flags = {}
-        if op not in ("lt", "ge"):
+        if op not in ("lt", "ge") and not (path in _choice_values and op in ("eq", "ne")):
             flags = {"case_sensitive": draw(st.booleans()), "accent_sensitive": draw(st.booleans())}
         return getattr(F(path), op)(value, **flags)
     if kind == "text_set":
         path = draw(st.sampled_from(_text_paths))
         op = draw(st.sampled_from(["in_", "not_in"]))
-        return getattr(F(path), op)(draw(st.lists(_text_values, max_size=4)))
+        return getattr(F(path), op)(draw(st.lists(_values_for(path, op), max_size=4)))
     if kind == "bool":
         path = draw(st.sampled_from(["vat_liable", "portal.enabled", "archived"]))
         return getattr(F(path), draw(st.sampled_from(["eq", "ne"])))(draw(st.booleans()))
@@ -492,6 +502,28 @@ _sql_identifiers = [
 ]
 
 
+# The choice fields are checked against their choices: a value must be one of them (in
+# any case and accents unless a switch is on), and they have no order.
+_sql_choices: dict[str, list[str]] = {
+    "language": ["nl", "fr", "en", "de"],
+    "status": ["client", "prospect", "former_client", "acceptance_pending", "relation"],
+    "kind": ["client_company", "client_person", "relation_company"],
+}
+
+
+@st.composite
+def _sql_choice(draw: st.DrawFn, path: str, op: str, flags: dict[str, bool]) -> Filter:
+    exact = st.sampled_from(_sql_choices[path])
+    value = exact if flags else exact | exact.map(str.upper) | exact.map(str.title)
+    if op in ("lt", "le", "gt", "ge", "between", "eq"):
+        return F(path).eq(draw(value), **flags)
+    if op in ("in_", "not_in"):
+        return getattr(F(path), op)(draw(st.lists(value, max_size=4)), **flags)
+    if op == "ne":
+        return F(path).ne(draw(value), **flags)
+    return getattr(F(path), op)(draw(_sql_text_values), **flags)
+
+
 @st.composite
 def _sql_text(draw: st.DrawFn, paths: list[str]) -> Filter:
     path = draw(st.sampled_from(paths))
@@ -519,6 +551,8 @@ def _sql_text(draw: st.DrawFn, paths: list[str]) -> Filter:
     if op in ("blank", "not_blank"):
         return getattr(F(path), op)()
     flags = draw(_sql_flags)
+    if path in _sql_choices:
+        return draw(_sql_choice(path, op, flags))
     if op == "between":
         return F(path).between(draw(_sql_text_values), draw(_sql_text_values))
     if op in ("in_", "not_in"):

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from clientcore.adapters.sqlalchemy import SqlUnitOfWork, compile_filter
 from clientcore.model import Party
-from clientcore.query import Filter
+from clientcore.query import OPEN, Filter
 from tests.integration._sql import empty_postgres, sa, sqlite_engine
 from tests.strategies import dates, parties, sql_filters
 
@@ -41,7 +41,9 @@ def _agree(engine: sa.Engine, registry: list[Party], filters: list[Filter], toda
     with uow:
         stored = sorted(uow.parties.list(), key=lambda p: p.id)
         for flt in filters:
-            expected = [p.id for p in stored if flt.matches(p, today=today)]
+            # the SQL store keeps collections the catalogue does not list (checklist,
+            # debtor_cards): the Python side reads them in the open mode
+            expected = [p.id for p in stored if flt.matches(p, today=today, schema=OPEN)]
             found = sorted(p.id for p in uow.parties.find(flt, today=today))
             assert expected == found, flt.to_json()
             assert len(expected) == uow.parties.count(flt, today=today)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from clientcore import FilterError, Party
 from clientcore.model import default_schema
-from clientcore.query import F, Filter, Today
+from clientcore.query import OPEN, F, Filter, Today
 from clientcore.query.aggrid import from_filter_model, to_filter_model
 from tests.strategies import filters, parties
 
@@ -40,12 +40,13 @@ def date(option: str, start: str | None = None, end: str | None = None) -> dict[
 
 
 def selected(model: dict[str, Any], cells: list[Any], column: str, **options: Any) -> list[Any]:
-    """The cells whose one-column record ``{column: cell}`` the model selects."""
-    flt = from_filter_model(model, **options)
-    return [cell for cell in cells if flt.matches({column: cell})]
+    """The cells whose one-column record ``{column: cell}`` the model selects (a grid's
+    own rows: the open mode)."""
+    flt = from_filter_model(model, OPEN, **options)
+    return [cell for cell in cells if flt.matches({column: cell}, schema=OPEN)]
 
 
-def error_of(model: Any, schema: Any = None, **options: Any) -> tuple[str, str]:
+def error_of(model: Any, schema: Any = OPEN, **options: Any) -> tuple[str, str]:
     with pytest.raises(FilterError) as caught:
         from_filter_model(model, schema, **options)
     # the English message and the fault's code, so a test may name either
@@ -140,8 +141,9 @@ def test_a_blank_filter_text_is_refused() -> None:
 def test_blank_matches_missing_null_empty_and_whitespace_cells(
     column: str, model: dict[str, Any], filled: Any
 ) -> None:
-    flt = from_filter_model({column: model})
-    actual = [flt.matches({column: cell}) for cell in [*BLANKS, filled]] + [flt.matches({})]
+    flt = from_filter_model({column: model}, OPEN)
+    cells = [{column: cell} for cell in [*BLANKS, filled]] + [{}]
+    actual = [flt.matches(cell, schema=OPEN) for cell in cells]
     assert [True, True, True, True, False, True] == actual
 
 
@@ -258,7 +260,7 @@ def test_number_filter_refuses_booleans_and_non_finite_numbers(value: Any) -> No
 
 
 def test_date_filter_ignores_the_time_part() -> None:
-    flt = from_filter_model({"since": date("equals", "2024-01-31 13:45:00")})
+    flt = from_filter_model({"since": date("equals", "2024-01-31 13:45:00")}, OPEN)
     assert F("since").eq(dt.date(2024, 1, 31)) == flt
 
 
@@ -301,7 +303,7 @@ def test_set_filter_null_selects_blank_cells() -> None:
 
 def test_set_filter_of_only_null_is_blank() -> None:
     model = {"city": {"filterType": "set", "values": [None]}}
-    assert F("city").blank() == from_filter_model(model)
+    assert F("city").blank() == from_filter_model(model, OPEN)
 
 
 def test_set_filter_with_no_values_matches_nothing() -> None:
@@ -429,13 +431,14 @@ def test_a_legacy_condition_that_disagrees_with_conditions_is_refused() -> None:
 
 
 def test_columns_are_anded() -> None:
-    flt = from_filter_model({"name": text("contains", "café"), "revenue": number("greaterThan", 5)})
+    model = {"name": text("contains", "café"), "revenue": number("greaterThan", 5)}
+    flt = from_filter_model(model, OPEN)
     records = [
         {"name": "Café", "revenue": 10},
         {"name": "Café", "revenue": 1},
         {"name": "Thé", "revenue": 10},
     ]
-    assert [records[0]] == flt.select(records)
+    assert [records[0]] == flt.select(records, schema=OPEN)
 
 
 def test_multi_filter_ands_its_models_and_skips_nulls() -> None:
@@ -843,9 +846,10 @@ WRITE_OPTIONS = st.sampled_from(
 def test_a_model_written_back_selects_the_same_records(
     model: dict[str, Any], records: list[dict[str, Any]], options: dict[str, bool]
 ) -> None:
-    flt = from_filter_model(model, **options)
-    again = from_filter_model(to_filter_model(flt, **options), **options)
-    assert [flt.matches(r) for r in records] == [again.matches(r) for r in records]
+    flt = from_filter_model(model, OPEN, **options)
+    again = from_filter_model(to_filter_model(flt, **options), OPEN, **options)
+    expected = [flt.matches(r, schema=OPEN) for r in records]
+    assert expected == [again.matches(r, schema=OPEN) for r in records]
 
 
 @pytest.mark.slow

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clientcore import FilterError, Party, Task
-from clientcore.model import CustomField, Field, FieldType, Schema, default_schema
-from clientcore.query import COMPLEMENT, And, Cond, F, Filter, Not, Or, Today
+from clientcore.model import Field, FieldType, Schema, default_schema
+from clientcore.query import COMPLEMENT, ITEM, OPEN, And, Cond, F, Filter, Not, Or, Today
 from clientcore.query.jsonlogic import from_json_logic, to_json_logic
 from tests.strategies import filters, parties
 
@@ -25,10 +25,6 @@ def _with(schema: Schema, path: str, kind: FieldType) -> Schema:
 
 # the catalogue, with the fields these tests name: revenue a number, "a b" a text
 LOGIC_SCHEMA = _with(SCHEMA, "revenue", FieldType.NUMBER)
-# every field a text, so "{'!': var}" reads back as blank alone
-TEXT_SCHEMA = _with(_with(SCHEMA, "revenue", FieldType.TEXT), "a b", FieldType.TEXT).with_custom(
-    CustomField("kyc", "source")
-)
 TODAY = dt.date(2026, 1, 1)
 NAME = {"var": "name"}
 REVENUE = {"var": "revenue"}
@@ -90,18 +86,24 @@ def test_to_json_logic_writes_each_mapped_operator(flt: Filter, rule: Any) -> No
 
 @pytest.mark.parametrize(("flt", "rule"), MAPPING)
 def test_from_json_logic_reads_each_mapped_operator(flt: Filter, rule: Any) -> None:
-    fields = LOGIC_SCHEMA if isinstance(rule, dict) and set(rule) <= {"!", "!!"} else None
+    # fields of their own (a, b, revenue): the open mode, or a schema declaring them
+    fields = LOGIC_SCHEMA if isinstance(rule, dict) and set(rule) <= {"!", "!!"} else OPEN
     assert flt == from_json_logic(rule, fields)
 
 
-def test_falsy_without_a_schema_is_blank_false_or_zero_as_json_logic_means_it() -> None:
-    falsy = from_json_logic({"!": NAME})
+def test_falsy_in_the_open_mode_is_blank_false_or_zero_as_json_logic_means_it() -> None:
+    falsy = from_json_logic({"!": NAME}, OPEN)
     assert [True, True, True, False, False] == [
-        falsy.matches({"name": v}) for v in (None, False, 0, "x", True)
+        falsy.matches({"name": v}, schema=OPEN) for v in (None, False, 0, "x", True)
     ]
+    truthy = from_json_logic({"!!": NAME}, OPEN)
     assert [not m for m in (True, True, True, False, False)] == [
-        from_json_logic({"!!": NAME}).matches({"name": v}) for v in (None, False, 0, "x", True)
+        truthy.matches({"name": v}, schema=OPEN) for v in (None, False, 0, "x", True)
     ]
+
+
+def test_falsy_on_a_text_field_of_the_default_catalogue_is_blank() -> None:
+    assert F("name").blank() == from_json_logic({"!": NAME})
 
 
 def test_falsy_on_a_bool_field_of_the_schema_is_blank_or_false() -> None:
@@ -127,18 +129,18 @@ def test_dates_are_written_as_iso_texts() -> None:
     ],
 )
 def test_a_value_before_the_var_mirrors_the_comparison(rule: Any, flt: Filter) -> None:
-    assert flt == from_json_logic(rule)
+    assert flt == from_json_logic(rule, LOGIC_SCHEMA)
 
 
 def test_three_argument_less_than_excludes_both_ends() -> None:
-    flt = from_json_logic({"<": [10, REVENUE, 20]})
-    actual = [n for n in (10, 15, 20) if flt.matches({"revenue": n})]
+    flt = from_json_logic({"<": [10, REVENUE, 20]}, OPEN)
+    actual = [n for n in (10, 15, 20) if flt.matches({"revenue": n}, schema=OPEN)]
     assert (F("revenue").gt(10) & F("revenue").lt(20), [15]) == (flt, actual)
 
 
 def test_three_argument_less_or_equal_includes_both_ends() -> None:
-    flt = from_json_logic({"<=": [10, REVENUE, 20]})
-    actual = [n for n in (9, 10, 15, 20, 21) if flt.matches({"revenue": n})]
+    flt = from_json_logic({"<=": [10, REVENUE, 20]}, LOGIC_SCHEMA)
+    actual = [n for n in (9, 10, 15, 20, 21) if flt.matches({"revenue": n}, schema=LOGIC_SCHEMA)]
     assert [10, 15, 20] == actual
 
 
@@ -195,7 +197,7 @@ def test_equals_on_text_gets_clientcore_semantics_case_and_accent_insensitive() 
 def test_not_var_on_a_number_is_blank_or_zero_as_json_logic_means_it() -> None:
     flt = from_json_logic({"!": REVENUE}, LOGIC_SCHEMA)
     assert [True, True, True, True, False] == [
-        flt.matches({"revenue": v}) for v in (None, "", "  ", 0, 3)
+        flt.matches({"revenue": v}, schema=LOGIC_SCHEMA) for v in (None, "", "  ", 0, 3)
     ]
 
 
@@ -228,12 +230,17 @@ def test_with_a_schema_iso_texts_on_date_fields_become_dates() -> None:
     assert expected == from_json_logic(rule, SCHEMA)
 
 
-def test_without_a_schema_iso_texts_stay_texts() -> None:
+def test_by_default_iso_texts_on_date_fields_of_the_catalogue_become_dates() -> None:
     rule = {"<": [{"var": "client_since"}, "2024-01-01"]}
-    flt = from_json_logic(rule)
+    assert F("client_since").lt(dt.date(2024, 1, 1)) == from_json_logic(rule)
+
+
+def test_in_the_open_mode_iso_texts_stay_texts() -> None:
+    rule = {"<": [{"var": "client_since"}, "2024-01-01"]}
+    flt = from_json_logic(rule, OPEN)
     assert (F("client_since").lt("2024-01-01"), True) == (
         flt,
-        flt.matches({"client_since": dt.date(2023, 12, 31)}),
+        flt.matches({"client_since": dt.date(2023, 12, 31)}, schema=OPEN),
     )
 
 
@@ -406,7 +413,7 @@ mapped_filters = st.recursive(
 @given(mapped_filters)
 def test_a_mapped_filter_survives_json_logic_and_json_text(flt: Filter) -> None:
     rule = json.loads(json.dumps(to_json_logic(flt)))
-    assert flt == from_json_logic(rule, TEXT_SCHEMA)
+    assert flt == from_json_logic(rule, OPEN)
 
 
 @pytest.mark.slow
@@ -452,7 +459,59 @@ def test_no_json_input_raises_anything_but_filter_error(rule: Any, with_schema: 
 
 def outcome_of(rule: Any, with_schema: bool) -> str:
     try:
-        from_json_logic(rule, SCHEMA if with_schema else None)
+        from_json_logic(rule, SCHEMA if with_schema else OPEN)
     except FilterError as err:
         return f"FilterError at {err.path[:1]}"
     return "a filter"
+
+
+# --- the current item of a list of values: {"var": ""} inside some / all / none ---
+
+LABELS = {"var": "labels"}
+
+
+def test_some_with_a_text_test_on_the_current_label_is_any_over_the_labels() -> None:
+    flt = from_json_logic({"some": [LABELS, {"in": ["vi", {"var": ""}]}]})
+    assert F("labels").any(F(ITEM).contains("vi")) == flt
+    assert [True, False] == [
+        flt.matches(company(labels=labels)) for labels in ({"VIP", "audit"}, {"audit"})
+    ]
+    assert {"some": [LABELS, {"in": ["vi", {"var": ""}]}]} == to_json_logic(flt)
+
+
+def test_all_labels_one_of_a_list_is_false_without_labels_as_in_json_logic() -> None:
+    flt = from_json_logic({"all": [LABELS, {"in": [{"var": ""}, ["vip", "audit"]]}]})
+    expected = F("labels").not_blank() & ~F("labels").any(F(ITEM).not_in(["vip", "audit"]))
+    assert expected.fingerprint() == flt.fingerprint()
+    assert [True, False, False] == [
+        flt.matches(company(labels=labels)) for labels in ({"VIP"}, {"vip", "nbb"}, set())
+    ]
+
+
+def test_some_and_none_compare_the_current_number_of_a_list_in_the_open_mode() -> None:
+    some = from_json_logic({"some": [{"var": "f1"}, {"<": [{"var": ""}, 14]}]}, OPEN)
+    none = from_json_logic({"none": [{"var": "f1"}, {"<": [{"var": ""}, 14]}]}, OPEN)
+    assert F("f1").any(F(ITEM).lt(14)) == some
+    rows = [{"f1": [20, 3]}, {"f1": [20]}, {"f1": []}]
+    assert ([True, False, False], [False, True, True]) == (
+        [some.matches(r, schema=OPEN) for r in rows],
+        [none.matches(r, schema=OPEN) for r in rows],
+    )
+
+
+def test_the_current_item_is_checked_like_any_field() -> None:
+    # a label is a text: no number compares with it; a task is a record, not a value
+    assert ("$.where.where.value", "filter.value_mismatch") == (
+        _fault(F("labels").any(F(ITEM).lt(14)))
+    )
+    assert ("$.where.where.path", "filter.unknown_path") == (
+        _fault(F("tasks").any(F(ITEM).eq("vat")))
+    )
+    assert ("$.where.path", "filter.unknown_path") == _fault(F(ITEM).eq("x"))
+    assert error_of({"==": [{"var": ""}, 1]}, OPEN)[1].endswith("[filter.bad_path]")
+
+
+def _fault(flt: Filter) -> tuple[str, str]:
+    with pytest.raises(FilterError) as caught:
+        flt.compile()
+    return caught.value.path, caught.value.issues[0].code

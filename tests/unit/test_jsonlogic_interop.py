@@ -1,5 +1,8 @@
 """JsonLogic against the outside world: the official suites and the query builders' own
-export tests (vectors recorded in ``tests/data/jsonlogic_interop.json``)."""
+export tests (vectors recorded in ``tests/data/jsonlogic_interop.json``).
+
+The rules use the suites' own field names (``num``, ``login``, ``f1``, ``multicolor``...),
+so they are read and run in the open mode (:data:`clientcore.query.OPEN`)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pathlib
 from typing import Any
 
 from clientcore import FilterError
+from clientcore.query import OPEN
 from clientcore.query.jsonlogic import from_json_logic, to_json_logic
 
 VECTORS = json.loads(
@@ -52,10 +56,28 @@ def compares_one_field_with_literals(rule: Any) -> bool:
     return False
 
 
+def orders_a_boolean(rule: Any) -> bool:
+    """Whether ``rule`` orders a field against true/false (``{"<": [true, x, false]}``):
+    JsonLogic orders them as 1 and 0, clientcore's model has no order on yes/no, so such
+    a rule is no condition the model has (it is refused, see test_jsonlogic)."""
+    if isinstance(rule, list):
+        return any(orders_a_boolean(r) for r in rule)
+    if not isinstance(rule, dict):
+        return False
+    for op, args in rule.items():
+        ordering = op in ("<", "<=", ">", ">=") and isinstance(args, list)
+        if ordering and any(isinstance(a, bool) for a in args):
+            return True
+        if orders_a_boolean(args):
+            return True
+    return False
+
+
 def round_trips(rule: Any) -> bool:
     try:
-        flt = from_json_logic(rule)
-        return from_json_logic(to_json_logic(flt)).fingerprint() == flt.fingerprint()
+        flt = from_json_logic(rule, OPEN)
+        again = from_json_logic(to_json_logic(flt), OPEN)
+        return again.fingerprint() == flt.fingerprint()
     except FilterError:
         return False
 
@@ -64,22 +86,27 @@ def test_no_official_case_is_accepted_and_answered_differently() -> None:
     wrong = []
     for case in VECTORS["official"]:
         try:
-            flt = from_json_logic(case["rule"])
+            flt = from_json_logic(case["rule"], OPEN)
         except FilterError:
             continue
-        if flt.matches(case["data"] or {}) != case["result"]:
+        if flt.matches(case["data"] or {}, schema=OPEN) != case["result"]:
             wrong.append(case)
     assert [] == wrong
 
 
 def test_the_builders_rules_on_one_field_import_and_round_trip() -> None:
-    eligible = [
+    one_field = [
         b["rule"] for b in VECTORS["builders"] if compares_one_field_with_literals(b["rule"])
     ]
+    # ordering against true/false is no condition of the model: left out, not passed
+    eligible = [rule for rule in one_field if not orders_a_boolean(rule)]
     passed = [rule for rule in eligible if round_trips(rule)]
-    # measured: 44 of 56 (78.6%); the rest need a current-item test other than
-    # has / has_any, a text containing the field, or order true/false (refused)
-    assert (56, 44) == (len(eligible), len(passed))
+    # measured: 52 of 54 (96.3%); the two left are "the field's text is contained in a
+    # literal" ({"in": [{"var": "f1"}, "Test"]}), which no operator of clientcore means
+    assert (56, 54, 52) == (len(one_field), len(eligible), len(passed))
+    assert len(passed) / len(eligible) >= 0.95
+    refused = [rule for rule in eligible if rule not in passed]
+    assert all('"in": [{"var": "f1"}, "Test"]' in json.dumps(rule) for rule in refused)
 
 
 def test_every_builder_rule_comparing_two_fields_is_refused() -> None:
@@ -91,7 +118,7 @@ def test_every_builder_rule_comparing_two_fields_is_refused() -> None:
     accepted = []
     for rule in two_fields:
         try:
-            from_json_logic(rule)
+            from_json_logic(rule, OPEN)
         except FilterError:
             continue
         accepted.append(rule)

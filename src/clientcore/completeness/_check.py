@@ -33,7 +33,7 @@ from clientcore.completeness._references import _get, _items
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet, Severity
 from clientcore.io import Profile, Progress, Reading, Table
 from clientcore.model import COLLECTIONS, Party, RowResult
-from clientcore.query import And, Cond, Failure, Filter, Not, Op, Or, describe, explain
+from clientcore.query import OPEN, And, Cond, Failure, Filter, Not, Op, Or, describe, explain
 
 if TYPE_CHECKING:
     import pandas
@@ -160,7 +160,11 @@ def _present_items(cond: Cond, record: Any, today: dt.date | None, lang: str) ->
     items = _items(_get(record, cond.path))
     if not items:
         return None
-    labels = [_item_label(item, n) for n, item in enumerate(items) if sub.matches(item, today)]
+    # an item of the collection, its paths relative to it (the rule was checked against
+    # the catalogue when it was compiled): read in the open mode
+    labels = [
+        _item_label(item, n) for n, item in enumerate(items) if sub.matches(item, today, OPEN)
+    ]
     if not labels:
         return None
     count = Issue(

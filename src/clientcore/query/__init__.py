@@ -13,6 +13,7 @@ True
 
 import typing
 
+from clientcore.query._check import OPEN, OpenMode
 from clientcore.query._compile import Selection, reference_predicate, source_of
 from clientcore.query._explain import Failure, describe, explain
 from clientcore.query._layout import (
@@ -38,6 +39,7 @@ from clientcore.query._saved import (
 )
 from clientcore.query._search import Hit, MatchKind, SearchIndex
 from clientcore.query._tree import (
+    ITEM,
     MAX_DEPTH,
     MAX_NODES,
     MAX_STRING,
@@ -72,9 +74,11 @@ def __getattr__(name: str) -> typing.Any:
 __all__ = [
     "COMPLEMENT",
     "DEFAULT_COLUMNS",
+    "ITEM",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_STRING",
+    "OPEN",
     "OPERATORS",
     "And",
     "ColumnLayout",
@@ -93,6 +97,7 @@ __all__ = [
     "MatchKind",
     "Not",
     "Op",
+    "OpenMode",
     "Operator",
     "Or",
     "SavedFilter",

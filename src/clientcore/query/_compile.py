@@ -37,6 +37,7 @@ from clientcore.model import (
     Schema,
     default_schema,
 )
+from clientcore.query._check import OpenMode, ensure, is_custom_path
 from clientcore.query._faults import fault
 from clientcore.query._operators import CHECKS, NEGATIVE_OF, OPERATORS, Op, Shape
 from clientcore.query._semantics import (
@@ -157,7 +158,7 @@ class _Gen:
         """Source reading ``path`` from ``rec`` and the field, or None when unknown."""
         if item_of is None:
             field = self.schema.get(path)
-            custom_shape = path.startswith("custom.") and path.count(".") == 2
+            custom_shape = is_custom_path(path)
             if (field is not None and field.custom) or (field is None and custom_shape):
                 _, category, key = path.split(".", 2)
                 return (
@@ -364,13 +365,14 @@ class Compiled:
 
 
 @lru_cache(maxsize=512)
-def compile_both(flt: Filter, schema: Schema | None, today: dt.date | None) -> Compiled:
-    """Compile ``flt`` (validated against ``schema`` when one is given)."""
-    if schema is not None:
-        flt.validate(schema)
+def compile_both(flt: Filter, schema: Schema | OpenMode | None, today: dt.date | None) -> Compiled:
+    """Compile ``flt``, checked first against the catalogue ``schema`` stands for (the
+    default catalogue for ``None``, none in the open mode); once per (filter, schema,
+    today), so a filter run on every party is checked once."""
+    fields = ensure(flt, schema)
     refuse_unanswerable(flt, today)
     slow = interpret(flt, today, validity)
-    gen = _Gen(schema or default_schema(), today)
+    gen = _Gen(fields or default_schema(), today)
     body = gen.expr(flt, "r", None)
     gen.ns.update({"_Party": Party, "_slow": slow, "_Exc": (TypeError, AttributeError, ValueError)})
     # Every name is a closure variable of a factory: as fast to read as a local, and
@@ -410,7 +412,9 @@ def compile_both(flt: Filter, schema: Schema | None, today: dt.date | None) -> C
     return Compiled(predicate, select)
 
 
-def compile_filter(flt: Filter, schema: Schema | None, today: dt.date | None) -> Predicate:
+def compile_filter(
+    flt: Filter, schema: Schema | OpenMode | None, today: dt.date | None
+) -> Predicate:
     """The predicate of ``flt`` (see :func:`compile_both`)."""
     return compile_both(flt, schema, today).predicate
 

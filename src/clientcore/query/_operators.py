@@ -23,6 +23,8 @@ True
 ('inRange', 'in')
 >>> OPERATORS[Op.HAS].reference(["VIP", "audit"], "vip", str.lower)
 True
+>>> OPERATORS[Op.HAS_ANY].single, OPERATORS[Op.BETWEEN].bounds
+(<Op.HAS: 'has'>, (<Op.GE: 'ge'>, <Op.LE: 'le'>))
 """
 
 from __future__ import annotations
@@ -107,6 +109,8 @@ class Operator:
     jsonlogic_mirror: Op | None = None  # the operator with the literal first (5 < x: x > 5)
     jsonlogic_also: tuple[str, ...] = ()  # other JsonLogic names read as this operator
     sql: str | None = None  # SQLAlchemy ColumnOperators method (the SQL back end's slot)
+    single: Op | None = None  # what a one-element list means: in([x]) is eq(x)
+    bounds: tuple[Op, Op] | None = None  # a pair written as two bounds: between is ge & le
 
     @property
     def name(self) -> str:
@@ -314,11 +318,12 @@ _ROWS: Final = (
         aggrid="inRange",
         aggrid_filters=frozenset({"number", "date"}),
         sql="between",
+        bounds=(Op.GE, Op.LE),
     ),
     Operator(
         Op.IN,
         Shape.LIST,
-        _ORDERED | _TEXTS,
+        _SCALARS,
         ("{path} is one of {v}", "{path} is een van {v}", "{path} est l'un de {v}"),
         _in,
         blank_matches=False,
@@ -327,17 +332,19 @@ _ROWS: Final = (
         python="{x} in {c}",
         jsonlogic="in",
         sql="in_",
+        single=Op.EQ,
     ),
     Operator(
         Op.NOT_IN,
         Shape.LIST,
-        _ORDERED | _TEXTS,
+        _SCALARS,
         ("{path} is none of {v}", "{path} is geen van {v}", "{path} n'est aucun de {v}"),
         _not_in,
         blank_matches=True,
         complement=Op.IN,
         negative_of=Op.IN,
         switches=True,
+        single=Op.NE,
     ),
     Operator(
         Op.CONTAINS,
@@ -437,6 +444,7 @@ _ROWS: Final = (
         blank_matches=False,
         switches=True,
         python="not {c}.isdisjoint({x})",
+        single=Op.HAS,
     ),
     Operator(
         Op.HAS_ALL,
@@ -447,11 +455,12 @@ _ROWS: Final = (
         blank_matches=False,
         switches=True,
         python="{c} <= {x}",
+        single=Op.HAS,
     ),
     Operator(
         Op.ANY,
         Shape.FILTER,
-        frozenset({_COL}),
+        frozenset({_COL, _L}),  # over labels, the item is the text itself (path ".")
         (
             "{path} has an item where {v}",
             "{path} heeft een item waarvoor {v}",

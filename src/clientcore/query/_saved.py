@@ -39,6 +39,7 @@ from clientcore._limits import check_input
 from clientcore._messages import define
 from clientcore._text import fold
 from clientcore.model import Actor, Schema, identity_key, new_id
+from clientcore.query._check import OpenMode, ensure
 from clientcore.query._tree import Filter
 
 if TYPE_CHECKING:
@@ -334,13 +335,14 @@ class SavedFilter:
         }
 
     @classmethod
-    def from_json(cls, obj: Any, schema: Schema | None = None) -> SavedFilter:
+    def from_json(cls, obj: Any, schema: Schema | OpenMode | None = None) -> SavedFilter:
         """Decode untrusted JSON strictly: every fault is an issue with its JSON path.
 
         Unknown or missing keys, wrong types, a bad date-time and a filter that
         :meth:`Filter.from_json <clientcore.query.Filter.from_json>` refuses (paths
-        under ``$.filter``) all raise one :class:`ValidationError`. With a ``schema``
-        the filter's fields are checked against it too. The input is bounded first
+        under ``$.filter``) all raise one :class:`ValidationError`. The filter's fields
+        are checked against ``schema`` too (the default catalogue unless given;
+        :data:`~clientcore.query.OPEN` checks none). The input is bounded first
         (:data:`~clientcore.errors.DEFAULT_LIMITS`).
         """
         check_input(obj)
@@ -469,7 +471,9 @@ class FilterBook:
     """The rules of saved filters over a repository; time comes from ``clock``.
 
     ``user`` arguments take a user id or an :class:`~clientcore.model.Actor`.
-    With a ``schema``, a filter is checked against it before it is saved.
+    A filter is checked against ``schema`` before it is saved (the default catalogue
+    unless given; :data:`~clientcore.query.OPEN` for filters over records of another
+    shape, checked against none).
     """
 
     def __init__(
@@ -478,7 +482,7 @@ class FilterBook:
         clock: Callable[[], dt.datetime],
         *,
         new_id: Callable[[], str] = new_id,
-        schema: Schema | None = None,
+        schema: Schema | OpenMode | None = None,
     ) -> None:
         self._repository = repository
         self._clock = clock
@@ -545,8 +549,7 @@ class FilterBook:
         issues = [*_name_issues(name), *_icon_issues(icon), *_filter_issues(flt)]
         if issues:
             raise ValidationError(issues)
-        if self._schema is not None:
-            flt.validate(self._schema)
+        ensure(flt, self._schema)
         self._refuse_duplicate(uid, flt, None)
         self._refuse_name(uid, name, None)
         now = self._clock()
@@ -587,8 +590,7 @@ class FilterBook:
         issues = _filter_issues(flt)
         if issues:
             raise ValidationError(issues)
-        if self._schema is not None:
-            flt.validate(self._schema)
+        ensure(flt, self._schema)
         self._refuse_duplicate(item.owner, flt, item.id)
         return self._update(item, filter=flt)
 

@@ -22,7 +22,7 @@ from clientcore._text import fold as fold
 from clientcore._text import fold_slow
 from clientcore.model import read_path
 from clientcore.query._operators import OPERATORS, Shape
-from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
+from clientcore.query._tree import ITEM, And, Cond, Filter, Not, Or, Today
 from clientcore.query._values import (
     as_items as as_items,
 )
@@ -91,7 +91,7 @@ def _leaf(
     norm = folder(cond.case_sensitive, cond.accent_sensitive)
 
     def get(r: Any) -> Any:
-        return read_path(r, path)
+        return r if path == ITEM else read_path(r, path)
 
     shape = row.shape
     if shape is Shape.CHECK:

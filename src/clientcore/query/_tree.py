@@ -39,6 +39,7 @@ from clientcore.query._operators import OPERATORS as _OPERATOR_TABLE
 
 if TYPE_CHECKING:
     from clientcore.model import Schema
+    from clientcore.query._check import OpenMode
     from clientcore.query._compile import Selection
 
 VERSION: Final = 1
@@ -48,6 +49,9 @@ MAX_NODES: Final = 1000
 # decoder counts nodes and text length itself, with its own fault codes.
 _FILTER_LIMITS: Final = Limits(max_items=10_000, max_text=10_000_000)
 MAX_STRING: Final = 10_000
+ITEM: Final = "."
+"""The path of the current item itself inside ``any`` over a list of values (the labels
+of a party, a list in a host's record): ``F("labels").any(F(ITEM).contains("vip"))``."""
 
 define(
     {
@@ -193,11 +197,13 @@ class Filter:
         raise NotImplementedError
 
     @staticmethod
-    def from_json(obj: Any, schema: Schema | None = None) -> Filter:
+    def from_json(obj: Any, schema: Schema | OpenMode | None = None) -> Filter:
         """Decode untrusted JSON strictly; any fault raises :class:`FilterError` with a path.
 
-        With a ``schema``, paths, operators and values are also checked against it.
+        Paths, operators and values are also checked against ``schema`` (the default
+        catalogue unless given; :data:`~clientcore.query.OPEN` checks none).
         """
+        from clientcore.query._check import ensure
         from clientcore.query._decode import decode
 
         try:
@@ -206,9 +212,7 @@ class Filter:
             issue = exc.issues[0]
             raise FilterError(issue.message(), issue.path, exc.issues) from None
         flt = decode(obj)
-        fields = schema
-        if fields is not None:
-            flt.validate(fields)
+        ensure(flt, schema)
         return flt
 
     def to_json_text(self) -> str:
@@ -248,7 +252,7 @@ class Filter:
     # --- Python back end ---
 
     def compile(
-        self, schema: Schema | None = None, today: dt.date | None = None
+        self, schema: Schema | OpenMode | None = None, today: dt.date | None = None
     ) -> Callable[[Any], bool]:
         """A predicate for parties and plain mappings (dotted paths walk both).
 
@@ -259,7 +263,7 @@ class Filter:
         return compile_filter(self, schema, today)
 
     def matches(
-        self, record: Any, today: dt.date | None = None, schema: Schema | None = None
+        self, record: Any, today: dt.date | None = None, schema: Schema | OpenMode | None = None
     ) -> bool:
         """Whether ``record`` (a party or a mapping) matches."""
         return self.compile(schema, today)(record)
@@ -271,7 +275,7 @@ class Filter:
         today: dt.date | None = None,
         *,
         with_total: Literal[False] = False,
-        schema: Schema | None = None,
+        schema: Schema | OpenMode | None = None,
     ) -> list[Any]: ...
 
     @overload
@@ -281,7 +285,7 @@ class Filter:
         today: dt.date | None = None,
         *,
         with_total: Literal[True],
-        schema: Schema | None = None,
+        schema: Schema | OpenMode | None = None,
     ) -> Selection: ...
 
     def select(
@@ -290,7 +294,7 @@ class Filter:
         today: dt.date | None = None,
         *,
         with_total: bool = False,
-        schema: Schema | None = None,
+        schema: Schema | OpenMode | None = None,
     ) -> list[Any] | Selection:
         """The records that match, in order: the fast path (the whole loop is compiled).
 
@@ -307,7 +311,9 @@ class Filter:
         items = run(records)
         return Selection(tuple(items), len(items), len(records))
 
-    def mask(self, frame: Any, today: dt.date | None = None, schema: Schema | None = None) -> Any:
+    def mask(
+        self, frame: Any, today: dt.date | None = None, schema: Schema | OpenMode | None = None
+    ) -> Any:
         """A boolean ``pandas.Series`` over the rows of ``frame``, equal row by row to
         :meth:`matches` on the row read as a flat mapping (dotted column names are paths;
         a missing value, ``NaN`` or ``None``, is blank). Needs the ``pandas`` extra."""
@@ -322,7 +328,10 @@ class Filter:
         return pd.Series(flags, index=frame.index, dtype=bool)
 
     def count(
-        self, records: Iterable[Any], today: dt.date | None = None, schema: Schema | None = None
+        self,
+        records: Iterable[Any],
+        today: dt.date | None = None,
+        schema: Schema | OpenMode | None = None,
     ) -> Selection:
         """The matching records with the ``matched / total`` counter ("37 / 1,204")."""
         return self.select(records, today, with_total=True, schema=schema)
@@ -531,7 +540,7 @@ def _values(flt: Filter) -> Iterable[Any]:
 
 def _collect_paths(flt: Filter, prefix: str, out: set[str]) -> None:
     if isinstance(flt, Cond):
-        out.add(prefix + flt.path)
+        out.add(prefix[:-1] if flt.path == ITEM and prefix else prefix + flt.path)
         if flt.op == Op.ANY:
             _collect_paths(flt.value, prefix + flt.path + ".", out)
     elif isinstance(flt, (And, Or)):

@@ -9,13 +9,13 @@ field is a date.
 
 >>> from clientcore.query import F
 >>> from clientcore.query.jsonlogic import from_json_logic, to_json_logic
->>> flt = F("name").contains("bakker") & F("revenue").between(10, 20)
+>>> flt = F("name").contains("bakker") & F("version").between(10, 20)
 >>> rule = to_json_logic(flt)
 >>> rule
-{'and': [{'in': ['bakker', {'var': 'name'}]}, {'<=': [10, {'var': 'revenue'}, 20]}]}
+{'and': [{'in': ['bakker', {'var': 'name'}]}, {'<=': [10, {'var': 'version'}, 20]}]}
 >>> from_json_logic(rule) == flt
 True
->>> from_json_logic({"<": [1, {"var": "revenue"}, 5]}).matches({"revenue": 5})
+>>> from_json_logic({"<": [1, {"var": "version"}, 5]}).matches({"version": 5})
 False
 >>> from_json_logic({"log": [1, 2]})
 Traceback (most recent call last):
@@ -33,6 +33,7 @@ from typing import Any, Final
 
 from clientcore._errors import FilterError
 from clientcore.model import FieldType, Schema
+from clientcore.query._check import OpenMode, catalogue_of, check, items_of
 from clientcore.query._faults import fault
 from clientcore.query._jsonpath import json_key, json_type
 from clientcore.query._operators import (
@@ -45,6 +46,7 @@ from clientcore.query._operators import (
     Op,
 )
 from clientcore.query._tree import (
+    ITEM,
     MAX_DEPTH,
     MAX_NODES,
     MAX_STRING,
@@ -96,7 +98,7 @@ def to_json_logic(flt: Filter) -> JsonLogic:
 
 
 def _var(path: str) -> dict[str, Any]:
-    return {"var": path}
+    return {"var": "" if path == ITEM else path}
 
 
 def _literal(value: Any, where: str, field: str = "?") -> Any:
@@ -195,7 +197,7 @@ _UNARY: Final = frozenset({"!", "!!"})
 _SCOPES: Final = frozenset({"some", "all", "none"})
 
 
-def from_json_logic(obj: Any, schema: Schema | None = None) -> Filter:
+def from_json_logic(obj: Any, schema: Schema | OpenMode | None = None) -> Filter:
     """The :class:`Filter` a JsonLogic rule stands for, read strictly.
 
     Maps ``var``, ``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` (and the three-argument
@@ -209,14 +211,23 @@ def from_json_logic(obj: Any, schema: Schema | None = None) -> Filter:
     records. ``{"all": [c, r]}`` becomes ``not_blank(c) & ~c.any(~r)``: JsonLogic's
     ``all`` is false on an empty collection.
 
-    With a ``schema``, every ``var`` must name a known field (item fields inside
-    ``some``/``all``/``none``) and ``YYYY-MM-DD`` texts compared with a date field become
-    dates. Anything else (other operators such as ``+``, ``cat``, ``if``, ``missing``;
-    a ``var`` with a default or a non-text path; ``null`` values) raises
+    Every ``var`` must name a known field of ``schema`` (the default catalogue unless
+    given; item fields inside ``some``/``all``/``none``), the operator must fit it, and
+    ``YYYY-MM-DD`` texts compared with a date field become dates. In the open mode
+    (:data:`~clientcore.query.OPEN`) paths are taken as written and texts stay texts.
+    Inside ``some``/``all``/``none``, ``{"var": ""}`` is the current item
+    (:data:`~clientcore.query.ITEM`): an item equal to, or in a list of, literals reads
+    as ``has`` / ``has_any`` on a labels field; any other test is a condition on the
+    item itself. Anything else (other operators such as ``+``, ``cat``, ``if``,
+    ``missing``; a ``var`` with a default or a non-text path; ``null`` values) raises
     :class:`~clientcore.FilterError` naming it, with the JSON path of the fault
     (``$.and[1]["=="][0]``); no other exception escapes, whatever the input.
     """
-    return _Reader(schema).rule(obj, "$", 1, schema)
+    fields = catalogue_of(schema)
+    flt = _Reader(fields).rule(obj, "$", 1, fields)
+    if fields is not None:
+        check(flt, fields)  # the operator fits the field (the reader checked the paths)
+    return flt
 
 
 def _key(where: str, key: str) -> str:
@@ -234,6 +245,7 @@ class _Reader:
     def __init__(self, schema: Schema | None) -> None:
         self.schema = schema
         self.nodes = 0
+        self.scopes = 0  # inside some / all / none, {"var": ""} is the current item
 
     def spend(self, where: str) -> None:
         self.nodes += 1
@@ -330,6 +342,8 @@ class _Reader:
             at = f"{at}[0]"
         if not isinstance(raw, str):
             raise fault("filter.bad_path", at, value=raw)
+        if raw == "" and self.scopes:
+            raw = ITEM
         if not raw.strip():
             raise fault("filter.bad_path", at, value=raw)
         if len(raw) > MAX_STRING:
@@ -479,21 +493,15 @@ class _Reader:
         self, op: str, path: str, rule: Any, where: str, fields: Schema | None
     ) -> Filter | None:
         """``{"var": ""}``, the current item of a list of values (labels), compared with
-        literals: ``some`` item equal to x is ``has(x)``, in [xs] is ``has_any(xs)``."""
-        if not (isinstance(rule, dict) and len(rule) == 1):
+        literals the way a set test reads it: ``some`` item equal to x is ``has(x)``, in
+        [xs] is ``has_any(xs)`` (``none``: their negation); ``None`` for any other rule,
+        which is read as a condition on the item itself (:data:`ITEM`)."""
+        if op == "all" or not (isinstance(rule, dict) and len(rule) == 1):
             return None
         sym, args = next(iter(rule.items()))
-        if not (isinstance(args, list) and len(args) == 2 and _ITEM in args):
+        if not (isinstance(args, list) and len(args) == 2 and args.count(_ITEM) == 1):
             return None
         at = _key(where, str(sym))
-        if op == "all" or sym not in (_COMPARE[Op.EQ], _IN) or args[0] == args[1]:
-            raise fault(
-                "filter.jsonlogic.bad_arguments",
-                at,
-                op=op,
-                expected="{'some'|'none': [{'var': x}, {'==': [{'var': ''}, value]}]}",
-                value=rule,
-            )
         other = 1 - args.index(_ITEM)
         found: Filter
         if sym == _IN and other == 1 and isinstance(args[1], list):
@@ -501,16 +509,10 @@ class _Reader:
                 self.literal(v, f"{at}[1][{i}]", path, None) for i, v in enumerate(args[1])
             )
             found = Cond(path, Op.HAS_ANY, values)
-        elif sym == _COMPARE[Op.EQ]:
+        elif sym == _COMPARE[Op.EQ] and not isinstance(args[other], (dict, list)):
             found = Cond(path, Op.HAS, self.literal(args[other], f"{at}[{other}]", path, None))
         else:
-            raise fault(
-                "filter.jsonlogic.bad_arguments",
-                at,
-                op=_IN,
-                expected="{'in': [{'var': ''}, [values]]}",
-                value=rule,
-            )
+            return None
         return found if op == "some" else Not(found)
 
     def scope(
@@ -537,7 +539,7 @@ class _Reader:
         item_fields: Schema | None = None
         if fields is not None:
             field = fields.get(path)
-            if field is None or field.type is not FieldType.COLLECTION:
+            if field is None or field.type not in (FieldType.COLLECTION, FieldType.LABELS):
                 raise fault(
                     "filter.op_mismatch",
                     arg_at(0),
@@ -545,11 +547,13 @@ class _Reader:
                     field=path,
                     type=field.type.value if field is not None else "?",
                 )
-            item_fields = fields.item_fields(path)
+            item_fields = items_of(fields, path)
         on_item = self.item_test(op, path, inner_rule, arg_at(1), fields)
         if on_item is not None:
             return on_item
+        self.scopes += 1
         inner = self.rule(inner_rule, arg_at(1), depth + 1, item_fields)
+        self.scopes -= 1
         if op == "some":
             return Cond(path, Op.ANY, inner)
         if op == "none":
