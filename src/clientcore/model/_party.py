@@ -490,26 +490,19 @@ _COMPACT_FIELDS: Final = (
 )
 
 
-def _looks_compact(name: str, value: str) -> bool:
-    # The cheap test that spares the validators on a value already compact (most builds,
-    # attrs.evolve included, carry compact values from the store).
-    if name == "email":
-        return value == value.strip().lower()
-    if name == "phone":
-        return value[:1] == "+" and value[1:].isdigit()
-    return value.isalnum() and value == value.upper()
-
-
 def _compact_identifiers(party: Any) -> None:
     country = None
     for name in _COMPACT_FIELDS:
         value = getattr(party, name)
-        if value is None or _looks_compact(name, value):
+        if value is None:
             continue
         if country is None:
             country = party.address.country if party.address is not None else ""
+        ident = IDENTIFIERS[name]
+        if ident.is_compact(value, country or None):
+            continue  # stored as it is, valid or not: validation waits until asked
         try:
-            compact = IDENTIFIERS[name].validate(value, country or None)
+            compact = ident.validate(value, country or None)
         except ValidationError:
             continue  # kept as given; validate_party reports it
         if compact != value:
