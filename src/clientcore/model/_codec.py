@@ -332,7 +332,7 @@ def _cell_text(value: Any) -> str | None:
     return _NOT_A_CELL
 
 
-# The values a file repeats (kinds, statuses, yes/no, countries, dates) are parsed once:
+# The values a file repeats (kinds, statuses, yes/no, countries) are parsed once:
 # (field path, text) -> the value, or the issues. Bounded; when full it starts afresh.
 _PARSED: dict[tuple[str, str], Any] = {}
 _PARSED_LIMIT: Final = 4096
@@ -341,8 +341,8 @@ _PARSED_LIMIT: Final = 4096
 def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
     """The cell's value in the field's type, read with the model's one vocabulary
     (:mod:`clientcore.model._values`); a fault becomes an issue on the field's path."""
-    if len(text) > 64 or field.custom:
-        return _parse_fresh(field, text, issues)
+    if len(text) > 64 or field.custom or field.type is FieldType.DATE:
+        return _parse_fresh(field, text, issues)  # dates have their own memo
     key = (field.path, text)
     found = _PARSED.get(key, _PARSED)
     if found is _PARSED:

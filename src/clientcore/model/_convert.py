@@ -102,6 +102,7 @@ _V = TypeVar("_V")
 # starts afresh, which costs sharing, never correctness (the values are immutable).
 _SHARED: dict[Any, Any] = {}
 _SHARED_LIMIT: Final = 1 << 17
+_SELF_KEYED: Final = frozenset({dt.date, tuple, frozenset})
 
 
 def shared(value: _V) -> _V:
@@ -111,7 +112,11 @@ def shared(value: _V) -> _V:
     >>> shared(a) is shared(b)
     True
     """
-    key = (value.__class__, value)
+    cls = value.__class__
+    # Keyed by the value itself where equality already tells the types apart (a date, a
+    # record, a tuple of records, a set of labels): no key tuple per entry. Anything else
+    # (1 == True == 1.0) is keyed with its class.
+    key: Any = value if cls in _SELF_KEYED or hasattr(cls, "__attrs_attrs__") else (cls, value)
     found = _SHARED.get(key)
     if found is None:
         if len(_SHARED) >= _SHARED_LIMIT:
