@@ -19,7 +19,7 @@ from clientcore import (
     PartyKind,
     ValidationError,
 )
-from clientcore.model import Actor, party_to_json, to_row, validate_party
+from clientcore.model import Actor, Task, party_to_json, to_row, validate_party
 from tests.strategies import junk
 
 
@@ -323,3 +323,38 @@ def test_actor_roles_must_be_texts() -> None:
     with pytest.raises(ValidationError) as err:
         Actor("ann", 5)  # type: ignore[arg-type]
     assert ["roles"] == [i.path for i in err.value.issues]
+
+
+# --- faults are named by the fields' own converters, not by a wrapped __init__ ---
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [Party, Address, ContactPerson, Task, Actor],
+)
+def test_the_init_of_a_record_is_attrs_own(cls: type) -> None:
+    init = cls.__init__  # type: ignore[misc]
+    assert init.__code__.co_filename.startswith("<attrs generated")
+    assert not hasattr(init, "__wrapped__")
+
+
+def test_a_refused_nested_value_leaves_no_fault_pending() -> None:
+    from clientcore.model import _convert
+
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", contacts=[{"id": "c", "email": 5}], version=-1)
+    assert sorted(codes(err)) == [
+        ("contacts[0].email", "value.invalid_type"),
+        ("version", "party.version.negative"),
+    ]
+    assert _convert._PENDING.count == 0
+    assert Party(kind="client_company", name="B").version == 0
+
+
+def test_a_refused_status_is_reported_once_with_the_other_faults() -> None:
+    with pytest.raises(ValidationError) as err:
+        Party(kind="client_company", name="A", status="nope", client_since=5)  # type: ignore[arg-type]
+    assert sorted(codes(err)) == [
+        ("client_since", "value.invalid_type"),
+        ("status", "value.invalid_choice"),
+    ]

@@ -21,6 +21,7 @@ import io
 import json
 import numbers
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
@@ -331,9 +332,31 @@ def _cell_text(value: Any) -> str | None:
     return _NOT_A_CELL
 
 
+# The values a file repeats (kinds, statuses, yes/no, countries) are parsed once:
+# (field path, text) -> the value, or the issues. Bounded; when full it starts afresh.
+_PARSED: dict[tuple[str, str], Any] = {}
+_PARSED_LIMIT: Final = 4096
+
+
 def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
     """The cell's value in the field's type, read with the model's one vocabulary
     (:mod:`clientcore.model._values`); a fault becomes an issue on the field's path."""
+    if len(text) > 64 or field.custom or field.type is FieldType.DATE:
+        return _parse_fresh(field, text, issues)  # dates have their own memo
+    key = (field.path, text)
+    found = _PARSED.get(key, _PARSED)
+    if found is _PARSED:
+        faults: list[Issue] = []
+        value = _parse_fresh(field, text, faults)
+        found = (value, tuple(faults))
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = found
+    issues.extend(found[1])
+    return found[0]
+
+
+def _parse_fresh(field: Field, text: str, issues: list[Issue]) -> Any:
     kind = field.type
     try:
         if kind is FieldType.BOOL:
@@ -375,8 +398,8 @@ _VOCABULARY: Final[Mapping[str, Callable[[str], Any]]] = {
 
 def _normalise_identifier(path: str, text: str, country: str | None) -> str:
     ident = IDENTIFIERS.get(path)
-    if ident is None:
-        return text
+    if ident is None or ident.is_compact(text, country):
+        return text  # stored as it is, valid or not: validation waits until asked
     try:
         return ident.validate(text, country)
     except ValidationError:
@@ -460,7 +483,8 @@ def from_row(
                 )
             ]
         )
-    check_input(row, DEFAULT_LIMITS)
+    if not _plain_row(row):
+        check_input(row, DEFAULT_LIMITS)
     catalogue = schema or default_schema()
     issues: list[Issue] = []
     kwargs: dict[str, Any] = {}
@@ -468,18 +492,26 @@ def from_row(
     custom: dict[str, dict[str, Any]] = {}
     external: dict[str, str] = {}
     country = _country_of(row.get("address.country"))
-    for key, raw in row.items():
-        column = str(key).strip()
-        text = _cell_text(raw)
+    plan = _plan(tuple(row), catalogue, schema)
+    for raw, (column, how, field, head, tail) in zip(row.values(), plan, strict=True):
+        if raw.__class__ is str:  # the common cell: plain text
+            text: str | None = raw.strip() or None
+            if text is None:
+                if field is not None:
+                    continue  # a blank cell of a known column
+            elif text[0] == "'":
+                text = _cell_text(text)
+        else:
+            text = _cell_text(raw)
         if text is _NOT_A_CELL:
             shown = f"{type(raw).__name__}: {repr(raw)[:30]}"
             issues.append(Issue("row.invalid_cell", column, {"value": shown}))
             continue
-        if column.startswith("external."):
+        if how is _EXTERNAL:
             if text is not None:
-                external[column[len("external.") :]] = text
+                external[tail] = text
             continue
-        if column in COLLECTIONS or column in _EXTRA_COLUMNS:
+        if how is _JSON:
             if column == "acceptance" and text is not None and not trusted:
                 issues.append(Issue("input.acceptance_untrusted", column))
                 continue
@@ -488,27 +520,24 @@ def from_row(
                 if value is not None:
                     kwargs[column] = value
             continue
-        field = _column_field(column, catalogue, schema)
         if field is None:
             suggestion = catalogue.suggest(column)
             issues.append(Issue("row.unknown_column", column, {"suggestion": suggestion or ""}))
             continue
         if text is None:
             continue
-        if field.identifier is not None:
+        if how is _IDENTIFIER:
             where = country
-            if column.startswith("correspondence_address."):
+            if head == "correspondence_address":
                 where = _country_of(row.get("correspondence_address.country"))
             value = _normalise_identifier(column, text, where)
         else:
             value = _parse_typed(field, text, issues)
         if value is None:
             continue
-        if field.custom:
-            _, category, name = column.split(".", 2)
-            custom.setdefault(category, {})[name] = value
-        elif "." in column:
-            head, tail = column.split(".", 1)
+        if how is _CUSTOM:
+            custom.setdefault(head, {})[tail] = value
+        elif head:
             nested.setdefault(head, {})[tail] = value
         else:
             kwargs[column] = value
@@ -541,6 +570,78 @@ def from_row(
     if issues:
         raise ValidationError(issues)
     return party
+
+
+_EXTERNAL: Final = "external"
+_JSON: Final = "json"
+_IDENTIFIER: Final = "identifier"
+_CUSTOM: Final = "custom"
+_VALUE: Final = "value"
+
+# How each column of a header is read: worked out once per header and catalogue, not
+# once per cell (a file's rows share their header).
+_Step = tuple[str, str, Field | None, str, str]
+_PLANS: dict[tuple[tuple[Any, ...], int, bool], tuple[Schema, tuple[_Step, ...]]] = {}
+
+
+def _plan(keys: tuple[Any, ...], catalogue: Schema, schema: Schema | None) -> tuple[_Step, ...]:
+    key = (keys, id(catalogue), schema is None)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is catalogue:
+        return found[1]
+    steps = tuple(_step(str(k).strip(), catalogue, schema) for k in keys)
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[key] = (catalogue, steps)
+    return steps
+
+
+def _step(column: str, catalogue: Schema, schema: Schema | None) -> _Step:
+    if column.startswith("external."):
+        return column, _EXTERNAL, None, "", column[len("external.") :]
+    if column in COLLECTIONS or column in _EXTRA_COLUMNS:
+        return column, _JSON, None, "", ""
+    field = _column_field(column, catalogue, schema)
+    if field is None:
+        return column, _VALUE, None, "", ""
+    head, _, tail = column.partition(".") if "." in column else ("", "", "")
+    if field.custom:
+        _, category, name = column.split(".", 2)
+        return column, _CUSTOM, field, category, name
+    how = _IDENTIFIER if field.identifier is not None else _VALUE
+    return column, how, field, head, tail
+
+
+def _plain_row(row: Mapping[Any, Any]) -> bool:
+    """Whether ``row`` is surely within :data:`DEFAULT_LIMITS`, told at C speed: a dict
+    of few ASCII texts (so no lone surrogate) whose total length is within one text's
+    limit. ``False`` only means the full :func:`check_input` must look."""
+    if row.__class__ is not dict or len(row) >= DEFAULT_LIMITS.max_items:
+        return False
+    try:
+        keys, values = "".join(row), "".join(row.values())
+    except TypeError:  # a key or a cell that is not text
+        return False
+    most = DEFAULT_LIMITS.max_text
+    return len(keys) <= most and len(values) <= most and keys.isascii() and values.isascii()
+
+
+_LONG_NUMBER: Final = re.compile(r"\d{19}")
+
+
+def _plain_json(text: str) -> bool:
+    """Whether the JSON ``text`` surely parses within :data:`DEFAULT_LIMITS`: short
+    enough for the item, node and text limits, fewer openers than the depth limit, no
+    escape (so no lone surrogate) and no number too long for 64 bits. ``False`` only
+    means the full :func:`check_input` must look at the parsed data."""
+    limits = DEFAULT_LIMITS
+    return (
+        len(text) <= min(2 * limits.max_items, limits.max_nodes, limits.max_text)
+        and text.isascii()
+        and "\\" not in text
+        and text.count("[") + text.count("{") < limits.max_depth
+        and (limits.max_int_bits >= 64 and _LONG_NUMBER.search(text) is None)
+    )
 
 
 def _country_of(cell: Any) -> str | None:
@@ -593,17 +694,24 @@ def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     except (ValueError, RecursionError) as exc:
         issues.append(Issue("row.invalid_json", column, {"what": column, "reason": str(exc)[:80]}))
         return None
-    try:
-        check_input(data, DEFAULT_LIMITS, column)
-    except ValidationError as exc:
-        issues.extend(exc.issues)
-        return None
+    if not _plain_json(text):
+        try:
+            check_input(data, DEFAULT_LIMITS, column)
+        except ValidationError as exc:
+            issues.extend(exc.issues)
+            return None
     target: Any = Acceptance if column == "acceptance" else tuple[COLLECTIONS[column], ...]  # type: ignore[valid-type]
     if column != "acceptance" and not isinstance(data, list):
         issues.append(
             Issue("row.invalid_json", column, {"what": column, "reason": "not a JSON array"})
         )
         return None
+    if column != "acceptance" and all(item.__class__ is dict for item in data):
+        item_type = COLLECTIONS[column]
+        try:  # the records' own converters: the cell's items built as Party(...) builds them
+            return tuple(item_type(**item) for item in data)
+        except (ValidationError, TypeError):
+            pass  # told apart below, by the JSON structure, as a bad cell
     try:
         return converter.structure(data, target)
     except Exception as exc:  # any structuring fault is a bad cell

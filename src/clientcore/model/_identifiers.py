@@ -163,7 +163,19 @@ def _country(country: object) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1 << 17)
+MEMO_SIZE: Final = 4096
+"""How many outcomes (value, country, verdict) the validation memo keeps."""
+
+
+# The memo of outcomes, bounded and short-lived by design. Reading stores identifiers in
+# compact form without validating them (a value already compact is stored as it is,
+# valid or not; see ``is_compact``); validation happens when something asks (a rule of a
+# check, ``validate_party``, ``explain``), and the questions about one value come close
+# together: the rule that judges it, the reason shown for a failure, the report. A small
+# least-recently-used memo catches those repeats. A memo as large as the registry would
+# keep about 1.8 kB per party alive after a check (measured by ``bench/bench_memory.py``)
+# to save work nobody repeats: one validation per value and rule is the cost of a check.
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def _memoised_outcome(ident: IdentifierType, text: str, country: str | None) -> str | Issue:
     # Issues and compact strings are immutable, so one result serves every caller.
     return ident._fresh_outcome(text, country)
@@ -207,15 +219,36 @@ class IdentifierType(abc.ABC):
         return outcome
 
     def is_valid(self, value: object, country: str | None = None) -> bool:
-        """Whether ``value`` is valid; never raises, whatever ``value`` is."""
-        if type(value) is not str:
-            if not isinstance(value, str):
-                return False
-            value = str.__str__(value)
+        """Whether ``value`` is valid; never raises, whatever ``value`` is.
+
+        Text is judged through the memo of outcomes, so the rules of a check and the
+        reasons they give (:meth:`explain`) validate a value once."""
+        if type(value) is str and len(value) <= MAX_LENGTH:
+            return _memoised_outcome(self, value, country).__class__ is str
+        if not isinstance(value, str):
+            return False
+        value = str.__str__(value)
         if len(value) > MAX_LENGTH:
             return False
         try:
             return self._is_valid(value, country)
+        except Exception:
+            return False
+
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """Whether ``text`` is already in its compact storage form, checked cheaply
+        (the check digits are not verified): such a value is stored as it is whether
+        it is valid or not, so reading it needs no validation.
+
+        >>> enterprise_number.is_compact("0403170701")
+        True
+        >>> enterprise_number.is_compact("BE 0403.170.701")
+        False
+        """
+        if len(text) > MAX_LENGTH or not text or text.isspace():
+            return False
+        try:
+            return self._compact(text, _country(country)) == text
         except Exception:
             return False
 
@@ -333,6 +366,12 @@ class NationalNumber(IdentifierType):
     def _is_valid(self, text: str, country: str | None) -> bool:
         return _nn.is_valid(text) or _bis.is_valid(text)
 
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """Digits only are compact."""
+        if text.isdigit() and text.isascii():
+            return True
+        return super().is_compact(text, country)
+
     def _compact(self, text: str, country: str | None) -> str:
         return _nn.compact(text)
 
@@ -356,6 +395,12 @@ class EnterpriseNumber(IdentifierType):
 
     def _is_valid(self, text: str, country: str | None) -> bool:
         return _be_vat.is_valid(text)
+
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """Ten digits are compact."""
+        if len(text) == 10 and text.isdigit() and text.isascii():
+            return True
+        return super().is_compact(text, country)
 
     def _compact(self, text: str, country: str | None) -> str:
         return _be_vat.compact(text)
@@ -417,6 +462,12 @@ class EidCardNumber(IdentifierType):
 
     def _is_valid(self, text: str, country: str | None) -> bool:
         return bool(_eid.is_valid(text))
+
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """Digits only are compact."""
+        if text.isdigit() and text.isascii():
+            return True
+        return super().is_compact(text, country)
 
     def _compact(self, text: str, country: str | None) -> str:
         return str(_eid.compact(text))
@@ -484,6 +535,22 @@ class VatNumber(IdentifierType):
     name = "vat_number"
     label = ("VAT number", "Btw-nummer", "Numéro de TVA")
 
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """A Belgian (``BE`` and ten digits) or Dutch (``NL``, nine digits, ``B``, two
+        digits) number is told compact without python-stdnum; others ask it."""
+        if text.isascii() and (
+            (len(text) == 12 and text[:2] == "BE" and text[2:].isdigit())
+            or (
+                len(text) == 14
+                and text[:2] == "NL"
+                and text[2:11].isdigit()
+                and text[11] == "B"
+                and text[12:].isdigit()
+            )
+        ):
+            return True
+        return super().is_compact(text, country)
+
     def _check(self, text: str, country: str | None) -> str:
         return _eu_vat.validate(_with_vat_prefix(text, country))
 
@@ -513,6 +580,12 @@ class Iban(IdentifierType):
     def _is_valid(self, text: str, country: str | None) -> bool:
         return _iban.is_valid(text)
 
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """Upper-case letters and digits are compact."""
+        if text.isalnum() and text.isascii() and text.isupper():
+            return True
+        return super().is_compact(text, country)
+
     def _compact(self, text: str, country: str | None) -> str:
         return _iban.compact(text)
 
@@ -540,6 +613,12 @@ class Bsn(IdentifierType):
     def _is_valid(self, text: str, country: str | None) -> bool:
         return _bsn.is_valid(text)
 
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """Nine digits are compact."""
+        if len(text) == 9 and text.isdigit() and text.isascii():
+            return True
+        return super().is_compact(text, country)
+
     def _compact(self, text: str, country: str | None) -> str:
         return _bsn.compact(text)
 
@@ -560,6 +639,12 @@ class KvkNumber(IdentifierType):
     __slots__ = ()
     name = "kvk_number"
     label = ("Chamber of Commerce number (KvK)", "KvK-nummer", "Numéro KvK (Chambre de commerce)")
+
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """Digits only are compact."""
+        if text.isdigit() and text.isascii():
+            return True
+        return super().is_compact(text, country)
 
     def _compact(self, text: str, country: str | None) -> str:
         return text.translate(_KVK_SEPARATORS).strip()
@@ -615,6 +700,22 @@ class PostalCode(IdentifierType):
     __slots__ = ()
     name = "postal_code"
     label = ("Postal code", "Postcode", "Code postal")
+
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """A Belgian (``9000``) or Dutch (``1234AB``) code is told compact at a glance."""
+        code = _country(country)
+        if text.isascii() and (
+            (code in (None, "BE") and len(text) == 4 and text.isdigit() and text[0] != "0")
+            or (
+                code in (None, "NL")
+                and len(text) == 6
+                and text[:4].isdigit()
+                and text[4:].isalpha()
+                and text[4:].isupper()
+            )
+        ):
+            return True
+        return super().is_compact(text, country)
 
     def _check(self, text: str, country: str | None) -> str:
         if country == "BE":
@@ -697,6 +798,9 @@ class Email(IdentifierType):
         return True
 
     def _compact(self, text: str, country: str | None) -> str:
+        if text.isascii():  # what email-validator normalises in ASCII: the domain's case
+            local, at, domain = text.strip().rpartition("@")
+            return f"{local}@{domain.lower()}" if at else text.strip()
         try:
             return self._check(text, country)
         except (InvalidFormat, InvalidLength):
@@ -762,6 +866,10 @@ class Phone(IdentifierType):
 
     def _compact(self, text: str, country: str | None) -> str:
         return phonenumbers.format_number(self._parse(text, country), _E164)
+
+    def is_compact(self, text: str, country: str | None = None) -> bool:
+        """E.164 (``+`` and digits) is the compact form; no parsing needed to tell."""
+        return 2 < len(text) <= 16 and text[0] == "+" and text[1:].isdigit() and text.isascii()
 
     def _display(self, compact: str, country: str | None) -> str:
         return phonenumbers.format_number(_parse_phone(compact, None), _INTERNATIONAL)

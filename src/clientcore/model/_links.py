@@ -19,15 +19,19 @@ import attrs
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
+from clientcore.model._convert import (
+    Checked,
+    name_converters,
+    opt_str,
+    record_id,
+    take_faults,
+    to_bool,
+)
 from clientcore.model._identifiers import email, phone
 from clientcore.model._party import (
     Party,
     PartyKind,
-    _name_faults,
     new_id,
-    opt_str,
-    record_id,
-    to_bool,
 )
 
 define(
@@ -93,8 +97,8 @@ def _link_kind(value: object) -> LinkKind:
         ) from None
 
 
-@attrs.frozen(kw_only=True)
-class Link:
+@attrs.frozen(kw_only=True, field_transformer=name_converters)
+class Link(Checked):
     """A link from ``from_id`` to ``to_id``.
 
     - relation at client: from a client to a relation; ``mail_to_third_party`` allows
@@ -118,6 +122,9 @@ class Link:
     phone: str | None = attrs.field(default=None, converter=opt_str)
 
     def __attrs_post_init__(self) -> None:
+        faults = take_faults(self)
+        if faults:
+            raise ValidationError(faults)
         if self.from_id == self.to_id:
             raise ValidationError([Issue("link.self", "to_id", {"party_id": self.to_id})])
         if self.kind is LinkKind.CARD_RELATION and self.role not in CARD_ROLES:
@@ -148,9 +155,6 @@ def link_issues(link: Link, source: Party, target: Party) -> list[Issue]:
             {"link": link.kind.value, "source": source.kind.value, "target": target.kind.value},
         )
     ]
-
-
-_name_faults(Link)
 
 
 def validate_link(link: Link, country: str | None = None) -> list[Issue]:

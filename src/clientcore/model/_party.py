@@ -18,14 +18,9 @@ a :class:`~clientcore.ValidationError` listing every broken rule.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import functools
-import inspect
-import sys
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -33,16 +28,48 @@ import attrs
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
 from clientcore._text import fold_labels
-from clientcore.model._identifiers import IDENTIFIERS
-from clientcore.model._values import (
-    parse_bool,
-    parse_country,
-    parse_date,
-    parse_kind,
-    parse_language,
-    parse_legal_form,
-    parse_status,
+from clientcore.model._convert import (
+    _NO_LABELS,
+    NO_CUSTOM,
+    NO_KEYS,
+    Checked,
+    _custom,
+    _keys,
+    _set_slot,
+    _shown,
+    _version,
+    country_opt,
+    labels_set,
+    language_opt,
+    legal_form_opt,
+    name_converters,
+    opt_bool,
+    opt_datetime,
+    opt_word,
+    record_id,
+    shared,
+    take_faults,
+    to_bool,
+    under,
+    word_or_empty,
+    wrong_type,
 )
+from clientcore.model._convert import (
+    custom_scalar as custom_scalar,  # also read by clientcore.bulk
+)
+from clientcore.model._convert import (
+    opt_date as opt_date,  # also read by clientcore.bulk
+)
+from clientcore.model._convert import (
+    opt_str as opt_str,  # also read by clientcore.bulk
+)
+from clientcore.model._convert import (
+    text_or_empty as text_or_empty,  # also read by clientcore.bulk
+)
+from clientcore.model._identifiers import IDENTIFIERS
+from clientcore.model._values import parse_kind, parse_status
+
+_V = TypeVar("_V")
 
 define(
     {
@@ -85,32 +112,6 @@ define(
             "Client until ({client_until}) is before client since ({client_since}).",
             "Klant tot ({client_until}) ligt voor klant sinds ({client_since}).",
             "Client jusqu'au ({client_until}) précède client depuis ({client_since}).",
-        ),
-        "party.version.negative": (
-            "The version cannot be negative ({value}).",
-            "De versie kan niet negatief zijn ({value}).",
-            "La version ne peut pas être négative ({value}).",
-        ),
-        "party.version.invalid": (
-            "The version must be a whole number of zero or more, not {value}.",
-            "De versie moet een geheel getal van nul of meer zijn, niet {value}.",
-            "La version doit être un nombre entier positif ou nul, pas {value}.",
-        ),
-        "field.required": (
-            "'{path}' is required.",
-            "'{path}' is verplicht.",
-            "'{path}' est obligatoire.",
-        ),
-        "value.invalid_type": (
-            "'{path}' expects {expected}, not {value}.",
-            "'{path}' verwacht {expected}, niet {value}.",
-            "'{path}' attend {expected}, pas {value}.",
-        ),
-        "value.invalid_date": (
-            "'{value}' is not a date (YYYY-MM-DD, or day first: DD/MM/YYYY) in '{path}'.",
-            "'{value}' is geen datum (JJJJ-MM-DD, of dag eerst: DD/MM/JJJJ) in '{path}'.",
-            "'{value}' n'est pas une date (AAAA-MM-JJ, ou jour d'abord : JJ/MM/AAAA) dans "
-            "'{path}'.",
         ),
         "value.invalid_choice": (
             "'{value}' is not one of {choices}.",
@@ -186,286 +187,6 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-# --- converters: normalise on the way in, cheap and idempotent (evolve runs them again) ---
-
-
-def _shown(value: object) -> str:
-    """The offending value as a message shows it: its repr, cut short."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def wrong_type(expected: str, value: object, path: str = "") -> ValidationError:
-    """The error for ``value`` not being ``expected``; the path is filled in by the caller."""
-    return ValidationError(
-        [Issue("value.invalid_type", path, {"expected": expected, "value": _shown(value)})]
-    )
-
-
-_V = TypeVar("_V")
-
-# Equal small values of a registry (a date, a task, billing settings, a label set) are
-# kept once and shared by every party that holds them, as interned text is: a registry
-# loaded from a file would otherwise hold one copy per party. Bounded: when full it
-# starts afresh, which costs sharing, never correctness (the values are immutable).
-_SHARED: dict[Any, Any] = {}
-_SHARED_LIMIT: Final = 1 << 17
-
-
-def shared(value: _V) -> _V:
-    """The first value equal to ``value`` seen (of the same type): one copy kept.
-
-    >>> a, b = dt.date(2024, 1, 1), dt.date(2024, 1, 1)
-    >>> shared(a) is shared(b)
-    True
-    """
-    key = (value.__class__, value)
-    found = _SHARED.get(key)
-    if found is None:
-        if len(_SHARED) >= _SHARED_LIMIT:
-            _SHARED.clear()
-        found = _SHARED.setdefault(key, value)
-    return found  # type: ignore[no-any-return]
-
-
-def opt_word(value: object) -> str | None:
-    """:func:`opt_str` for the short texts parties repeat (a city, a role, a task code):
-    interned, so a registry holds each once."""
-    text = opt_str(value)
-    return sys.intern(text) if text is not None else None
-
-
-def word_or_empty(value: object) -> str:
-    """:func:`text_or_empty`, interned like :func:`opt_word`."""
-    return sys.intern(opt_str(value) or "")
-
-
-def opt_str(value: object) -> str | None:
-    """Strip text; blank becomes ``None``; anything but text is refused."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        stripped = value.strip()
-        return stripped or None
-    raise wrong_type("text", value)
-
-
-def opt_date(value: object) -> dt.date | None:
-    """Accept a date, a datetime (its date) or a text date as
-    :func:`~clientcore.model.parse_date` reads it (ISO or day first)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return shared(value.date())
-    if isinstance(value, dt.date):
-        return shared(value)
-    if isinstance(value, str):
-        return shared(parse_date(value))
-    raise wrong_type("a date", value)
-
-
-def opt_datetime(value: object) -> dt.datetime | None:
-    """Accept a datetime or an ISO date-time string."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise wrong_type("a date and time", value)
-
-
-def record_id(value: object) -> str:
-    """An id: non-blank text, kept as given."""
-    if isinstance(value, str) and value.strip():
-        return value
-    raise wrong_type("a non-blank id", value)
-
-
-def opt_bool(value: object) -> bool | None:
-    """Accept ``True``/``False``/``None`` and every yes/no word of
-    :func:`~clientcore.model.parse_bool` (true/false, ja/nee, oui/non, 1/0...)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        try:
-            return parse_bool(value)
-        except ValidationError:
-            pass
-    raise wrong_type("true or false", value)
-
-
-def to_bool(value: object) -> bool:
-    """Like :func:`opt_bool`, with blank meaning ``False``."""
-    return bool(opt_bool(value))
-
-
-def labels_set(value: object) -> frozenset[str]:
-    """Labels as a frozen set of stripped, non-empty texts (a text is ``;``-separated)."""
-    if value is None:
-        return _NO_LABELS
-    if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
-        return shared(value) if value else _NO_LABELS
-    if isinstance(value, str):
-        items: Iterable[Any] = value.split(";")
-    elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
-        items = list(value)
-        if not all(isinstance(v, str) for v in items):
-            raise wrong_type("labels (text)", value)
-    else:
-        raise wrong_type("labels (text or a set of texts)", value)
-    out = frozenset(sys.intern(s) for s in (v.strip() for v in items) if s)
-    return shared(out) if out else _NO_LABELS
-
-
-_NO_LABELS: Final[frozenset[str]] = frozenset()
-_set_slot = object.__setattr__
-
-
-NO_CUSTOM: Final[Mapping[str, Mapping[str, Any]]] = MappingProxyType({})
-NO_KEYS: Final[Mapping[str, str]] = MappingProxyType({})
-
-
-def _mapping(value: object, expected: str) -> Mapping[Any, Any]:
-    if isinstance(value, Mapping):
-        return value
-    raise wrong_type(expected, value)
-
-
-def _name(value: object, what: str, issues: list[Issue], path: str) -> bool:
-    if isinstance(value, str) and value.strip() and "." not in value:
-        return True
-    issues.append(Issue("value.invalid_type", path, {"expected": what, "value": _shown(value)}))
-    return False
-
-
-def custom_scalar(value: object) -> Any:
-    """A custom-field value as the model keeps it: text, a number, true/false, a date or
-    labels (a frozen set of texts); ``None`` for none. Anything else is refused."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        if value == value and value not in (float("inf"), float("-inf")):
-            return value
-    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    elif isinstance(value, (frozenset, set, list, tuple)) and all(
-        isinstance(v, str) for v in value
-    ):
-        return labels_set(value)
-    raise wrong_type("text, a number, true/false, a date or labels", value)
-
-
-def _custom(value: object) -> Mapping[str, Mapping[str, Any]]:
-    if value is None or value is NO_CUSTOM:
-        return NO_CUSTOM
-    categories = _mapping(value, "a mapping of categories to fields")
-    if not categories:
-        return NO_CUSTOM
-    issues: list[Issue] = []
-    out: dict[str, Mapping[str, Any]] = {}
-    for category, fields in categories.items():
-        if not _name(category, "a category name", issues, ""):
-            continue
-        if not isinstance(fields, Mapping):
-            issues.append(
-                Issue(
-                    "value.invalid_type",
-                    category,
-                    {"expected": "a mapping of fields to values", "value": _shown(fields)},
-                )
-            )
-            continue
-        kept: dict[str, Any] = {}
-        for key, raw in fields.items():
-            if not _name(key, "a field name", issues, category):
-                continue
-            try:
-                scalar = custom_scalar(raw)
-            except ValidationError as exc:
-                issues.extend(i.at(f"{category}.{key}") for i in exc.issues)
-                continue
-            if scalar is not None:  # none is absent, as in a row
-                kept[key] = scalar
-        if kept:
-            out[category] = MappingProxyType(kept)
-    if issues:
-        raise ValidationError(issues)
-    return MappingProxyType(out) if out else NO_CUSTOM
-
-
-def _keys(value: object) -> Mapping[str, str]:
-    if value is None or value is NO_KEYS:
-        return NO_KEYS
-    keys = _mapping(value, "a mapping of systems to keys")
-    issues: list[Issue] = []
-    out: dict[str, str] = {}
-    for system, key in keys.items():
-        if not _name(system, "a system name", issues, ""):
-            continue
-        if isinstance(key, int) and not isinstance(key, bool):
-            key = str(key)
-        if not isinstance(key, str):
-            issues.append(
-                Issue("value.invalid_type", system, {"expected": "text", "value": _shown(key)})
-            )
-        elif key.strip():
-            out[system] = key.strip()
-    if issues:
-        raise ValidationError(issues)
-    return MappingProxyType(out) if out else NO_KEYS
-
-
-def _version(value: object) -> int:
-    if value.__class__ is int and value >= 0:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError([Issue("party.version.invalid", "", {"value": _shown(value)})])
-    if value < 0:
-        raise ValidationError([Issue("party.version.negative", "", {"value": value})])
-    return int(value)
-
-
-def text_or_empty(value: object) -> str:
-    """Stripped text; blank becomes the empty string."""
-    return opt_str(value) or ""
-
-
-def upper_opt(value: object) -> str | None:
-    """Stripped upper-case text; blank becomes ``None``."""
-    text = opt_str(value)
-    return sys.intern(text.upper()) if isinstance(text, str) else text
-
-
-def country_opt(value: object) -> str | None:
-    """A country as its ISO code (:func:`~clientcore.model.parse_country`: ``België`` is
-    ``BE``); blank becomes ``None``; text that names no country is refused."""
-    if value is None or isinstance(value, str):
-        return parse_country(value)
-    raise wrong_type("a country", value)
-
-
-def language_opt(value: object) -> str | None:
-    """A language as its code when :func:`~clientcore.model.parse_language` knows it
-    (``Frans`` is ``fr``); other text is kept, for validation to report."""
-    text = opt_str(value)
-    if text is None:
-        return None
-    try:
-        return parse_language(text)
-    except ValidationError:
-        return text
-
-
-def legal_form_opt(value: object) -> str | None:
-    """A legal form in its short form (:func:`~clientcore.model.parse_legal_form`)."""
-    text = opt_str(value)
-    return None if text is None else parse_legal_form(text)
-
-
 _EMPTIES: dict[type[Any], Any] = {}  # one empty instance per class, made on first use
 
 
@@ -515,7 +236,7 @@ def _tuple_of_items(cls: type[Any], value: object) -> tuple[Any, ...]:
             else:
                 raise wrong_type(f"{cls.__name__} or a mapping", item)
         except ValidationError as exc:
-            issues.extend(_under(f"[{index}]", i) for i in exc.issues)
+            issues.extend(under(f"[{index}]", i) for i in exc.issues)
     if issues:
         raise ValidationError(issues)
     return tuple(out)
@@ -591,8 +312,8 @@ def _to_checklist_items(value: object) -> tuple[ChecklistItem, ...]:
 # --- owned value objects ---
 
 
-@attrs.frozen
-class Address:
+@attrs.frozen(field_transformer=name_converters)
+class Address(Checked):
     """A postal address; ``country`` is an ISO 3166 two-letter code (``BE``, ``NL``)."""
 
     street: str | None = attrs.field(default=None, converter=opt_str)
@@ -601,8 +322,8 @@ class Address:
     country: str | None = attrs.field(default=None, converter=country_opt)
 
 
-@attrs.frozen
-class Location:
+@attrs.frozen(field_transformer=name_converters)
+class Location(Checked):
     """A branch of a company; contacts attached to it use its address."""
 
     id: str = attrs.field(factory=new_id, converter=record_id)
@@ -610,8 +331,8 @@ class Location:
     address: Address | None = attrs.field(default=None, converter=_to_address)
 
 
-@attrs.frozen
-class ContactPerson:
+@attrs.frozen(field_transformer=name_converters)
+class ContactPerson(Checked):
     """Someone at a party the firm deals with (a director, who receives the mail...)."""
 
     id: str = attrs.field(factory=new_id, converter=record_id)
@@ -629,8 +350,8 @@ class ContactPerson:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
-@attrs.frozen
-class GeneralCorrespondence:
+@attrs.frozen(field_transformer=name_converters)
+class GeneralCorrespondence(Checked):
     """A general contact point of a company ("the board", "the secretariat")."""
 
     id: str = attrs.field(factory=new_id, converter=record_id)
@@ -640,8 +361,8 @@ class GeneralCorrespondence:
     location_id: str | None = attrs.field(default=None, converter=opt_str)
 
 
-@attrs.frozen
-class Task:
+@attrs.frozen(field_transformer=name_converters)
+class Task(Checked):
     """A recurring task for the client (``vat``, ``closing``, ...): active, period, start."""
 
     code: str = attrs.field(converter=word_or_empty)
@@ -650,8 +371,8 @@ class Task:
     start: dt.date | None = attrs.field(default=None, converter=opt_date)
 
 
-@attrs.frozen
-class TaskPreset:
+@attrs.frozen(field_transformer=name_converters)
+class TaskPreset(Checked):
     """A default for one step of a task ("the NBB payment-confirmation step: not needed")."""
 
     task_code: str = attrs.field(converter=text_or_empty)
@@ -659,8 +380,8 @@ class TaskPreset:
     value: str | None = attrs.field(default=None, converter=opt_str)
 
 
-@attrs.frozen
-class StaffRoles:
+@attrs.frozen(field_transformer=name_converters)
+class StaffRoles(Checked):
     """The firm's staff on the client: responsible partner, declarant, relationship owner."""
 
     partner: str | None = attrs.field(default=None, converter=opt_str)
@@ -668,24 +389,24 @@ class StaffRoles:
     owner: str | None = attrs.field(default=None, converter=opt_str)
 
 
-@attrs.frozen
-class DebtorCard:
+@attrs.frozen(field_transformer=name_converters)
+class DebtorCard(Checked):
     """An extra organisation or discipline billed under its own debtor number."""
 
     number: str = attrs.field(converter=text_or_empty)
     discipline: str | None = attrs.field(default=None, converter=opt_str)
 
 
-@attrs.frozen
-class AmlProfile:
+@attrs.frozen(field_transformer=name_converters)
+class AmlProfile(Checked):
     """Anti-money-laundering data: the risk class and when the client was last checked."""
 
     risk: str | None = attrs.field(default=None, converter=opt_str)
     verified_on: dt.date | None = attrs.field(default=None, converter=opt_date)
 
 
-@attrs.frozen
-class ChecklistItem:
+@attrs.frozen(field_transformer=name_converters)
+class ChecklistItem(Checked):
     """An action done for the client, with its date and a note."""
 
     action: str = attrs.field(converter=text_or_empty)
@@ -693,32 +414,32 @@ class ChecklistItem:
     note: str | None = attrs.field(default=None, converter=opt_str)
 
 
-@attrs.frozen
-class EidCard:
+@attrs.frozen(field_transformer=name_converters)
+class EidCard(Checked):
     """A Belgian electronic identity card: its number and the last day it is valid."""
 
     card_number: str | None = attrs.field(default=None, converter=opt_str)
     valid_until: dt.date | None = attrs.field(default=None, converter=opt_date)
 
 
-@attrs.frozen
-class Billing:
+@attrs.frozen(field_transformer=name_converters)
+class Billing(Checked):
     """How the client is billed."""
 
     mode: str | None = attrs.field(default=None, converter=opt_str)
     invoice_layout: str | None = attrs.field(default=None, converter=opt_str)
 
 
-@attrs.frozen
-class Portal:
+@attrs.frozen(field_transformer=name_converters)
+class Portal(Checked):
     """Client-portal settings."""
 
     enabled: bool = attrs.field(default=False, converter=to_bool)
     forms_allowed: bool = attrs.field(default=False, converter=to_bool)
 
 
-@attrs.frozen
-class Acceptance:
+@attrs.frozen(field_transformer=name_converters)
+class Acceptance(Checked):
     """Who submitted the client for acceptance and who approved it (four-eyes)."""
 
     submitted_by: str | None = attrs.field(default=None, converter=opt_str)
@@ -738,8 +459,10 @@ COMPANY_FIELDS: Final = ("legal_form", "enterprise_number", "kvk_number", "corre
 
 
 def _default_status(party: Party) -> ClientStatus:
-    kind = PartyKind(party.kind)
-    return ClientStatus.SUSPECT if kind.is_client else ClientStatus.RELATION
+    kind = party.kind  # a refused kind is reported, whatever the status
+    if kind.__class__ is PartyKind and kind.is_relation:
+        return ClientStatus.RELATION
+    return ClientStatus.SUSPECT
 
 
 def _kind(value: object) -> PartyKind:
@@ -767,26 +490,19 @@ _COMPACT_FIELDS: Final = (
 )
 
 
-def _looks_compact(name: str, value: str) -> bool:
-    # The cheap test that spares the validators on a value already compact (most builds,
-    # attrs.evolve included, carry compact values from the store).
-    if name == "email":
-        return value == value.strip().lower()
-    if name == "phone":
-        return value[:1] == "+" and value[1:].isdigit()
-    return value.isalnum() and value == value.upper()
-
-
 def _compact_identifiers(party: Any) -> None:
     country = None
     for name in _COMPACT_FIELDS:
         value = getattr(party, name)
-        if value is None or _looks_compact(name, value):
+        if value is None:
             continue
         if country is None:
             country = party.address.country if party.address is not None else ""
+        ident = IDENTIFIERS[name]
+        if ident.is_compact(value, country or None):
+            continue  # stored as it is, valid or not: validation waits until asked
         try:
-            compact = IDENTIFIERS[name].validate(value, country or None)
+            compact = ident.validate(value, country or None)
         except ValidationError:
             continue  # kept as given; validate_party reports it
         if compact != value:
@@ -813,8 +529,8 @@ def _status(value: object) -> ClientStatus:
     return status  # type: ignore[no-any-return]
 
 
-@attrs.frozen(kw_only=True)
-class Party:
+@attrs.frozen(kw_only=True, field_transformer=name_converters)
+class Party(Checked):
     """A client or relation, company or person: the aggregate root.
 
     Build with keywords; change with :func:`attrs.evolve`. A valid identifier is kept
@@ -885,7 +601,9 @@ class Party:
     folded_labels: frozenset[str] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        issues = structural_issues(self)
+        issues = take_faults(self)
+        if not issues or self.kind is not None:  # the rules across fields need the kind
+            issues.extend(structural_issues(self))
         if issues:
             raise ValidationError(issues)
         _set_slot(self, "folded_labels", fold_labels(self.labels))
@@ -934,7 +652,9 @@ def structural_issues(party: Party) -> list[Issue]:
     """The rules that hold by construction (kind, status, owned records); empty when fine."""
     issues: list[Issue] = []
     kind = party.kind
-    if kind.is_client:
+    if party.status is None:  # refused, and reported as such
+        pass
+    elif kind.is_client:
         if party.status not in CLIENT_STATUSES:
             issues.append(
                 Issue("party.status.wrong_kind", "status", {"status": party.status, "kind": kind})
@@ -1014,8 +734,8 @@ def _roles(value: Iterable[str]) -> frozenset[str]:
     raise wrong_type("a role or a set of roles", value)
 
 
-@attrs.frozen
-class Actor:
+@attrs.frozen(field_transformer=name_converters)
+class Actor(Checked):
     """Who does something: an id and the roles it holds (``staff``, ``approver``, ...)."""
 
     id: str
@@ -1025,106 +745,6 @@ class Actor:
         """Whether the actor holds ``role``."""
         return role in self.roles
 
-
-def _under(prefix: str, issue: Issue) -> Issue:
-    """``issue`` with its path put under ``prefix`` (``[2]`` joins without a dot)."""
-    path = issue.path
-    if not path:
-        return attrs.evolve(issue, path=prefix)
-    return attrs.evolve(issue, path=prefix + path if path[0] == "[" else f"{prefix}.{path}")
-
-
-def _name_faults(cls: Any) -> None:
-    """Make ``cls(...)`` name the field of every fault.
-
-    Converters do not know which field they convert, so they raise issues without a
-    path. When construction fails, each argument is converted again on its own to
-    find every faulty one (not only the first), then the remaining ones are checked
-    together for the rules across fields; the happy path pays nothing.
-    """
-    init = cls.__init__
-    fields = [f for f in attrs.fields(cls) if f.init]
-    names = [f.alias or f.name for f in fields]
-    converters = {f.alias or f.name: f.converter for f in fields}
-    required = [f.alias or f.name for f in fields if f.default is attrs.NOTHING]
-    signature = inspect.signature(init)
-
-    def explained(args: tuple[Any, ...], kwargs: dict[str, Any], exc: ValidationError) -> Any:
-        given = dict(zip(names, args, strict=False))
-        given.update(kwargs)
-        issues: list[Issue] = []
-        good: dict[str, Any] = {}
-        for name, value in given.items():
-            convert = converters.get(name)
-            try:
-                good[name] = convert(value) if callable(convert) else value
-            except ValidationError as fault:
-                issues.extend(_under(name, i) for i in fault.issues)
-        if not issues:
-            return exc  # a rule across fields: its issues carry their paths
-        try:
-            init(object.__new__(cls), **good)
-        except ValidationError as rest:
-            issues.extend(rest.issues)
-        except TypeError:
-            pass  # a required field was faulty: the rules across fields cannot be checked
-        return ValidationError(issues)
-
-    def signature_issues(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Issue]:
-        issues: list[Issue] = []
-        if len(args) > len(names):
-            issues.append(
-                Issue(
-                    "value.invalid_type",
-                    "",
-                    {"expected": f"at most {len(names)} values", "value": len(args)},
-                )
-            )
-        given = set(names[: len(args)]) | set(kwargs)
-        for key in kwargs:
-            if key not in converters:
-                near = difflib.get_close_matches(str(key), names, n=1)
-                issues.append(
-                    Issue("field.unknown", str(key), {"suggestion": near[0] if near else ""})
-                )
-        issues.extend(Issue("field.required", name) for name in required if name not in given)
-        return issues
-
-    @functools.wraps(init)
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        try:
-            init(self, *args, **kwargs)
-        except ValidationError as exc:
-            raise explained(args, kwargs, exc) from None
-        except TypeError:
-            try:
-                signature.bind(self, *args, **kwargs)
-            except TypeError:
-                raise ValidationError(signature_issues(args, kwargs)) from None
-            raise
-
-    cls.__init__ = __init__
-
-
-for _cls in (
-    Address,
-    Location,
-    ContactPerson,
-    GeneralCorrespondence,
-    Task,
-    TaskPreset,
-    StaffRoles,
-    DebtorCard,
-    AmlProfile,
-    ChecklistItem,
-    EidCard,
-    Billing,
-    Portal,
-    Acceptance,
-    Party,
-    Actor,
-):
-    _name_faults(_cls)
 
 _PARTY_SLOTS: Final = tuple(f.name for f in attrs.fields(Party))
 

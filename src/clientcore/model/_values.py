@@ -135,7 +135,7 @@ def parse_date(value: object, order: DateOrder = "dmy") -> dt.date | None:
     return _parse_date_text(text, order)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # small: a loaded registry keeps it (bench/bench_memory.py)
 def _parse_date_text(text: str, order: DateOrder) -> dt.date:
     if len(text) >= 10 and text[4] == "-":
         try:
