@@ -464,3 +464,19 @@ def test_a_key_many_records_share_finds_each_of_them_in_name_order() -> None:
     index = SearchIndex(parties)
     assert [f"s{i}" for i in range(9, -1, -1)] == ids(index.search("INFO@firma.be"))
     assert ["solo"] == ids(index.search("solo@firma.be"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(names, max_size=30))
+def test_postings_built_per_run_of_equal_names_equal_postings_built_name_by_name(
+    raw: list[str],
+) -> None:
+    spaced = sorted(" " + normalise_name(n)[0] for n in raw)
+    plain: dict[str, list[int]] = {}
+    for position, name in enumerate(spaced):
+        for word in name.split():
+            if position not in plain.setdefault(word, []):
+                plain[word].append(position)
+    vocabulary, postings = _search._postings(spaced)
+    assert sorted(plain) == vocabulary
+    assert [plain[w] for w in vocabulary] == postings
