@@ -480,3 +480,23 @@ def test_postings_built_per_run_of_equal_names_equal_postings_built_name_by_name
     vocabulary, postings = _search._postings(spaced)
     assert sorted(plain) == vocabulary
     assert [plain[w] for w in vocabulary] == postings
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(names, max_size=25),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+    | st.sampled_from(["ak", "b pe", "k p", "an b", "e", "d b"]),
+    st.integers(1, 8),
+)
+def test_search_agrees_with_the_reference_when_every_word_counts_as_common(
+    record_names: list[str], text: str, limit: int
+) -> None:
+    """With the bound at 0, word prefixes merge lazily and "contains" scans: the same
+    ranking as the plain reference."""
+    records = [(f"r{i:02d}", name or "x") for i, name in enumerate(record_names)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_search, "_DENSE", 0)
+        index = SearchIndex([person(rid, name) for rid, name in records])
+        got = [(h.record.id, h.kind.value) for h in index.search(text, limit)]
+    assert reference(records, text, limit) == got

@@ -170,7 +170,8 @@ def test_completeness_reports_are_the_same_whatever_is_hidden(
     first = seen(a)
     assert first == seen(b)
     assert 2 == first[0]
-    assert "h1" not in first[2] and "Hidden" not in first[3]
+    assert "h1" not in first[2]
+    assert "Hidden" not in first[3]
 
 
 def test_a_report_without_an_actor_checks_every_party() -> None:

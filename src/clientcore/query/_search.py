@@ -473,6 +473,13 @@ class _Base:
                 self.cached_size -= len(self.prefix_cache.pop(oldest))
         return cached
 
+    def merged(self, prefix: str) -> Iterator[int]:
+        """As :meth:`with_word`, one position at a time and nothing kept."""
+        lo, hi = self._range(prefix)
+        if hi - lo == 1:
+            return iter(self.postings[lo])
+        return _once(heapq.merge(*self.postings[lo:hi]))
+
     def _range(self, prefix: str) -> tuple[int, int]:
         lo = bisect_left(self.vocabulary, prefix)
         hi = bisect_right(self.vocabulary, prefix + "\U0010ffff", lo)
@@ -805,12 +812,15 @@ class SearchIndex(Generic[R]):
         """
         base = self._base
         ordered = sorted(set(words), key=base.word_count)
-        candidates = base.with_word(ordered[0])
-        if lo < hi:
-            cut, end = bisect_left(candidates, lo), bisect_left(candidates, hi)
-            found: Iterator[int] = chain(candidates[:cut], candidates[end:])
+        found: Iterator[int]
+        if base.word_count(ordered[0]) > _DENSE and ordered[0] not in base.prefix_cache:
+            # Even the rarest word is common: merge its postings lazily, so a page of
+            # hits costs a page of positions rather than the whole merged list.
+            found = (p for p in base.merged(ordered[0]) if p < lo or p >= hi)
         else:
-            found = iter(candidates)
+            candidates = base.with_word(ordered[0])
+            cut, end = bisect_left(candidates, lo), bisect_left(candidates, hi)
+            found = chain(candidates[:cut], candidates[end:]) if cut < end else iter(candidates)
         for word in ordered[1:]:
             found = _having(found, " " + word, base.names)
         return found
@@ -819,6 +829,15 @@ class SearchIndex(Generic[R]):
 def _hidden_to(actor: Actor | str, machine: StatusView) -> Callable[[Any], bool]:
     """Whether ``actor`` may not see the status of a record (the machine decides)."""
     return lambda record: not is_visible(record, actor, machine)
+
+
+def _once(positions: Iterable[int]) -> Iterator[int]:
+    """Ascending ``positions`` without repeats."""
+    last = -1
+    for position in positions:
+        if position != last:
+            last = position
+            yield position
 
 
 def _having(positions: Iterator[int], spaced_word: str, names: Sequence[str]) -> Iterator[int]:
