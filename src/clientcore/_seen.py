@@ -18,7 +18,7 @@ from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
 
 if TYPE_CHECKING:
-    from clientcore.model import Actor, Party
+    from clientcore.model import Actor, ClientStatus, Party
     from clientcore.query import Filter
 
 define(
@@ -44,6 +44,10 @@ class StatusView(Protocol):
 
     def restrict(self, actor: Actor | str, flt: Filter) -> Filter:
         """``flt`` as it may run for ``actor``: hidden statuses never match."""
+        ...
+
+    def visible_statuses(self, actor: Actor | str) -> frozenset[ClientStatus]:
+        """The statuses ``actor`` may see on any party (for a store's own query)."""
         ...
 
 

@@ -231,3 +231,26 @@ def test_an_actor_without_a_machine_or_the_reverse_is_refused(route: Any) -> Non
             route(half)
         assert "visibility.needs_both" == err.value.issues[0].code
         assert "actor=" in err.value.issues[0].message("nl")
+
+
+@settings(max_examples=15, deadline=None)
+@given(HIDDEN_WORLD, HIDDEN_WORLD)
+def test_store_reports_are_the_same_whatever_is_hidden_and_equal_to_check(
+    a: tuple[Any, ...], b: tuple[Any, ...]
+) -> None:
+    from clientcore import InMemoryUnitOfWork
+    from clientcore.completeness import check_store
+
+    def seen(world: tuple[Any, ...]) -> tuple[int, list[dict[str, Any]]]:
+        uow = InMemoryUnitOfWork()
+        with uow:
+            for party in registry(*world):
+                uow.parties.add(party)
+            uow.commit()
+        report = check_store(uow, [BETRAYING], TODAY, **for_assistant())
+        return report.records, report.to_rows()
+
+    first = seen(a)
+    assert first == seen(b)
+    direct = check(registry(*a), [BETRAYING], TODAY, **for_assistant())
+    assert (direct.records, direct.to_rows()) == first

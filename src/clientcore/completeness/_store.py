@@ -22,10 +22,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from clientcore._errors import FilterError, Issue, ValidationError
+from clientcore._seen import StatusView, viewer, visible_only
 from clientcore.completeness._check import Finding, Report, RuleResult, _as_ruleset, _check_lang
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet
+from clientcore.model import Actor, ClientStatus
 from clientcore.ports import UnitOfWork
-from clientcore.query import Filter
+from clientcore.query import F, Filter
 
 
 def check_store(
@@ -33,6 +35,9 @@ def check_store(
     rules: RuleSet | Iterable[Rule] | None = None,
     today: dt.date | None = None,
     lang: str = "en",
+    *,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
 ) -> Report:
     """Run ``rules`` (the built-in ones when ``None``) over every party of the store.
 
@@ -40,7 +45,19 @@ def check_store(
     read with ``find(scope & ~require)``, in one transaction; the report is the one
     :func:`check` gives for the same parties. :class:`NoIssue` rules find nothing
     here: a stored party cannot hold the faults they look for (only raw rows can).
+
+    With ``actor`` and ``machine``, every query also requires a status the actor may
+    see (``status in visible_statuses(actor)``, in the store's own query, so counts are
+    right) and the failing parties pass :meth:`StatusMachine.visible`: the report is the
+    one :func:`check` gives that actor.
     """
+    seen_by = viewer(actor, machine)
+    mine: Filter | None = None
+    if seen_by is not None:
+        who, view = seen_by
+        visible = view.visible_statuses(who)
+        if visible < frozenset(ClientStatus):
+            mine = F("status").in_(sorted(s.value for s in visible))
     ruleset = _as_ruleset(rules)
     _check_lang(lang)
     if today is not None and (not isinstance(today, dt.date) or isinstance(today, dt.datetime)):
@@ -53,19 +70,27 @@ def check_store(
         raise FilterError(issue.message(), "today", [issue])
     results = []
     with uow:
-        records = uow.parties.count(Filter.all())
+        records = uow.parties.count(_within(Filter.all(), mine))
         counted: dict[Filter, int] = {}
         for rule in ruleset:
             in_scope = counted.get(rule.scope)
             if in_scope is None:
-                in_scope = counted[rule.scope] = uow.parties.count(rule.scope, today=today)
+                scope = _within(rule.scope, mine)
+                in_scope = counted[rule.scope] = uow.parties.count(scope, today=today)
             if isinstance(rule.require, NoIssue):
                 findings: tuple[Finding, ...] = ()
             else:
-                failing = uow.parties.find(rule.scope & ~rule.require, today=today)
-                findings = tuple(Finding(rule, party, None, today) for party in failing)
+                wanted = _within(rule.scope & ~rule.require, mine)
+                failing = uow.parties.find(wanted, today=today)
+                shown = visible_only(failing, actor, machine)
+                findings = tuple(Finding(rule, party, None, today) for party in shown)
             results.append(RuleResult(rule, in_scope, findings))
     return Report(ruleset, tuple(results), records, (), today, lang)
+
+
+def _within(flt: Filter, mine: Filter | None) -> Filter:
+    """``flt``, and with an actor also the statuses that actor may see."""
+    return flt if mine is None else flt & mine
 
 
 __all__ = ["check_store"]
