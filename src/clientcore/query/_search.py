@@ -351,6 +351,7 @@ class _Base:
         "names",
         "postings",
         "prefix_cache",
+        "rank",
         "records",
         "shared_keys",
         "starts",
@@ -398,12 +399,13 @@ class _Base:
         identifiers: Sequence[tuple[str, str, Sequence[Any]]],
         records: Sequence[Any],
     ) -> None:
-        """Fill :attr:`by_key`: per identifier field, a dict from key to position.
+        """Fill :attr:`by_key`: per identifier field, a dict from key to the record's
+        place in ``records``.
 
         ``identifiers`` holds (path, kind, values in the order of ``records``); ``rank``
-        maps that order to positions. A key several records share is also kept, with
-        every position, in :attr:`shared_keys`: the shared keys sorted, their positions
-        beside them, found by bisection. Every step is one C-level pass over a column
+        maps that order to positions (kept as :attr:`rank`). A key several records share
+        is also kept, with every place, in :attr:`shared_keys`: the shared keys sorted,
+        their places beside them, found by bisection. Every step is one C-level pass over a column
         (the keys of a whole column are made on one joined text), so the build grows
         linearly with the records.
         """
@@ -416,40 +418,43 @@ class _Base:
             present = list(compress(range(len(column)), column))
             values = list(compress(column, column))
             made = _column_keys(kind, values, present, records)
-            positions = list(map(rank.__getitem__, present))
+            # Records are kept by their place in the input (``rank`` maps it to a
+            # position when a key is looked up): no pass to translate every one.
+            places = present
+            keys: list[str] = made  # type: ignore[assignment]
             if None in made:
-                positions = list(compress(positions, made))
-            keys: list[str] = list(filter(None, made))
-            fresh: dict[str, int] = dict(zip(keys, positions))  # the last position of a key
+                places = list(compress(present, made))
+                keys = list(filter(None, made))
+            fresh: dict[str, int] = dict(zip(keys, places))  # the last place of a key
             shared: tuple[list[str], list[int]] = ([], [])
             if len(fresh) != len(keys):
                 counts = Counter(keys)
                 repeated = set(compress(counts.keys(), map((1).__lt__, counts.values())))
                 mask = list(map(repeated.__contains__, keys))
                 some_keys = list(compress(keys, mask))
-                some_positions = list(compress(positions, mask))
-                # Sorted by position, then (stable) by key: each key's positions ascend.
-                order = sorted(range(len(some_keys)), key=some_positions.__getitem__)
-                order.sort(key=some_keys.__getitem__)
+                some_places = list(compress(places, mask))
+                order = sorted(range(len(some_keys)), key=some_keys.__getitem__)
                 shared = (
                     list(map(some_keys.__getitem__, order)),
-                    list(map(some_positions.__getitem__, order)),
+                    list(map(some_places.__getitem__, order)),
                 )
             self.by_key.append(fresh)
             self.shared_keys.append(shared)
+        self.rank = rank
 
     def with_key(self, key: str) -> Iterator[tuple[int, str]]:
         """(position, field path) of every record holding identifier ``key``."""
+        rank = self.rank
         for path, by_key, (shared, where) in zip(self.fields, self.by_key, self.shared_keys):
-            position = by_key.get(key)
-            if position is None:
+            place = by_key.get(key)
+            if place is None:
                 continue
             lo = bisect_left(shared, key)
             if lo < len(shared) and shared[lo] == key:
                 for found in where[lo : bisect_right(shared, key, lo)]:
-                    yield found, path
+                    yield rank[found], path
             else:
-                yield position, path
+                yield rank[place], path
 
     def word_count(self, prefix: str) -> int:
         """How many (word, record) pairs a query word matches: its selectivity."""
