@@ -411,3 +411,92 @@ def test_names_normalised_in_bulk_equal_names_normalised_one_by_one(raw: list[st
 def test_any_text_searches_without_error(text: str, limit: int) -> None:
     index = SearchIndex(REGISTRY)
     assert len(index.search(text, limit)) <= limit
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(names, max_size=30),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+    | st.sampled_from(["ak", "eeters", "k p", "an b", "e", "r bak", "ers bv", "n de sm", "zz"]),
+    st.sampled_from([(0, 0), (1, 1), (3, 2), (20_000, 2_000)]),
+)
+def test_contains_finds_the_same_names_through_words_and_by_scanning(
+    record_names: list[str], text: str, bounds: tuple[int, int]
+) -> None:
+    """Candidates gathered through the words (any bound) and the scan of every name
+    give the same positions as a plain test of every name, in order."""
+    index = SearchIndex([person(f"r{i:02d}", name or "x") for i, name in enumerate(record_names)])
+    query = normalise_name(text)[0]
+    base = index._base
+    expected = [i for i, name in enumerate(base.names) if query in name]
+    dense, many = bounds
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_search, "_DENSE", dense)
+        patch.setattr(_search, "_MANY_WORDS", many)
+        assert expected == list(base.containing(query))
+    assert expected == list(base._scan(query))
+
+
+IDENTIFIER_TEXT = st.one_of(
+    st.from_regex(r"[0-9A-Za-z]{1,12}", fullmatch=True),
+    st.from_regex(r"\+[0-9]{6,12}", fullmatch=True),
+    st.from_regex(r"(BE)?[0-9]{9,10}", fullmatch=True),
+    st.text(alphabet="0123456789 .-+()/abcABC@é\u00a0\n", min_size=1, max_size=14),
+    st.integers(0, 10**9),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["number", "enterprise_number", "iban", "email", "phone"]),
+    st.lists(IDENTIFIER_TEXT, min_size=1, max_size=8),
+)
+def test_column_keys_made_at_once_equal_keys_made_one_by_one(kind: str, values: list[Any]) -> None:
+    records = [{"address": {"country": "BE"}} for _ in values]
+    present = list(range(len(values)))
+    one_by_one = [_search._stored_key(kind, v, r) for v, r in zip(values, records)]
+    assert one_by_one == _search._column_keys(kind, values, present, records)
+
+
+def test_a_key_many_records_share_finds_each_of_them_in_name_order() -> None:
+    parties = [company(f"s{i}", f"Firma {9 - i}", email="info@firma.be") for i in range(10)]
+    parties.append(company("solo", "Solo", email="solo@firma.be"))
+    index = SearchIndex(parties)
+    assert [f"s{i}" for i in range(9, -1, -1)] == ids(index.search("INFO@firma.be"))
+    assert ["solo"] == ids(index.search("solo@firma.be"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(names, max_size=30))
+def test_postings_built_per_run_of_equal_names_equal_postings_built_name_by_name(
+    raw: list[str],
+) -> None:
+    spaced = sorted(" " + normalise_name(n)[0] for n in raw)
+    plain: dict[str, list[int]] = {}
+    for position, name in enumerate(spaced):
+        for word in name.split():
+            if position not in plain.setdefault(word, []):
+                plain[word].append(position)
+    vocabulary, postings = _search._postings(spaced)
+    assert sorted(plain) == vocabulary
+    assert [plain[w] for w in vocabulary] == postings
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(names, max_size=25),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+    | st.sampled_from(["ak", "b pe", "k p", "an b", "e", "d b"]),
+    st.integers(1, 8),
+)
+def test_search_agrees_with_the_reference_when_every_word_counts_as_common(
+    record_names: list[str], text: str, limit: int
+) -> None:
+    """With the bound at 0, word prefixes merge lazily and "contains" scans: the same
+    ranking as the plain reference."""
+    records = [(f"r{i:02d}", name or "x") for i, name in enumerate(record_names)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_search, "_DENSE", 0)
+        index = SearchIndex([person(rid, name) for rid, name in records])
+        got = [(h.record.id, h.kind.value) for h in index.search(text, limit)]
+    assert reference(records, text, limit) == got

@@ -26,6 +26,7 @@ from typing import IO, Any, Literal, overload
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
+from clientcore._seen import visible_only
 from clientcore._text import formula_safe
 from clientcore.model import COLLECTIONS, Actor, Party, Schema, converter, default_schema
 from clientcore.query import ColumnLayout
@@ -181,16 +182,8 @@ def headers(columns: Sequence[str], lang: str = "en", schema: Schema | None = No
 
 def _visible(
     parties: Iterable[Party], actor: Actor | None, machine: StatusMachine | None
-) -> Iterator[Party]:
-    if machine is None and actor is None:
-        yield from parties
-        return
-    if machine is None or actor is None:
-        raise ValidationError([Issue("export.needs_actor", "machine")])
-    can_view = machine.policy.can_view
-    for party in parties:
-        if can_view(actor, party).allowed:
-            yield party
+) -> Iterable[Party]:
+    return visible_only(parties, actor, machine, "export.needs_actor")
 
 
 def _rows(parties: Iterable[Party], columns: Sequence[str], schema: Schema) -> Iterator[list[str]]:

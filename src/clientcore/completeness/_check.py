@@ -28,11 +28,12 @@ import attrs
 
 from clientcore._errors import FilterError, Issue, ValidationError
 from clientcore._messages import LANGS, define
+from clientcore._seen import StatusView, viewer, visible_only
 from clientcore.completeness._pack import default_rules
 from clientcore.completeness._references import _get, _items
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet, Severity
 from clientcore.io import Profile, Progress, Reading, Table
-from clientcore.model import COLLECTIONS, Party, RowResult
+from clientcore.model import COLLECTIONS, Actor, Party, RowResult
 from clientcore.query import OPEN, And, Cond, Failure, Filter, Not, Op, Or, describe, explain
 
 if TYPE_CHECKING:
@@ -392,6 +393,8 @@ def check(
     encoding: str | None = None,
     kind: str | None = None,
     progress: Progress | None = None,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
 ) -> Report:
     """Run ``rules`` (the built-in :func:`default_rules` when ``None``) over ``parties``.
 
@@ -411,7 +414,13 @@ def check(
     report keeps the :class:`~clientcore.io.Reading`, and a rule that reads a column the
     input lacks is *not judged* (never a pass). An input that cannot be read, or holds
     no row, raises :class:`~clientcore.ValidationError`.
+
+    With ``actor`` and ``machine`` (a :class:`~clientcore.status.StatusMachine`), the
+    report holds only the parties whose status that actor may see: the others are not
+    checked, counted, listed or rendered (as if they were not in the input), and rows
+    that could not be read are left out too, since nobody can tell whose they are.
     """
+    seen_by = viewer(actor, machine)
     if isinstance(parties, (str, os.PathLike)) or _is_frame(parties):
         from clientcore.completeness._io import read_parties
 
@@ -449,6 +458,9 @@ def check(
         for rule in ruleset
     ]
     records, rows, rejected, found = _collect(parties)
+    if seen_by is not None:
+        records = list(visible_only(records, *seen_by))
+        rejected = []
     reading = table.reading if table is not None else None
     if reading is not None and reading.rows_read == 0:
         raise ValidationError([Issue("read.no_rows", "")])

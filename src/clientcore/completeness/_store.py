@@ -24,10 +24,12 @@ from typing import Protocol, runtime_checkable
 
 from clientcore._errors import FilterError, Issue, ValidationError
 from clientcore._messages import define
+from clientcore._seen import StatusView, viewer, visible_only
 from clientcore.completeness._check import Finding, Report, RuleResult, _as_ruleset, _check_lang
 from clientcore.completeness._rules import NoIssue, Rule, RuleSet
+from clientcore.model import Actor, ClientStatus
 from clientcore.ports import UnitOfWork
-from clientcore.query import Filter
+from clientcore.query import F, Filter
 
 define(
     {
@@ -56,6 +58,8 @@ def check_store(
     lang: str = "en",
     *,
     limit: int | None = None,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
 ) -> Report:
     """Run ``rules`` (the built-in ones when ``None``) over every party of the store.
 
@@ -67,7 +71,19 @@ def check_store(
     the registry; without it the report is the one :func:`check` gives for the same
     parties. :class:`NoIssue` rules find nothing here: a stored party cannot hold the
     faults they look for (only raw rows can).
+
+    With ``actor`` and ``machine``, every query also requires a status the actor may
+    see (``status in visible_statuses(actor)``, in the store's own query, so counts are
+    right) and the failing parties pass :meth:`StatusMachine.visible`: the report is the
+    one :func:`check` gives that actor.
     """
+    seen_by = viewer(actor, machine)
+    mine: Filter | None = None
+    if seen_by is not None:
+        who, view = seen_by
+        visible = view.visible_statuses(who)
+        if visible < frozenset(ClientStatus):
+            mine = F("status").in_(sorted(s.value for s in visible))
     ruleset = _as_ruleset(rules)
     _check_lang(lang)
     if today is not None and (not isinstance(today, dt.date) or isinstance(today, dt.datetime)):
@@ -95,10 +111,11 @@ def check_store(
     with uow:
         repository = uow.parties
         filters = list(wanted)
+        mine_filters = [_within(flt, mine) for flt in filters]
         if isinstance(repository, CountsEach):
-            counts = repository.count_each(filters, today=today)
+            counts = repository.count_each(mine_filters, today=today)
         else:
-            counts = [repository.count(flt, today=today) for flt in filters]
+            counts = [repository.count(flt, today=today) for flt in mine_filters]
         counted = dict(zip(filters, counts, strict=True))
         for rule in ruleset:
             failing = failures.get(rule.id)
@@ -106,15 +123,21 @@ def check_store(
                 results.append(RuleResult(rule, counted[rule.scope], ()))
                 continue
             found = (
-                uow.parties.find(failing, today=today, order_by=["id"], limit=limit)
+                uow.parties.find(_within(failing, mine), today=today, order_by=["id"], limit=limit)
                 if limit != 0
                 else []
             )
-            findings = tuple(Finding(rule, party, None, today) for party in found)
+            shown = visible_only(found, actor, machine)
+            findings = tuple(Finding(rule, party, None, today) for party in shown)
             results.append(
                 RuleResult(rule, counted[rule.scope], findings, counted_failing=counted[failing])
             )
     return Report(ruleset, tuple(results), counted[Filter.all()], (), today, lang)
+
+
+def _within(flt: Filter, mine: Filter | None) -> Filter:
+    """``flt``, and with an actor also the statuses that actor may see."""
+    return flt if mine is None else flt & mine
 
 
 __all__ = ["check_store"]

@@ -21,10 +21,11 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
+from clientcore._seen import StatusView, visible_only
 from clientcore._text import formula_safe
 from clientcore.io._read import MissingExtra
 from clientcore.io._write_xlsx import write_sheets
-from clientcore.model import Party, Schema, row_columns, to_row
+from clientcore.model import Actor, Party, Schema, row_columns, to_row
 
 if TYPE_CHECKING:
     import pandas
@@ -74,10 +75,13 @@ def _write(
 
 
 def _party_rows(
-    parties: Iterable[Party], schema: Schema | None
+    parties: Iterable[Party],
+    schema: Schema | None,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
 ) -> tuple[list[str], list[dict[str, str]]]:
     columns = list(row_columns(schema))
-    rows = [to_row(p, schema) for p in parties]
+    rows = [to_row(p, schema) for p in visible_only(parties, actor, machine)]
     known = set(columns)
     for row in rows:
         for key in row:
@@ -93,10 +97,14 @@ def write_csv(
     schema: Schema | None = None,
     *,
     excel: bool = False,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
 ) -> int:
     """Write parties as CSV rows (:func:`~clientcore.model.to_row`); returns how many.
-    ``excel``: ``;``, UTF-8 BOM, CRLF (see :func:`write_table`)."""
-    columns, rows = _party_rows(parties, schema)
+    ``excel``: ``;``, UTF-8 BOM, CRLF (see :func:`write_table`). With ``actor`` and
+    ``machine`` (a :class:`~clientcore.status.StatusMachine`), the parties whose status
+    the actor may not see are left out."""
+    columns, rows = _party_rows(parties, schema, actor, machine)
     return write_table(rows, columns, target, excel=excel)
 
 
@@ -104,22 +112,35 @@ def write_xlsx(
     parties: Iterable[Party],
     target: str | os.PathLike[str] | IO[bytes],
     schema: Schema | None = None,
+    *,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
 ) -> int:
-    """Write parties as one XLSX sheet of rows (the ``xlsx`` extra); returns how many."""
-    columns, rows = _party_rows(parties, schema)
+    """Write parties as one XLSX sheet of rows (the ``xlsx`` extra); returns how many.
+    With ``actor`` and ``machine``, the parties whose status the actor may not see are
+    left out."""
+    columns, rows = _party_rows(parties, schema, actor, machine)
     write_sheets({"parties": (columns, rows)}, target)
     return len(rows)
 
 
-def to_frame(parties: Iterable[Party], schema: Schema | None = None) -> pandas.DataFrame:
+def to_frame(
+    parties: Iterable[Party],
+    schema: Schema | None = None,
+    *,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
+) -> pandas.DataFrame:
     """The parties as a pandas DataFrame (the ``pandas`` extra), one column per field
     path as :func:`~clientcore.model.to_row` writes it, an empty cell as ``None``;
-    :func:`~clientcore.io.read` reads it back."""
+    :func:`~clientcore.io.read` reads it back. With ``actor`` and ``machine``, the
+    parties whose status the actor may not see are left out."""
+    visible = visible_only(parties, actor, machine)  # checked before pandas is needed
     try:
         import pandas
     except ImportError:
         raise MissingExtra("to_frame()", "pandas") from None
-    columns, rows = _party_rows(parties, schema)
+    columns, rows = _party_rows(visible, schema)
     data = [{k: (v if v != "" else None) for k, v in row.items()} for row in rows]
     return pandas.DataFrame(data, columns=columns, dtype=object)
 

@@ -21,7 +21,8 @@ from typing import Any, Final
 
 import attrs
 
-from clientcore.model import IDENTIFIERS, read_path
+from clientcore._seen import StatusView, is_visible, viewer
+from clientcore.model import IDENTIFIERS, Actor, Schema, default_schema, read_path
 from clientcore.query._compile import reference_predicate
 from clientcore.query._operators import COMPLEMENT, OPERATORS, Op, Shape
 from clientcore.query._tree import And, Cond, Filter, Not, Or, Today
@@ -59,6 +60,11 @@ _WORDS: Final[dict[str, tuple[str, str, str]]] = {
         "geen van deze geldt: {v}",
         "aucune de ces conditions n'est remplie : {v}",
     ),
+    "hidden": (
+        "{path}: not visible to you",
+        "{path}: niet zichtbaar voor u",
+        "{path} : non visible pour vous",
+    ),
 }
 
 
@@ -80,7 +86,7 @@ def _value(value: Any, lang: str, today: dt.date | None) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        return repr(value)
+        return repr(str.__str__(value))  # a status reads 'client', not its enum repr
     if isinstance(value, tuple):
         return "[" + ", ".join(_value(v, lang, today) for v in value) + "]"
     return str(value)
@@ -131,22 +137,79 @@ class Failure:
 
 
 def explain(
-    flt: Filter, record: Any, today: dt.date | None = None, lang: str = "en"
+    flt: Filter,
+    record: Any,
+    today: dt.date | None = None,
+    lang: str = "en",
+    *,
+    actor: Actor | str | None = None,
+    machine: StatusView | None = None,
+    schema: Schema | None = None,
 ) -> list[Failure]:
-    """Why ``record`` does not match ``flt``; empty when it does."""
-    if reference_predicate(flt, today)(record):
+    """Why ``record`` does not match ``flt``; empty when it does.
+
+    With ``actor`` and ``machine`` (a :class:`~clientcore.status.StatusMachine`) the
+    filter is explained as it runs for that actor (:meth:`StatusMachine.restrict`), and
+    when the actor may not see the record's status, no value of a field that betrays it
+    (``schema``'s :meth:`~clientcore.model.Schema.status_paths`, the default catalogue
+    unless given) is read: every condition on one of them fails alike and reads
+    "``path``: not visible to you", whatever the record holds, so the explanation says
+    nothing about the hidden status.
+    """
+    seen_by = viewer(actor, machine)
+    guarded: frozenset[str] = frozenset()
+    if seen_by is not None:
+        who, view = seen_by
+        flt = view.restrict(who, flt)
+        if not is_visible(record, who, view):
+            guarded = (schema or default_schema()).status_paths
+    if _holds(flt, record, today, guarded):
         return []
-    return _failures(flt, record, today, lang, "")
+    return _failures(flt, record, today, lang, "", guarded)
+
+
+def _betrays(flt: Filter, guarded: frozenset[str]) -> bool:
+    """Whether ``flt`` is a condition (or a negated one) on a guarded path."""
+    leaf = flt.child if isinstance(flt, Not) else flt
+    return isinstance(leaf, Cond) and any(
+        leaf.path == g or leaf.path.startswith(g + ".") for g in guarded
+    )
+
+
+def _holds(flt: Filter, record: Any, today: dt.date | None, guarded: frozenset[str]) -> bool:
+    """Whether ``record`` matches ``flt`` when no condition on a guarded path may be read
+    (each such condition fails, negated or not; the restricted filter already requires
+    a visible status beside each of them, so this changes no answer)."""
+    if not guarded:
+        return reference_predicate(flt, today)(record)
+    if _betrays(flt, guarded):
+        return False
+    if isinstance(flt, And):
+        return all(_holds(c, record, today, guarded) for c in flt.children)
+    if isinstance(flt, Or):
+        return any(_holds(c, record, today, guarded) for c in flt.children)
+    if isinstance(flt, Not):
+        return not _holds(flt.child, record, today, guarded)
+    return reference_predicate(flt, today)(record)
 
 
 def _failures(
-    flt: Filter, record: Any, today: dt.date | None, lang: str, prefix: str
+    flt: Filter,
+    record: Any,
+    today: dt.date | None,
+    lang: str,
+    prefix: str,
+    guarded: frozenset[str] = frozenset(),
 ) -> list[Failure]:
+    if _betrays(flt, guarded):
+        leaf = flt.child if isinstance(flt, Not) else flt
+        assert isinstance(leaf, Cond)
+        return [Failure(leaf.path, "hidden", _w("hidden", lang).format(path=leaf.path))]
     if isinstance(flt, And):
         out: list[Failure] = []
         for child in flt.children:
-            if not reference_predicate(child, today)(record):
-                out.extend(_failures(child, record, today, lang, prefix))
+            if not _holds(child, record, today, guarded):
+                out.extend(_failures(child, record, today, lang, prefix, guarded))
         return out
     if isinstance(flt, Or):
         parts = "; ".join(describe(c, lang, today) for c in flt.children)
@@ -158,7 +221,7 @@ def _failures(
             return [_leaf_failure(attrs.evolve(child, op=Op.VALID), record, today, lang)]
         if isinstance(child, Cond) and child.op in COMPLEMENT:
             flipped = attrs.evolve(child, op=COMPLEMENT[child.op])
-            return _failures(flipped, record, today, lang, prefix)
+            return _failures(flipped, record, today, lang, prefix, guarded)
         text = _w("must_not", lang).format(v=describe(child, lang, today))
         path = child.path if isinstance(child, Cond) else prefix
         return [Failure(path, "must_not", text)]

@@ -27,18 +27,19 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
-from itertools import accumulate, chain, compress
-from operator import attrgetter
+from itertools import accumulate, chain, compress, islice
+from operator import attrgetter, ne
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
 from clientcore._errors import Issue, NotFound, ValidationError
 from clientcore._messages import define
+from clientcore._seen import StatusView, is_visible, viewer
 from clientcore._text import fold
-from clientcore.model import Schema, default_schema, read_path
+from clientcore.model import Actor, Schema, default_schema, read_path
 from clientcore.model import phone as _phone
 
 __all__ = ["Hit", "MatchKind", "SearchIndex"]
@@ -227,6 +228,42 @@ def _stored_key(kind: str, stored: Any, record: Any) -> str | None:
     return compact or None
 
 
+_ALNUM_LINES = re.compile(r"[0-9A-Za-z\n]*")
+_E164_LINES = re.compile(r"\+[0-9]+(?:\n\+[0-9]+)*")
+_SPACE_AT_EDGE = re.compile(r"^[^\S\n]|[^\S\n]$|^$", re.MULTILINE)
+
+
+def _column_keys(
+    kind: str, values: Sequence[Any], present: Sequence[int], records: Sequence[Any]
+) -> list[str | None]:
+    """The index key of every value of one column (``present[i]`` is the record of
+    ``values[i]``), as :func:`_stored_key` makes it.
+
+    The usual column (texts already compact: E.164 phones, alphanumeric numbers, trimmed
+    e-mail addresses) is joined into one text and changed with one call, which runs in
+    C and reads each value once; any other column is done value by value.
+    """
+    try:
+        blob = "\n".join(values)
+    except TypeError:  # a number read from a spreadsheet: value by value
+        blob = None
+    if blob is not None and blob.count("\n") == len(values) - 1:
+        if kind == "phone" and _E164_LINES.fullmatch(blob):
+            return list(blob.split("\n"))
+        if kind == "email":
+            folded = blob.casefold()
+            if not _SPACE_AT_EDGE.search(folded):
+                return list(folded.split("\n"))
+        elif kind != "phone" and blob.isascii() and _ALNUM_LINES.fullmatch(blob):
+            keys: list[str | None] = list(blob.upper().split("\n"))
+            if kind == "enterprise_number" and set(map(len, keys)) != {10}:  # type: ignore[arg-type]
+                keys = [_stored_key(kind, k, None) for k in keys]
+            return keys
+    if kind == "phone":  # not in E.164: read in the country of the record's address
+        return [_stored_key(kind, v, records[p]) for p, v in zip(present, values)]
+    return [_stored_key(kind, v, None) for v in values]
+
+
 def _identifier_fields(schema: Schema) -> tuple[tuple[str, str], ...]:
     """(field path, identifier kind) of every field a quick search matches exactly."""
     out = []
@@ -278,6 +315,11 @@ _NOT_WORD_OR_LINE = re.compile(r"[^\w\n]+")
 _SPACE_AT_LINE_END = re.compile(r" ?\n ?")
 # How many positions the merged postings of word prefixes may hold in all (about 8 MB).
 _CACHE_BUDGET: Final = 1_000_000
+# "Contains" gathers candidates through the words while they are at most this many
+# (word, record) pairs, and over this many words; beyond, matches are common and a scan
+# of every name finds the first ones soonest.
+_DENSE: Final = 20_000
+_MANY_WORDS: Final = 2_000
 
 
 class _Entry:
@@ -309,10 +351,13 @@ class _Base:
         "names",
         "postings",
         "prefix_cache",
+        "rank",
         "records",
         "shared_keys",
         "starts",
         "vocabulary",
+        "word_starts",
+        "words",
     )
 
     def __init__(
@@ -326,23 +371,14 @@ class _Base:
         # order is the same because a normalised name never holds "\0".
         keys = [f"{n}\0{i}" for n, i in zip(names, ids)]
         order = sorted(range(len(keys)), key=keys.__getitem__)
-        self.names: list[str] = [names[i] for i in order]
-        self.ids: list[str] = [ids[i] for i in order]
-        self.records: list[Any] = [records[i] for i in order]
+        self.names: list[str] = list(map(names.__getitem__, order))
+        self.ids: list[str] = list(map(ids.__getitem__, order))
+        self.records: list[Any] = list(map(records.__getitem__, order))
         rank = [0] * len(order)
         for position, i in enumerate(order):
             rank[i] = position
         self._identifier_keys(rank, identifiers, records)
-        by_word: dict[str, list[int]] = {}
-        for position, name in enumerate(self.names):
-            for word in name.split():
-                posting = by_word.get(word)
-                if posting is None:
-                    by_word[word] = [position]
-                elif posting[-1] != position:
-                    posting.append(position)
-        self.vocabulary = sorted(by_word)
-        self.postings = [by_word[w] for w in self.vocabulary]
+        self.vocabulary, self.postings = _postings(self.names)
         self.cumulative = [0]
         total = 0
         for posting in self.postings:
@@ -350,10 +386,12 @@ class _Base:
             self.cumulative.append(total)
         self.prefix_cache: dict[str, list[int]] = {}
         self.cached_size = 0
-        # One text of every name, so "contains" runs at the speed of str.find.
+        # One text of every name, so a common "contains" runs at the speed of str.find;
+        # one text of every distinct word, so a rare one finds its words first.
         self.blob = "\n".join(self.names)
-        self.starts = list(accumulate(map((1).__add__, map(len, self.names)), initial=0))
-        self.starts.pop()
+        self.starts = _starts(self.names)
+        self.words = "\n" + "\n".join(self.vocabulary) + "\n"
+        self.word_starts = _starts(self.vocabulary, 1)
 
     def _identifier_keys(
         self,
@@ -361,66 +399,62 @@ class _Base:
         identifiers: Sequence[tuple[str, str, Sequence[Any]]],
         records: Sequence[Any],
     ) -> None:
-        """Fill :attr:`by_key`: per identifier field, a dict from key to position.
+        """Fill :attr:`by_key`: per identifier field, a dict from key to the record's
+        place in ``records``.
 
         ``identifiers`` holds (path, kind, values in the order of ``records``); ``rank``
-        maps that order to positions. A key several records share goes to
-        :attr:`shared_keys` with all their positions. One comprehension and one C-level
-        ``dict(zip(...))`` per field keep this fast.
+        maps that order to positions (kept as :attr:`rank`). A key several records share
+        is also kept, with every place, in :attr:`shared_keys`: the shared keys sorted,
+        their places beside them, found by bisection. Every step is one C-level pass over a column
+        (the keys of a whole column are made on one joined text), so the build grows
+        linearly with the records.
         """
         self.fields = [path for path, _, _ in identifiers]
         self.by_key: list[dict[str, int]] = []
-        self.shared_keys: list[dict[str, list[int]]] = []
+        self.shared_keys: list[tuple[list[str], list[int]]] = []
         for _, kind, column in identifiers:
             # Most fields are sparse: keep the records that have a value (C-level
             # compress), so every later step works on values only.
             present = list(compress(range(len(column)), column))
             values = list(compress(column, column))
-            keys: list[Any]
-            if kind == "phone":  # E.164 as the codec stores it; anything else is parsed
-                keys = [
-                    v
-                    if v.__class__ is str and v[1:].isdigit() and v[:1] == "+"
-                    else _stored_key(kind, v, records[p])
-                    for p, v in zip(present, values)
-                ]
-            elif kind == "email":
-                keys = [_stored_key(kind, v, None) for v in values]
-            else:
-                keys = [
-                    v.upper()
-                    if v.__class__ is str and v.isalnum() and v.isascii()
-                    else _stored_key(kind, v, None)
-                    for v in values
-                ]
-            if kind == "enterprise_number":
-                keys = [
-                    k if k is None or len(k) == 10 else _stored_key(kind, k, None) for k in keys
-                ]
-            positions = list(compress(map(rank.__getitem__, present), keys))
-            keys = list(compress(keys, keys))
-            fresh: dict[str, int] = dict(zip(keys, positions))  # the last position of a key
-            shared: dict[str, list[int]] = {}
+            made = _column_keys(kind, values, present, records)
+            # Records are kept by their place in the input (``rank`` maps it to a
+            # position when a key is looked up): no pass to translate every one.
+            places = present
+            keys: list[str] = made  # type: ignore[assignment]
+            if None in made:
+                places = list(compress(present, made))
+                keys = list(filter(None, made))
+            fresh: dict[str, int] = dict(zip(keys, places))  # the last place of a key
+            shared: tuple[list[str], list[int]] = ([], [])
             if len(fresh) != len(keys):
-                # Some keys occur more than once; Counter, map and compress find all their
-                # positions at C speed (a loop over every key costs several times more).
                 counts = Counter(keys)
                 repeated = set(compress(counts.keys(), map((1).__lt__, counts.values())))
                 mask = list(map(repeated.__contains__, keys))
-                for key, position in zip(compress(keys, mask), compress(positions, mask)):
-                    shared.setdefault(key, []).append(position)
-                for found in shared.values():
-                    found.sort()
+                some_keys = list(compress(keys, mask))
+                some_places = list(compress(places, mask))
+                order = sorted(range(len(some_keys)), key=some_keys.__getitem__)
+                shared = (
+                    list(map(some_keys.__getitem__, order)),
+                    list(map(some_places.__getitem__, order)),
+                )
             self.by_key.append(fresh)
             self.shared_keys.append(shared)
+        self.rank = rank
 
     def with_key(self, key: str) -> Iterator[tuple[int, str]]:
         """(position, field path) of every record holding identifier ``key``."""
-        for path, by_key, shared in zip(self.fields, self.by_key, self.shared_keys):
-            position = by_key.get(key)
-            if position is not None:
-                for found in shared.get(key) or (position,):
-                    yield found, path
+        rank = self.rank
+        for path, by_key, (shared, where) in zip(self.fields, self.by_key, self.shared_keys):
+            place = by_key.get(key)
+            if place is None:
+                continue
+            lo = bisect_left(shared, key)
+            if lo < len(shared) and shared[lo] == key:
+                for found in where[lo : bisect_right(shared, key, lo)]:
+                    yield rank[found], path
+            else:
+                yield rank[place], path
 
     def word_count(self, prefix: str) -> int:
         """How many (word, record) pairs a query word matches: its selectivity."""
@@ -444,6 +478,13 @@ class _Base:
                 self.cached_size -= len(self.prefix_cache.pop(oldest))
         return cached
 
+    def merged(self, prefix: str) -> Iterator[int]:
+        """As :meth:`with_word`, one position at a time and nothing kept."""
+        lo, hi = self._range(prefix)
+        if hi - lo == 1:
+            return iter(self.postings[lo])
+        return _once(heapq.merge(*self.postings[lo:hi]))
+
     def _range(self, prefix: str) -> tuple[int, int]:
         lo = bisect_left(self.vocabulary, prefix)
         hi = bisect_right(self.vocabulary, prefix + "\U0010ffff", lo)
@@ -456,7 +497,77 @@ class _Base:
         return lo, hi
 
     def containing(self, text: str) -> Iterator[int]:
-        """Positions of names containing ``text``, ascending, each once."""
+        """Positions of names containing ``text`` (a normalised query), ascending, once each.
+
+        Every piece of ``text`` between spaces lies inside one word of a matching name
+        (the first ends a word, the last starts one, those between are whole words), so
+        the records holding the piece's rarest reading are the candidates, each checked
+        on its name. When even the rarest is common, matches are dense and one pass of
+        ``str.find`` over every name finds the first ones soonest.
+        """
+        candidates = self._candidates(text.split(" "))
+        if candidates is None:
+            yield from self._scan(text)
+            return
+        names = self.names
+        for position in candidates:
+            if text in names[position]:
+                yield position
+
+    def _candidates(self, pieces: Sequence[str]) -> list[int] | None:
+        """The positions of the records whose words hold the rarest piece, ascending;
+        ``None`` when they are too many to gather (then scanning is faster)."""
+        best: Sequence[int] | None = None
+        found: Sequence[int] | None
+        best_count = _DENSE + 1
+        last = len(pieces) - 1
+        for at, piece in enumerate(pieces):
+            if last == 0:
+                found = self._words_holding(piece, "", "")
+            elif at == 0:
+                found = self._words_holding(piece, "", "\n")  # ends a word
+            elif at == last:
+                found = range(*self._range(piece))  # starts a word
+            else:
+                lo, hi = self._range(piece)  # a whole word
+                found = [lo] if lo < hi and self.vocabulary[lo] == piece else []
+            if found is None:
+                continue
+            cumulative = self.cumulative
+            if isinstance(found, range):
+                count = cumulative[found.stop] - cumulative[found.start]
+            else:
+                count = sum(cumulative[w + 1] - cumulative[w] for w in found)
+            if count < best_count:
+                best_count = count
+                best = found
+                if count == 0:
+                    return []
+        if best is None:
+            return None
+        if len(best) == 1:
+            return self.postings[best[0]]
+        return sorted(set(chain.from_iterable(self.postings[w] for w in best)))
+
+    def _words_holding(self, piece: str, before: str, after: str) -> list[int] | None:
+        """The vocabulary indexes of the words holding ``piece`` (at their end when
+        ``after`` is a line break); ``None`` when more than :data:`_MANY_WORDS` do."""
+        words, starts = self.words, self.word_starts
+        needle = before + piece + after
+        if words.count(needle) > _MANY_WORDS:
+            return None
+        out: list[int] = []
+        at = words.find(needle)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            out.append(index)
+            if index + 1 >= len(starts):
+                break
+            at = words.find(needle, starts[index + 1])
+        return out
+
+    def _scan(self, text: str) -> Iterator[int]:
+        """Positions of names containing ``text``: one pass of ``str.find`` over all."""
         blob, starts = self.blob, self.starts
         last = len(starts) - 1
         at = blob.find(text)
@@ -467,6 +578,42 @@ class _Base:
             if position >= last:
                 return
             at = blob.find(text, starts[position + 1])
+
+
+def _postings(names: Sequence[str]) -> tuple[list[str], list[list[int]]]:
+    """Every word of the sorted ``names`` and, per word, the positions of the names
+    holding it (ascending, once each).
+
+    Equal names sit side by side, so each run of them is split into words once and its
+    positions are filled in at C speed: a registry where many parties share a name
+    builds as fast as one where every name is different.
+    """
+    count = len(names)
+    heads = [0, *compress(range(1, count), map(ne, islice(names, 1, None), names))]
+    by_word: dict[str, list[int]] = {}
+    for run, head in enumerate(heads[:count]):
+        for word in names[head].split():
+            posting = by_word.get(word)
+            if posting is None:
+                by_word[word] = [run]
+            elif posting[-1] != run:
+                posting.append(run)
+    vocabulary = sorted(by_word)
+    runs = [by_word[w] for w in vocabulary]
+    if len(heads) == count:  # every name different: a run is a position
+        return vocabulary, runs
+    ends = [*heads[1:], count]
+    return vocabulary, [
+        list(chain.from_iterable(map(range, map(heads.__getitem__, r), map(ends.__getitem__, r))))
+        for r in runs
+    ]
+
+
+def _starts(texts: Sequence[str], first: int = 0) -> list[int]:
+    """Where each text begins in ``"\\n".join(texts)`` (offset by ``first``)."""
+    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=first))
+    starts.pop()
+    return starts
 
 
 def _record_id(record: Any, position: int) -> str:
@@ -554,13 +701,25 @@ class SearchIndex(Generic[R]):
 
     # --- searching ---
 
-    def search(self, text: str, limit: int = 50) -> list[Hit[R]]:
+    def search(
+        self,
+        text: str,
+        limit: int = 50,
+        *,
+        actor: Actor | str | None = None,
+        machine: StatusView | None = None,
+    ) -> list[Hit[R]]:
         """The records matching ``text``, best first, at most ``limit`` of them.
 
         Order: exact identifier, then whole-name prefix, then every query word
         prefixing a word of the name, then name containing the text; within each kind
         by folded name, then id. Case and accents never matter. Blank text finds nothing.
+
+        With ``actor`` and ``machine`` (a :class:`~clientcore.status.StatusMachine`),
+        the parties whose status the actor may not see are left out, as if they were
+        not indexed: no hit, no identifier match, no place in the ranking.
         """
+        seen_by = viewer(actor, machine)
         if not isinstance(text, str):
             raise ValidationError(
                 [Issue("search.text.invalid", "text", {"type": type(text).__name__})]
@@ -570,7 +729,8 @@ class SearchIndex(Generic[R]):
         text = text[:MAX_QUERY]
         hits: list[Hit[R]] = []
         seen: set[str] = set()
-        self._collect(self._by_identifier(text), MatchKind.IDENTIFIER, hits, seen, limit)
+        hidden = None if seen_by is None else _hidden_to(*seen_by)
+        self._collect(self._by_identifier(text), MatchKind.IDENTIFIER, hits, seen, limit, hidden)
         query, words = normalise_name(text)
         if not words or len(hits) >= limit:
             return hits
@@ -598,7 +758,12 @@ class SearchIndex(Generic[R]):
                 added.sort(key=lambda e: e.order)
                 found = heapq.merge(found, ((e.name, e.id, e.record) for e in added))
             self._collect(
-                ((rid, record, "name") for _, rid, record in found), kind, hits, seen, limit
+                ((rid, record, "name") for _, rid, record in found),
+                kind,
+                hits,
+                seen,
+                limit,
+                hidden,
             )
         return hits
 
@@ -609,13 +774,15 @@ class SearchIndex(Generic[R]):
         hits: list[Hit[R]],
         seen: set[str],
         limit: int,
+        hidden: Callable[[Any], bool] | None,
     ) -> None:
         for rid, record, path in found:
             if len(hits) >= limit:
                 return
             if rid not in seen:
                 seen.add(rid)
-                hits.append(Hit(record, kind, path))
+                if hidden is None or not hidden(record):
+                    hits.append(Hit(record, kind, path))
 
     def _alive(self, positions: Iterable[int], seen: set[str]) -> Iterator[tuple[str, str, Any]]:
         base, removed = self._base, self._removed
@@ -650,15 +817,32 @@ class SearchIndex(Generic[R]):
         """
         base = self._base
         ordered = sorted(set(words), key=base.word_count)
-        candidates = base.with_word(ordered[0])
-        if lo < hi:
-            cut, end = bisect_left(candidates, lo), bisect_left(candidates, hi)
-            found: Iterator[int] = chain(candidates[:cut], candidates[end:])
+        found: Iterator[int]
+        if base.word_count(ordered[0]) > _DENSE and ordered[0] not in base.prefix_cache:
+            # Even the rarest word is common: merge its postings lazily, so a page of
+            # hits costs a page of positions rather than the whole merged list.
+            found = (p for p in base.merged(ordered[0]) if p < lo or p >= hi)
         else:
-            found = iter(candidates)
+            candidates = base.with_word(ordered[0])
+            cut, end = bisect_left(candidates, lo), bisect_left(candidates, hi)
+            found = chain(candidates[:cut], candidates[end:]) if cut < end else iter(candidates)
         for word in ordered[1:]:
             found = _having(found, " " + word, base.names)
         return found
+
+
+def _hidden_to(actor: Actor | str, machine: StatusView) -> Callable[[Any], bool]:
+    """Whether ``actor`` may not see the status of a record (the machine decides)."""
+    return lambda record: not is_visible(record, actor, machine)
+
+
+def _once(positions: Iterable[int]) -> Iterator[int]:
+    """Ascending ``positions`` without repeats."""
+    last = -1
+    for position in positions:
+        if position != last:
+            last = position
+            yield position
 
 
 def _having(positions: Iterator[int], spaced_word: str, names: Sequence[str]) -> Iterator[int]:

@@ -26,6 +26,7 @@ import attrs
 from clientcore._errors import FilterError, Issue, ValidationError
 from clientcore._limits import Limits, check_input
 from clientcore._messages import define
+from clientcore._seen import StatusView, viewer
 from clientcore.query._faults import fault
 from clientcore.query._operators import (
     LISTS,
@@ -38,7 +39,7 @@ from clientcore.query._operators import (
 from clientcore.query._operators import OPERATORS as _OPERATOR_TABLE
 
 if TYPE_CHECKING:
-    from clientcore.model import Schema
+    from clientcore.model import Actor, Schema
     from clientcore.query._check import OpenMode
     from clientcore.query._compile import Selection
 
@@ -276,6 +277,8 @@ class Filter:
         *,
         with_total: Literal[False] = False,
         schema: Schema | OpenMode | None = None,
+        actor: Actor | str | None = None,
+        machine: StatusView | None = None,
     ) -> list[Any]: ...
 
     @overload
@@ -286,6 +289,8 @@ class Filter:
         *,
         with_total: Literal[True],
         schema: Schema | OpenMode | None = None,
+        actor: Actor | str | None = None,
+        machine: StatusView | None = None,
     ) -> Selection: ...
 
     def select(
@@ -295,15 +300,27 @@ class Filter:
         *,
         with_total: bool = False,
         schema: Schema | OpenMode | None = None,
+        actor: Actor | str | None = None,
+        machine: StatusView | None = None,
     ) -> list[Any] | Selection:
         """The records that match, in order: the fast path (the whole loop is compiled).
 
         With ``with_total=True``, a :class:`~clientcore.query.Selection` holding the
         matches and the ``matched / total`` counter ("37 / 1,204"), like :meth:`count`.
+        With ``actor`` and ``machine`` (a :class:`~clientcore.status.StatusMachine`), the
+        records whose status the actor may not see are left out of the matches *and* of
+        the total, and the filter runs restricted (:meth:`StatusMachine.restrict`), as a
+        bulk selection made for that actor does.
         """
         from clientcore.query._compile import Selection, compile_both
 
-        run = compile_both(self, schema, today).select
+        flt: Filter = self
+        seen_by = viewer(actor, machine)
+        if seen_by is not None:
+            who, view = seen_by
+            flt = view.restrict(who, self)
+            records = view.visible(who, records)
+        run = compile_both(flt, schema, today).select
         if not with_total:
             return run(records)
         if not isinstance(records, (list, tuple)):
@@ -332,9 +349,15 @@ class Filter:
         records: Iterable[Any],
         today: dt.date | None = None,
         schema: Schema | OpenMode | None = None,
+        *,
+        actor: Actor | str | None = None,
+        machine: StatusView | None = None,
     ) -> Selection:
-        """The matching records with the ``matched / total`` counter ("37 / 1,204")."""
-        return self.select(records, today, with_total=True, schema=schema)
+        """The matching records with the ``matched / total`` counter ("37 / 1,204");
+        with ``actor`` and ``machine``, only what that actor may see (see :meth:`select`)."""
+        return self.select(
+            records, today, with_total=True, schema=schema, actor=actor, machine=machine
+        )
 
     def __repr__(self) -> str:
         return f"Filter({self.to_json_text()})"
