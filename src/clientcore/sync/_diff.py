@@ -34,11 +34,11 @@ from clientcore.sync._keys import (
     DEFAULT_KEYS,
     KEY_FIELDS,
     compact_key,
-    key_values,
     language_of,
     match_name,
     party_country,
     postal_block,
+    trusted_key,
 )
 
 if TYPE_CHECKING:
@@ -584,19 +584,34 @@ def diff(
     our_parties = _ours(ours)
     records, notes = incoming_records(incoming)
 
-    # one index per key: compact value -> our party ids (several: an ambiguous key)
+    # One index per key: compact value -> our party ids (several: an ambiguous key). Our
+    # values are compacted without checking them; a value of ours is checked when an
+    # incoming record points at it (an invalid key never matches). An incoming record
+    # mostly repeats our values: checked just before, the same value in the same country
+    # is not checked again when the record is validated (identifier outcomes are
+    # memoised), and its compact form is looked up instead of made again.
     index: dict[str, dict[str, list[str]]] = {k: {} for k in key_order}
     by_id: dict[str, Party] = {}
-    # The key values of ours found valid: an incoming record mostly repeats them, and
-    # the same value in the same country is valid again, so it is not checked twice.
-    valid: set[tuple[str, str, str | None]] = set()
+    compacts: dict[tuple[str, str, str | None], str] = {}
     for party in our_parties:
         by_id[party.id] = party
         country = party_country(party)
-        for key, value in key_values(party, key_order):
-            index[key].setdefault(value, []).append(party.id)
-            if key != "number":
-                valid.add((key, getattr(party, key), country))
+        for key in key_order:
+            raw = getattr(party, key)
+            value = trusted_key(key, raw, country)
+            if value is not None:
+                index[key].setdefault(value, []).append(party.id)
+                compacts[(key, raw, country)] = value
+    checked: dict[tuple[str, str], bool] = {}  # (key, party id) -> our value is valid
+
+    def ours_valid(key: str, pid: str) -> bool:
+        found = checked.get((key, pid))
+        if found is None:
+            party = by_id[pid]
+            found = checked[(key, pid)] = (
+                compact_key(key, getattr(party, key), party_country(party)) is not None
+            )
+        return found
 
     invalid: list[Invalid] = []
     single: dict[str, list[tuple[Record, str]]] = {}  # party id -> (record, key)
@@ -611,12 +626,25 @@ def diff(
         # of ours is ambiguous alone, but agrees with a key that names one of them
         agreed: set[str] | None = None
         if incoming_party is not None:
-            found = validate_party(_unchecked(incoming_party, key_order, valid), schema)
+            country = party_country(incoming_party)
+            pointed: list[tuple[str, list[str]]] = []
+            for key in key_order:
+                raw = getattr(incoming_party, key)
+                if raw is None:
+                    continue
+                value = compacts.get((key, raw, country))
+                if value is None:
+                    value = trusted_key(key, raw, country)
+                pids = index[key].get(value) if value is not None else None
+                if pids:
+                    valid_pids = [pid for pid in pids if ours_valid(key, pid)]
+                    if valid_pids:
+                        pointed.append((key, valid_pids))
+            found = validate_party(incoming_party, schema)
             issues.extend(found)
-            bad = {i.path: None for i in found}
-            for key, value in key_values(incoming_party, key_order, bad):
-                pids = index[key].get(value)
-                if not pids:
+            bad = {i.path for i in found}
+            for key, pids in pointed:
+                if key in bad:
                     continue
                 hits.extend(Hit(record.index, key, pid) for pid in pids)
                 if agreed is None:
@@ -703,20 +731,6 @@ def diff(
         tuple(notes),
         reading,
     )
-
-
-def _unchecked(
-    party: Party, keys: tuple[str, ...], valid: set[tuple[str, str, str | None]]
-) -> Party:
-    """``party`` without the key values known valid, for a validation that finds the same
-    issues without checking those values again."""
-    country = party_country(party)
-    known = {
-        key: None
-        for key in keys
-        if key != "number" and (key, getattr(party, key), country) in valid
-    }
-    return attrs.evolve(party, **known) if known else party
 
 
 def _rapidfuzz() -> Any:
