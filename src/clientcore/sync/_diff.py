@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -464,11 +464,19 @@ def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]
     results (anything with ``party``, ``issues`` and ``row``, as
     :class:`clientcore.model.RowResult`). A result of the header row (row 1, no party) is a
     note on the file as a whole, not a record. Returns the records and those notes."""
-    records: list[Record] = []
     notes: list[Issue] = []
+    records = list(_records(incoming, notes))
+    return records, notes
+
+
+def _records(incoming: Iterable[Any], notes: list[Issue]) -> Iterator[Record]:
+    """:func:`incoming_records` as a stream: each record as it is read (so the diff
+    validates it while the reader's identifier outcomes are fresh); notes go to ``notes``."""
+    count = 0
     for item in incoming:
         if isinstance(item, Party):
-            records.append(Record(len(records), item))
+            yield Record(count, item)
+            count += 1
             continue
         party = getattr(item, "party", _NOTHING)
         issues: Any = getattr(item, "issues", _NOTHING)
@@ -481,8 +489,8 @@ def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]
                 [
                     Issue(
                         "sync.invalid_input",
-                        f"incoming[{len(records)}]",
-                        {"index": len(records), "side": "incoming", "value": type(item).__name__},
+                        f"incoming[{count}]",
+                        {"index": count, "side": "incoming", "value": type(item).__name__},
                     )
                 ]
             )
@@ -490,8 +498,8 @@ def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]
         if party is None and row == 1:
             notes.extend(issues)
             continue
-        records.append(Record(len(records), party, row, tuple(issues)))
-    return records, notes
+        yield Record(count, party, row, tuple(issues))
+        count += 1
 
 
 _NOTHING: Final = object()
@@ -582,7 +590,6 @@ def diff(
     if fuzzy:
         _rapidfuzz()  # fail before any work when the extra is missing
     our_parties = _ours(ours)
-    records, notes = incoming_records(incoming)
 
     # One index per key: compact value -> our party ids (several: an ambiguous key). Our
     # values are compacted without checking them; a value of ours is checked when an
@@ -618,7 +625,10 @@ def diff(
     conflicts: list[Conflict] = []
     unmatched: list[Record] = []
     claimed: set[str] = set()
-    for record in records:
+    records: list[Record] = []
+    notes: list[Issue] = []
+    for record in _records(incoming, notes):
+        records.append(record)
         incoming_party = record.party
         issues = list(record.issues)
         hits: list[Hit] = []
@@ -746,14 +756,17 @@ def _fuzzy(
 ) -> tuple[list[Probable], list[Record], list[Party]]:
     """Names compared within one postal code only (blocking keeps it linear in practice)."""
     fuzz, process = _rapidfuzz()
+    # RapidFuzz's token_sort_ratio is the ratio of the names with their words sorted:
+    # sorted once per name here, not once per pair compared. A name that is only
+    # legal-form words has nothing to compare.
     blocks: dict[str, list[Party]] = {}
+    names: dict[str, list[str]] = {}
     for party in ours:
         block = postal_block(party)
-        if block is not None:
+        name = _words_sorted(match_name(party.name)) if block is not None else ""
+        if block is not None and name:
             blocks.setdefault(block, []).append(party)
-    names: dict[str, list[str]] = {
-        block: [match_name(p.name) for p in parties] for block, parties in blocks.items()
-    }
+            names.setdefault(block, []).append(name)
     probable: list[Probable] = []
     left: list[Record] = []
     taken: set[str] = set()
@@ -768,9 +781,10 @@ def _fuzzy(
             continue
         wanted = match_name(party.name)
         found = process.extract(
-            wanted,
+            _words_sorted(wanted),
             names[block],  # type: ignore[index]
-            scorer=fuzz.token_sort_ratio,
+            scorer=fuzz.ratio,
+            processor=None,
             score_cutoff=threshold,
             limit=5,
         )
@@ -781,3 +795,8 @@ def _fuzzy(
         taken.update(p.id for p, _ in candidates)
         probable.append(Probable(record, candidates))
     return probable, left, [p for p in ours if p.id not in taken]
+
+
+def _words_sorted(name: str) -> str:
+    """``name`` with its words in sorted order (what ``token_sort_ratio`` compares)."""
+    return " ".join(sorted(name.split()))
