@@ -19,14 +19,16 @@ from clientcore import (
     Party,
     ValidationError,
 )
-from clientcore.bulk import FieldsChanged
+from clientcore.bulk import BulkPlan, FieldsChanged, Preview, RoleEditPolicy, SetField
 from clientcore.model import read_csv
 from clientcore.status import RolePolicy, StatusChanged, StatusMachine
 from clientcore.sync import (
     OVERWRITABLE,
     Overwrite,
+    OverwriteFields,
     Removal,
     SyncDiff,
+    SyncEditPolicy,
     SyncEvent,
     SyncPlan,
     SyncRejected,
@@ -73,8 +75,10 @@ def test_the_chosen_fields_are_overwritten_on_every_duplicate_with_per_party_exc
     uow = registry()
     plan = export_diff(uow).plan(overwrite={"name", "email"}, per_party={"p-dubois": {"email"}})
     assert {"p-peeters": {"name", "email"}} == {
-        o.party_id: {p for p, _ in o.values} for o in plan.overwrites
+        o.party_id: {p for p, _ in o.values} for o in plan.overwrite_items
     }
+    assert plan.overwrites is not None  # a bulk plan, previewed and applied as bulk plans are
+    assert ("p-peeters",) == plan.overwrites.selection.ids
     receipt = plan.apply(uow, ANN, at=AT)
     assert ("p-peeters",) == receipt.changed
     peeters = get(uow, "p-peeters")
@@ -89,9 +93,11 @@ def test_an_empty_imported_value_never_overwrites_ours_by_default() -> None:
     uow = registry()
     d = export_diff(uow)
     # the export has no e-mail for Dubois: ours stays
-    assert [] == list(d.plan(overwrite={"email"}, per_party={"p-peeters": set()}).overwrites)
+    assert d.plan(overwrite={"email"}, per_party={"p-peeters": set()}).overwrites is None
     plan = d.plan(overwrite={"email"}, per_party={"p-peeters": set()}, empty_overwrites=True)
-    assert [("p-dubois", (("email", None),))] == [(o.party_id, o.values) for o in plan.overwrites]
+    assert [("p-dubois", (("email", None),))] == [
+        (o.party_id, o.values) for o in plan.overwrite_items
+    ]
     plan.apply(uow, ANN, at=AT)
     assert get(uow, "p-dubois").email is None
 
@@ -139,6 +145,80 @@ def test_kind_and_status_are_never_overwritable() -> None:
         Overwrite("p1", 1, [("status", "client")])
 
 
+# --- overwrites as a bulk plan, under the sync edit policy ---
+
+
+def test_the_overwrites_are_a_bulk_plan_previewed_applied_and_undone_as_bulk_plans_are() -> None:
+    uow = registry()
+    before = snapshot(uow)
+    plan = export_diff(uow).plan(
+        overwrite={"name", "email"}, per_party={"p-dubois": set()}, add=True
+    )
+    bulk = plan.overwrites
+    assert isinstance(bulk, BulkPlan)
+    assert [OverwriteFields] == [type(op) for op in bulk.operations]
+    preview = plan.preview(uow, ANN, at=AT)
+    assert isinstance(preview.overwrites, Preview)
+    assert bulk.id == preview.overwrites.plan_id
+    assert ("p-peeters",) == preview.changed_ids
+    receipt = plan.apply(uow, ANN, preview, at=AT)
+    changed = [e for e in receipt.events if isinstance(e, FieldsChanged)]
+    assert [("p-peeters", bulk.id)] == [(e.party_id, e.plan_id) for e in changed]
+    with uow:
+        assert changed == [e for e in uow.events if isinstance(e, FieldsChanged)]
+    # the undo's overwrites are a bulk plan again: the before-values, at the new version
+    undo = receipt.undo
+    assert undo.overwrites is not None
+    (item,) = undo.overwrite_items
+    assert ("p-peeters", get(uow, "p-peeters").version) == (item.party_id, item.version)
+    assert {("name", "Bakkerij Peeters"), ("email", "info@bakkerijpeeters.be")} == set(item.values)
+    undo.apply(uow, ANN, at=AT)
+    assert before == snapshot(uow)
+
+
+def test_the_sync_edit_policy_allows_the_importable_fields_but_never_status_or_acceptance() -> None:
+    policy = SyncEditPolicy()
+    party = Party(kind="client_company", name="A")
+    assert policy.fields == frozenset(OVERWRITABLE)
+    assert policy.can_edit(ANN, party, "name").allowed  # a bulk edit may not change a name
+    assert not RoleEditPolicy.default().allows(set(), "name")
+    for path in ("status", "acceptance", "kind", "tasks"):
+        decision = policy.can_edit(ANN, party, path)
+        assert ["sync.field.not_overwritable"] == [r.code for r in decision.reasons]
+    # the roles still decide inside the importable fields
+    assert not policy.can_edit(Actor("cis", {"assistant"}), party, "name").allowed
+    with pytest.raises(ValidationError) as err:
+        SyncEditPolicy(fields={"name", "status", "acceptance"})
+    assert {"status", "acceptance"} == {i.params["value"] for i in err.value.issues}
+
+
+def test_a_narrower_sync_policy_rejects_the_fields_it_leaves_out() -> None:
+    uow = registry()
+    plan = export_diff(uow).plan(overwrite={"name", "email"})
+    policy = SyncEditPolicy(fields={"name"})
+    preview = plan.preview(uow, ANN, at=AT, edit_policy=policy)
+    assert [("p-peeters", "email", "sync.field.not_overwritable")] == [
+        (r.party_id, i.path, i.code) for r in preview.rejections for i in r.issues
+    ]
+    receipt = plan.apply(uow, ANN, at=AT, edit_policy=policy, on_rejection="skip")
+    assert ("p-dubois",) == receipt.changed  # its name; Peeters is rejected as a whole
+    assert "Bakkerij Peeters" == get(uow, "p-peeters").name
+
+
+def test_overwrites_are_one_operation_of_overwrite_fields_on_the_ids_it_names() -> None:
+    with pytest.raises(ValidationError):
+        SyncPlan(overwrites=BulkPlan(["p1"], [SetField("language", "fr")]))
+    op = OverwriteFields([Overwrite("p1", 1, [("name", "A")])])
+    with pytest.raises(ValidationError):
+        SyncPlan(overwrites=BulkPlan(["p1", "p2"], [op]))
+    with pytest.raises(ValidationError):
+        OverwriteFields([Overwrite("p1", 1, [("name", "A")]), Overwrite("p1", 1, [("name", "B")])])
+    plan = SyncPlan(overwrites=[Overwrite("p1", 1, [("name", "A")])])
+    assert plan.overwrites is not None
+    assert ("p1",) == plan.overwrites.selection.ids
+    assert SyncPlan(overwrites=[]).overwrites is None
+
+
 # --- ending engagements through the status machine ---
 
 
@@ -177,13 +257,39 @@ def test_a_party_whose_status_the_actor_may_not_see_is_rejected_with_the_reason(
     assert codes  # the policy's own reason for hiding the status
 
 
-def test_the_undo_of_an_ended_engagement_goes_through_the_machine_which_may_refuse() -> None:
+def test_the_undo_of_an_ended_engagement_is_refused_saying_why_and_the_rest_still_applies() -> None:
     uow = registry()
-    receipt = export_diff(uow).plan(end=["p-janssens"]).apply(uow, ANN, at=AT, machine=MACHINE)
-    assert receipt.undo.ends is not None
-    preview = receipt.undo.preview(uow, ANN, at=AT, machine=MACHINE)
-    # back to client needs an acceptance with four eyes: never by value
-    assert ["p-janssens"] == [r.party_id for r in preview.rejections]
+    before = snapshot(uow)
+    plan = export_diff(uow).plan(overwrite={"name"}, add=True, end=["p-janssens"])
+    receipt = plan.apply(uow, ANN, at=AT, machine=MACHINE)
+    undo = receipt.undo
+    assert undo.ends is not None
+    # Back to client goes through the machine: reactivate, then a new acceptance whose
+    # approval needs a second person (four eyes). No actor takes that alone, whatever
+    # their roles: the undo says so before the machine's own reason.
+    everything = Actor("zoe", {"staff", "approver", "administration"})
+    for actor in (ANN, everything):
+        preview = undo.preview(uow, actor, at=AT, machine=MACHINE)
+        (rejection,) = preview.rejections
+        assert "p-janssens" == rejection.party_id
+        first, *machine_reasons = rejection.issues
+        assert ("sync.undo.ended_engagement", "status") == (first.code, first.path)
+        assert "new acceptance" in first.message()
+        assert "nieuwe aanvaarding" in first.message("nl")
+        assert "nouvelle acceptation" in first.message("fr")
+        assert {"policy.transition_not_allowed", "status.four_eyes"} & {
+            i.code for i in machine_reasons
+        }
+    with pytest.raises(SyncRejected):
+        undo.apply(uow, ANN, at=AT, machine=MACHINE)
+    # the rest of the undo: created parties removed, overwritten values back
+    done = undo.apply(uow, ANN, at=AT, machine=MACHINE, on_rejection="skip")
+    assert set(receipt.created) == set(done.removed)
+    assert ["p-janssens"] == [r.party_id for r in done.skipped]
+    after = snapshot(uow)
+    assert set(before) == set(after)
+    assert {pid for pid in before if before[pid] != after[pid]} == {"p-janssens"}
+    assert "former_client" == after["p-janssens"].status.value
 
 
 # --- preview, apply, undo ---
@@ -344,22 +450,35 @@ def test_a_plan_and_its_undo_survive_json() -> None:
         ({"clientcore_sync_plan": 1, "id": "a", "creations": {}}, "$.creations"),
         ({"clientcore_sync_plan": 1, "id": "a", "creations": [{"kind": "x"}]},
          "$.creations[0].kind"),
-        ({"clientcore_sync_plan": 1, "id": "a", "overwrites": [{"party_id": "p"}]},
-         "$.overwrites[0]"),
+        ({"clientcore_sync_plan": 1, "id": "a", "overwrites": []}, "$.overwrites"),
+        ({"clientcore_sync_plan": 1, "id": "a", "overwrites": {"items": []}}, "$.overwrites"),
+        ({"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "", "items": []}},
+         "$.overwrites.id"),
+        ({"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "o", "items": []}},
+         "$.overwrites.items"),
+        ({"clientcore_sync_plan": 1, "id": "a",
+          "overwrites": {"id": "o", "items": [{"party_id": "p"}]}},
+         "$.overwrites.items[0]"),
         (
-            {"clientcore_sync_plan": 1, "id": "a",
-             "overwrites": [{"party_id": "p", "version": 1, "values": [["status", "client"]]}]},
-            "$.overwrites[0].values[0]",
+            {"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "o", "items": [
+                {"party_id": "p", "version": 1, "values": [["status", "client"]]}]}},
+            "$.overwrites.items[0].values[0]",
         ),
         (
-            {"clientcore_sync_plan": 1, "id": "a",
-             "overwrites": [{"party_id": "p", "version": 1, "values": [["client_since", "x"]]}]},
-            "$.overwrites[0].values[0]",
+            {"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "o", "items": [
+                {"party_id": "p", "version": 1, "values": [["client_since", "x"]]}]}},
+            "$.overwrites.items[0].values[0]",
         ),
         (
-            {"clientcore_sync_plan": 1, "id": "a",
-             "overwrites": [{"party_id": "p", "version": -1, "values": []}]},
-            "$.overwrites[0].version",
+            {"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "o", "items": [
+                {"party_id": "p", "version": -1, "values": []}]}},
+            "$.overwrites.items[0].version",
+        ),
+        (
+            {"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "o", "items": [
+                {"party_id": "p", "version": 1, "values": [["name", "A"]]},
+                {"party_id": "p", "version": 1, "values": [["name", "B"]]}]}},
+            "$.overwrites.items[1].party_id",
         ),
         ({"clientcore_sync_plan": 1, "id": "a", "removals": [{"party_id": 3, "version": 1}]},
          "$.removals[0].party_id"),

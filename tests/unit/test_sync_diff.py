@@ -366,6 +366,28 @@ def test_fuzzy_matching_stays_within_one_postal_code_and_above_the_threshold() -
     assert 0 == len(diff(ours, close).probable)
 
 
+_WORDS = st.sampled_from(["bakkerij", "peeters", "peters", "de", "vos", "slagerij", "an", "nv"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=4), st.lists(_WORDS, min_size=1, max_size=4))
+def test_the_fuzzy_score_is_rapidfuzz_token_sort_ratio_of_the_compared_names(
+    ours_words: list[str], their_words: list[str]
+) -> None:
+    fuzz = pytest.importorskip("rapidfuzz.fuzz")
+    ours_name, their_name = " ".join(ours_words), " ".join(their_words)
+    a, b = match_name(ours_name), match_name(their_name)
+    ours = [company("p1", name=ours_name, address={"postal_code": "9000"})]
+    theirs = [company("x1", name=their_name, address={"postal_code": "9000"})]
+    found = diff(ours, theirs, fuzzy=True, threshold=1).probable
+    score = round(float(fuzz.token_sort_ratio(a, b)), 1)
+    if not a or not b or score < 1:  # a name of legal-form words only compares to nothing
+        assert () == found
+        return
+    (probable,) = found
+    assert [("p1", score)] == [(p.id, s) for p, s in probable.candidates]
+
+
 def test_confirming_a_probable_match_gives_back_the_other_candidates() -> None:
     ours = [
         company("p1", name="Bakkerij Peeters", address={"postal_code": "9000"}),

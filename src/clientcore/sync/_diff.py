@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -34,11 +34,11 @@ from clientcore.sync._keys import (
     DEFAULT_KEYS,
     KEY_FIELDS,
     compact_key,
-    key_values,
     language_of,
     match_name,
     party_country,
     postal_block,
+    trusted_key,
 )
 
 if TYPE_CHECKING:
@@ -464,11 +464,19 @@ def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]
     results (anything with ``party``, ``issues`` and ``row``, as
     :class:`clientcore.model.RowResult`). A result of the header row (row 1, no party) is a
     note on the file as a whole, not a record. Returns the records and those notes."""
-    records: list[Record] = []
     notes: list[Issue] = []
+    records = list(_records(incoming, notes))
+    return records, notes
+
+
+def _records(incoming: Iterable[Any], notes: list[Issue]) -> Iterator[Record]:
+    """:func:`incoming_records` as a stream: each record as it is read (so the diff
+    validates it while the reader's identifier outcomes are fresh); notes go to ``notes``."""
+    count = 0
     for item in incoming:
         if isinstance(item, Party):
-            records.append(Record(len(records), item))
+            yield Record(count, item)
+            count += 1
             continue
         party = getattr(item, "party", _NOTHING)
         issues: Any = getattr(item, "issues", _NOTHING)
@@ -481,8 +489,8 @@ def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]
                 [
                     Issue(
                         "sync.invalid_input",
-                        f"incoming[{len(records)}]",
-                        {"index": len(records), "side": "incoming", "value": type(item).__name__},
+                        f"incoming[{count}]",
+                        {"index": count, "side": "incoming", "value": type(item).__name__},
                     )
                 ]
             )
@@ -490,8 +498,8 @@ def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]
         if party is None and row == 1:
             notes.extend(issues)
             continue
-        records.append(Record(len(records), party, row, tuple(issues)))
-    return records, notes
+        yield Record(count, party, row, tuple(issues))
+        count += 1
 
 
 _NOTHING: Final = object()
@@ -582,28 +590,45 @@ def diff(
     if fuzzy:
         _rapidfuzz()  # fail before any work when the extra is missing
     our_parties = _ours(ours)
-    records, notes = incoming_records(incoming)
 
-    # one index per key: compact value -> our party ids (several: an ambiguous key)
+    # One index per key: compact value -> our party ids (several: an ambiguous key). Our
+    # values are compacted without checking them; a value of ours is checked when an
+    # incoming record points at it (an invalid key never matches). An incoming record
+    # mostly repeats our values: checked just before, the same value in the same country
+    # is not checked again when the record is validated (identifier outcomes are
+    # memoised), and its compact form is looked up instead of made again.
     index: dict[str, dict[str, list[str]]] = {k: {} for k in key_order}
     by_id: dict[str, Party] = {}
-    # The key values of ours found valid: an incoming record mostly repeats them, and
-    # the same value in the same country is valid again, so it is not checked twice.
-    valid: set[tuple[str, str, str | None]] = set()
+    compacts: dict[tuple[str, str, str | None], str] = {}
     for party in our_parties:
         by_id[party.id] = party
         country = party_country(party)
-        for key, value in key_values(party, key_order):
-            index[key].setdefault(value, []).append(party.id)
-            if key != "number":
-                valid.add((key, getattr(party, key), country))
+        for key in key_order:
+            raw = getattr(party, key)
+            value = trusted_key(key, raw, country)
+            if value is not None:
+                index[key].setdefault(value, []).append(party.id)
+                compacts[(key, raw, country)] = value
+    checked: dict[tuple[str, str], bool] = {}  # (key, party id) -> our value is valid
+
+    def ours_valid(key: str, pid: str) -> bool:
+        found = checked.get((key, pid))
+        if found is None:
+            party = by_id[pid]
+            found = checked[(key, pid)] = (
+                compact_key(key, getattr(party, key), party_country(party)) is not None
+            )
+        return found
 
     invalid: list[Invalid] = []
     single: dict[str, list[tuple[Record, str]]] = {}  # party id -> (record, key)
     conflicts: list[Conflict] = []
     unmatched: list[Record] = []
     claimed: set[str] = set()
-    for record in records:
+    records: list[Record] = []
+    notes: list[Issue] = []
+    for record in _records(incoming, notes):
+        records.append(record)
         incoming_party = record.party
         issues = list(record.issues)
         hits: list[Hit] = []
@@ -611,12 +636,25 @@ def diff(
         # of ours is ambiguous alone, but agrees with a key that names one of them
         agreed: set[str] | None = None
         if incoming_party is not None:
-            found = validate_party(_unchecked(incoming_party, key_order, valid), schema)
+            country = party_country(incoming_party)
+            pointed: list[tuple[str, list[str]]] = []
+            for key in key_order:
+                raw = getattr(incoming_party, key)
+                if raw is None:
+                    continue
+                value = compacts.get((key, raw, country))
+                if value is None:
+                    value = trusted_key(key, raw, country)
+                pids = index[key].get(value) if value is not None else None
+                if pids:
+                    valid_pids = [pid for pid in pids if ours_valid(key, pid)]
+                    if valid_pids:
+                        pointed.append((key, valid_pids))
+            found = validate_party(incoming_party, schema)
             issues.extend(found)
-            bad = {i.path: None for i in found}
-            for key, value in key_values(incoming_party, key_order, bad):
-                pids = index[key].get(value)
-                if not pids:
+            bad = {i.path for i in found}
+            for key, pids in pointed:
+                if key in bad:
                     continue
                 hits.extend(Hit(record.index, key, pid) for pid in pids)
                 if agreed is None:
@@ -705,20 +743,6 @@ def diff(
     )
 
 
-def _unchecked(
-    party: Party, keys: tuple[str, ...], valid: set[tuple[str, str, str | None]]
-) -> Party:
-    """``party`` without the key values known valid, for a validation that finds the same
-    issues without checking those values again."""
-    country = party_country(party)
-    known = {
-        key: None
-        for key in keys
-        if key != "number" and (key, getattr(party, key), country) in valid
-    }
-    return attrs.evolve(party, **known) if known else party
-
-
 def _rapidfuzz() -> Any:
     try:
         from rapidfuzz import fuzz, process
@@ -732,14 +756,17 @@ def _fuzzy(
 ) -> tuple[list[Probable], list[Record], list[Party]]:
     """Names compared within one postal code only (blocking keeps it linear in practice)."""
     fuzz, process = _rapidfuzz()
+    # RapidFuzz's token_sort_ratio is the ratio of the names with their words sorted:
+    # sorted once per name here, not once per pair compared. A name that is only
+    # legal-form words has nothing to compare.
     blocks: dict[str, list[Party]] = {}
+    names: dict[str, list[str]] = {}
     for party in ours:
         block = postal_block(party)
-        if block is not None:
+        name = _words_sorted(match_name(party.name)) if block is not None else ""
+        if block is not None and name:
             blocks.setdefault(block, []).append(party)
-    names: dict[str, list[str]] = {
-        block: [match_name(p.name) for p in parties] for block, parties in blocks.items()
-    }
+            names.setdefault(block, []).append(name)
     probable: list[Probable] = []
     left: list[Record] = []
     taken: set[str] = set()
@@ -754,9 +781,10 @@ def _fuzzy(
             continue
         wanted = match_name(party.name)
         found = process.extract(
-            wanted,
+            _words_sorted(wanted),
             names[block],  # type: ignore[index]
-            scorer=fuzz.token_sort_ratio,
+            scorer=fuzz.ratio,
+            processor=None,
             score_cutoff=threshold,
             limit=5,
         )
@@ -767,3 +795,8 @@ def _fuzzy(
         taken.update(p.id for p, _ in candidates)
         probable.append(Probable(record, candidates))
     return probable, left, [p for p in ours if p.id not in taken]
+
+
+def _words_sorted(name: str) -> str:
+    """``name`` with its words in sorted order (what ``token_sort_ratio`` compares)."""
+    return " ".join(sorted(name.split()))

@@ -13,7 +13,6 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Final
 
 from clientcore._errors import ValidationError
@@ -64,8 +63,10 @@ def compact_key(field: str, value: object, country: str | None = None) -> str | 
 
 
 def trusted_key(field: str, value: object, country: str | None = None) -> str | None:
-    """:func:`compact_key` of a value already known to be valid (a record that passed
-    validation): the cheap compact form, without checking the value again."""
+    """The compact form of ``value`` without checking it: what :func:`compact_key` gives
+    for a valid value, cheaper (the check digit is not verified), and ``None`` when it is
+    blank or cannot be compacted at all. The diff indexes on it and checks a value only
+    where it matters (an invalid key never matches)."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -80,7 +81,7 @@ def trusted_key(field: str, value: object, country: str | None = None) -> str | 
         raise ValueError(f"{field!r} is not a key field (one of {sorted(KEY_FIELDS)})")
     try:
         compact = ident.compact(text, country)
-    except ValidationError:  # pragma: no cover - a valid value always compacts
+    except ValidationError:
         return None
     if field == "vat_number":
         return _VAT_HOME.sub("", compact)
@@ -184,23 +185,3 @@ def postal_block(party: Party) -> str | None:
     if address is None or not address.postal_code:
         return None
     return address.postal_code.replace(" ", "").upper()
-
-
-def key_values(
-    party: Party, keys: tuple[str, ...], invalid: Mapping[str, object] | None = None
-) -> list[tuple[str, str]]:
-    """``(key, compact value)`` for every key of ``party`` that is filled and valid, in
-    key order. With ``invalid`` (the paths a validation of the party found invalid), the
-    party counts as validated: the other keys are compacted without checking them again."""
-    country = party_country(party)
-    out = []
-    for key in keys:
-        if invalid is None:
-            value = compact_key(key, getattr(party, key), country)
-        elif key in invalid:
-            continue
-        else:
-            value = trusted_key(key, getattr(party, key), country)
-        if value is not None:
-            out.append((key, value))
-    return out

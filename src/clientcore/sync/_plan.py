@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 import attrs
 
@@ -49,16 +49,19 @@ from clientcore.bulk import (
     BulkRejected,
     Change,
     EditPolicy,
-    FieldsChanged,
+    Operation,
     Preview,
+    Receipt,
     Rejection,
+    Restore,
     RoleEditPolicy,
     Transition,
     check_versions,
 )
+from clientcore.bulk.ops import Step
 from clientcore.model import (
+    IDENTIFIERS,
     Actor,
-    Address,
     ClientStatus,
     Party,
     Schema,
@@ -66,9 +69,10 @@ from clientcore.model import (
     party_from_json,
     party_to_json,
     validate_party,
+    value_issue,
 )
 from clientcore.ports import UnitOfWork
-from clientcore.status import StatusMachine
+from clientcore.status import Decision, Reason, StatusMachine
 from clientcore.sync._diff import COMPARED, FieldState, SyncDiff
 
 define(
@@ -132,6 +136,20 @@ define(
             "Een synchronisatieplan toepassen vraagt het tijdstip: geef at= (een datetime) mee.",
             "Appliquer un plan de synchronisation exige son moment : passez at= (un datetime).",
         ),
+        "sync.undo.ended_engagement": (
+            "The engagement of {party_id} ended and the undo does not take it back: a former "
+            "client becomes a client again only through a new acceptance (reactivate, then "
+            "the acceptance with four eyes). Apply the rest of the undo with "
+            "on_rejection='skip'.",
+            "De opdracht van {party_id} werd beëindigd en de ongedaanmaking draait dat niet "
+            "terug: een gewezen klant wordt pas opnieuw klant via een nieuwe aanvaarding "
+            "(heractiveren, dan de aanvaarding met vier ogen). Pas de rest van de "
+            "ongedaanmaking toe met on_rejection='skip'.",
+            "La mission de {party_id} a pris fin et l'annulation ne la rétablit pas : un ancien "
+            "client ne redevient client que par une nouvelle acceptation (réactiver, puis "
+            "l'acceptation à quatre yeux). Appliquez le reste de l'annulation avec "
+            "on_rejection='skip'.",
+        ),
         "sync.preview.other_plan": (
             "This preview is of sync plan {preview_plan}, not of {plan}.",
             "Deze preview hoort bij synchronisatieplan {preview_plan}, niet bij {plan}.",
@@ -155,32 +173,6 @@ _OVERWRITABLE_SET: Final = frozenset(OVERWRITABLE)
 
 def _invalid(path: str, reason: str) -> ValidationError:
     return ValidationError([Issue("sync.plan.invalid", path, {"reason": reason})])
-
-
-# --- values by path ---
-
-
-def read_path(party: Party, path: str) -> Any:
-    """The value of a compared field (``address.city`` reads through the address)."""
-    if path.startswith("address."):
-        address = party.address
-        return getattr(address, path[8:]) if address is not None else None
-    return getattr(party, path)
-
-
-def write_paths(party: Party, values: Iterable[tuple[str, Any]]) -> Party:
-    """``party`` with the values written (an address left empty becomes none)."""
-    top: dict[str, Any] = {}
-    address: dict[str, Any] = {}
-    for path, value in values:
-        if path.startswith("address."):
-            address[path[8:]] = value
-        else:
-            top[path] = value
-    if address:
-        base = party.address if party.address is not None else Address()
-        top["address"] = attrs.evolve(base, **address)
-    return attrs.evolve(party, **top) if top else party
 
 
 def _check_value(path: str, value: Any, where: str) -> Any:
@@ -287,19 +279,201 @@ class Removal:
     version: int = attrs.field(converter=_version)
 
 
+def _items(value: Iterable[Overwrite]) -> tuple[Overwrite, ...]:
+    out = tuple(value)
+    for i, item in enumerate(out):
+        if not isinstance(item, Overwrite):
+            raise _invalid(f"items[{i}]", "an Overwrite")
+    return out
+
+
+@attrs.frozen
+class OverwriteFields(Operation):
+    """The bulk operation of a re-import's overwrites: each duplicate gets its own
+    imported values (the fields chosen for every duplicate, or the party's exception),
+    only while it is still at the version the diff saw; a party changed since is a
+    conflict (``sync.conflict``), never overwritten. One operation serves every party of
+    the plan: each finds its values by id. An identifier is checked in the party's
+    country; the edit policy decides who may write which field (see
+    :class:`SyncEditPolicy`)."""
+
+    tag: ClassVar[str] = "overwrite_fields"
+    items: tuple[Overwrite, ...] = attrs.field(converter=_items)
+    _by_party: Mapping[str, Overwrite] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_party: dict[str, Overwrite] = {}
+        for i, item in enumerate(self.items):
+            if item.party_id in by_party:
+                raise _invalid(f"items[{i}].party_id", f"one overwrite per party ({item.party_id})")
+            by_party[item.party_id] = item
+        object.__setattr__(self, "_by_party", by_party)
+
+    @property
+    def party_ids(self) -> tuple[str, ...]:
+        """The parties overwritten, in order."""
+        return tuple(self._by_party)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.tag, "items": [item.to_json() for item in self.items]}
+
+    def paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(path for item in self.items for path, _ in item.values))
+
+    def evaluate(self, step: Step) -> None:
+        party = step.party
+        item = self._by_party.get(party.id)
+        if item is None:
+            return
+        if party.version != item.version:
+            step.refuse(
+                Issue(
+                    "sync.conflict",
+                    "version",
+                    {"party_id": party.id, "expected": item.version, "actual": party.version},
+                )
+            )
+            return
+        values = dict(item.values)
+        address = party.address
+        country = values.get("address.country", address.country if address is not None else None)
+        for path, value in item.values:
+            if not step.permit(path):
+                continue
+            ident = IDENTIFIERS.get(path) if value is not None else None
+            if ident is not None and (issue := ident.explain(value, country)) is not None:
+                step.refuse(Issue(issue.code, path, issue.params))
+                continue
+            step.values[path] = value
+
+    def catalogue_issues(self, schema: Schema, index: int) -> list[Issue]:
+        issues: list[Issue] = []
+        seen: set[tuple[str, Any]] = set()
+        for i, item in enumerate(self.items):
+            for j, (path, value) in enumerate(item.values):
+                if value is None or isinstance(value, frozenset) or (path, value) in seen:
+                    continue
+                seen.add((path, value))
+                field = schema.get(path)
+                problem = (
+                    Issue("field.unknown", path, {"suggestion": schema.suggest(path) or ""})
+                    if field is None
+                    else value_issue(field, value)
+                )
+                if problem is not None:
+                    where = f"operations[{index}].items[{i}].values[{j}]"
+                    issues.append(Issue("sync.plan.invalid", where, {"reason": problem.message()}))
+        return issues
+
+
+def _importable(value: Iterable[str]) -> frozenset[str]:
+    out = frozenset(value)
+    bad = sorted(p for p in out if p not in _OVERWRITABLE_SET)
+    if bad:
+        raise ValidationError(
+            [
+                Issue(
+                    "sync.field.not_overwritable",
+                    "fields",
+                    {"value": p, "choices": list(OVERWRITABLE)},
+                )
+                for p in bad
+            ]
+        )
+    return out
+
+
+@attrs.frozen
+class SyncEditPolicy:
+    """The edit policy of a re-import's overwrites: a field outside ``fields`` (by default
+    :data:`OVERWRITABLE`, the importable fields) is refused with
+    ``sync.field.not_overwritable``; any other goes to ``roles`` (by default
+    :meth:`RoleEditPolicy.default() <clientcore.bulk.RoleEditPolicy.default>`). The
+    status, the acceptance record and the kind are never among the fields: they change
+    only through the status machine.
+
+    A sync plan writes its overwrites as a :class:`~clientcore.bulk.BulkPlan` under this
+    policy (the fields a bulk edit may change are fewer: a CRM export may correct a name
+    or a national number, a bulk edit may not). The ``edit_policy`` given to
+    :meth:`SyncPlan.preview` and :meth:`SyncPlan.apply` becomes its ``roles``.
+    """
+
+    roles: EditPolicy = attrs.field(factory=RoleEditPolicy.default)
+    fields: frozenset[str] = attrs.field(default=frozenset(OVERWRITABLE), converter=_importable)
+
+    def can_edit(self, actor: Actor, party: Party, path: str) -> Decision:
+        """Refused outside ``fields``; else what ``roles`` decides."""
+        if path not in self.fields:
+            reason = Reason(
+                "sync.field.not_overwritable", {"value": path, "choices": sorted(self.fields)}
+            )
+            return Decision(False, (reason,))
+        return self.roles.can_edit(actor, party, path)
+
+
+def sync_policy(edit_policy: EditPolicy | None) -> SyncEditPolicy:
+    """The policy a sync plan's overwrites are written under, from the one it was given."""
+    if isinstance(edit_policy, SyncEditPolicy):
+        return edit_policy
+    return SyncEditPolicy(edit_policy if edit_policy is not None else RoleEditPolicy.default())
+
+
+def overwrites_plan(items: Iterable[Overwrite], plan_id: str | None = None) -> BulkPlan | None:
+    """The :class:`~clientcore.bulk.BulkPlan` writing ``items`` (``None`` for none)."""
+    op = OverwriteFields(items)
+    if not op.items:
+        return None
+    return BulkPlan(list(op.party_ids), [op], id=plan_id or f"overwrite-{new_id()}")
+
+
+def overwrite_items(plan: BulkPlan | None) -> tuple[Overwrite, ...]:
+    """The overwrites a sync plan's overwrite plan holds."""
+    if plan is None:
+        return ()
+    return tuple(
+        item for op in plan.operations if isinstance(op, OverwriteFields) for item in op.items
+    )
+
+
+def _overwrites(value: object) -> BulkPlan | None:
+    if value is None:
+        return None
+    if isinstance(value, BulkPlan):
+        ops = value.operations
+        if not (
+            len(ops) == 1
+            and isinstance(ops[0], OverwriteFields)
+            and value.selection.filter is None
+            and value.selection.ids == ops[0].party_ids
+            and value.limit is None
+        ):
+            raise _invalid("overwrites", "a BulkPlan of one OverwriteFields on the ids it names")
+        return value if ops[0].items else None
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _invalid("overwrites", "a BulkPlan, Overwrite items or None")
+    items = tuple(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, Overwrite):
+            raise _invalid(f"overwrites[{i}]", "an Overwrite")
+    return overwrites_plan(items)
+
+
+def _undo_of_overwrites(undo: BulkPlan) -> BulkPlan | None:
+    """The undo a bulk apply of the overwrites made, as an overwrite plan again: the
+    before-values, each only while the party is at the version the apply left."""
+    items = [
+        Overwrite(op.party_id, op.version, op.values)
+        for op in undo.operations
+        if isinstance(op, Restore)
+    ]
+    return overwrites_plan(items, undo.id)
+
+
 def _parties(value: Iterable[Party]) -> tuple[Party, ...]:
     out = tuple(value)
     for i, party in enumerate(out):
         if not isinstance(party, Party):
             raise _invalid(f"creations[{i}]", "a Party")
-    return out
-
-
-def _overwrites(value: Iterable[Overwrite]) -> tuple[Overwrite, ...]:
-    out = tuple(value)
-    for i, item in enumerate(out):
-        if not isinstance(item, Overwrite):
-            raise _invalid(f"overwrites[{i}]", "an Overwrite")
     return out
 
 
@@ -331,21 +505,26 @@ class SyncEvent:
 @attrs.frozen
 class SyncPreview:
     """What a sync plan would do, written nowhere: the parties to create, the field
-    changes, the engagements to end (a bulk :class:`~clientcore.bulk.Preview`), the
-    parties to remove, and every rejection with its reasons."""
+    overwrites and the engagements to end (each a bulk :class:`~clientcore.bulk.Preview`),
+    the parties to remove, and every rejection with its reasons."""
 
     plan_id: str
     creations: tuple[Party, ...]
-    changes: tuple[Change, ...]
+    overwrites: Preview | None
     ends: Preview | None
     removals: tuple[str, ...]
     rejections: tuple[Rejection, ...]
     versions: Mapping[str, int] = attrs.field(repr=False)
 
     @property
+    def changes(self) -> tuple[Change, ...]:
+        """The field changes the overwrites would make."""
+        return self.overwrites.changes if self.overwrites is not None else ()
+
+    @property
     def changed_ids(self) -> tuple[str, ...]:
         """The parties whose fields would change."""
-        return tuple(dict.fromkeys(c.party_id for c in self.changes))
+        return self.overwrites.changed_ids if self.overwrites is not None else ()
 
     @property
     def ended_ids(self) -> tuple[str, ...]:
@@ -416,26 +595,34 @@ OnRejection = Literal["abort", "skip"]
 
 @attrs.frozen
 class SyncPlan:
-    """The user's choices on a diff: parties to create, values to overwrite, engagements
-    to end through the status machine (a :class:`~clientcore.bulk.BulkPlan` of
-    ``end_engagement`` transitions) and, in an undo plan, created parties to remove.
+    """The user's choices on a diff: parties to create, values to overwrite (a
+    :class:`~clientcore.bulk.BulkPlan` of one :class:`OverwriteFields`, written under
+    :class:`SyncEditPolicy`), engagements to end through the status machine (a
+    ``BulkPlan`` of ``end_engagement`` transitions) and, in an undo plan, created parties
+    to remove.
 
-    Built by :meth:`SyncDiff.plan`; serialises to JSON with :meth:`to_json` and back with
-    the strict :meth:`from_json`.
+    ``overwrites`` may be given as :class:`Overwrite` items; it is kept as their
+    ``BulkPlan`` (``None`` when there are none). Built by :meth:`SyncDiff.plan`;
+    serialises to JSON with :meth:`to_json` and back with the strict :meth:`from_json`.
     """
 
     creations: tuple[Party, ...] = attrs.field(default=(), converter=_parties)
-    overwrites: tuple[Overwrite, ...] = attrs.field(default=(), converter=_overwrites)
+    overwrites: BulkPlan | None = attrs.field(default=None, converter=_overwrites)
     ends: BulkPlan | None = attrs.field(default=None, converter=_ends)
     removals: tuple[Removal, ...] = attrs.field(default=(), converter=_removals)
     id: str = attrs.field(factory=new_id)
+
+    @property
+    def overwrite_items(self) -> tuple[Overwrite, ...]:
+        """The values to overwrite, one :class:`Overwrite` per party."""
+        return overwrite_items(self.overwrites)
 
     @property
     def is_empty(self) -> bool:
         """Nothing to create, change, end or remove."""
         return not (
             self.creations
-            or self.overwrites
+            or self.overwrites is not None
             or self.removals
             or (self.ends is not None and not self.ends.is_empty)
         )
@@ -448,7 +635,11 @@ class SyncPlan:
             "clientcore_sync_plan": PLAN_VERSION,
             "id": self.id,
             "creations": [party_to_json(p) for p in self.creations],
-            "overwrites": [o.to_json() for o in self.overwrites],
+            "overwrites": (
+                {"id": self.overwrites.id, "items": [o.to_json() for o in self.overwrite_items]}
+                if self.overwrites is not None
+                else None
+            ),
             "ends": self.ends.to_json() if self.ends is not None else None,
             "removals": [{"party_id": r.party_id, "version": r.version} for r in self.removals],
         }
@@ -473,13 +664,18 @@ class SyncPlan:
         schema: Schema | None = None,
     ) -> SyncPreview:
         """Every creation, change, end and removal the plan would make, and every
-        rejection with its reasons; writes nothing."""
+        rejection with its reasons; writes nothing. The overwrites are previewed as a
+        bulk plan under :class:`SyncEditPolicy` (``edit_policy`` gives its roles)."""
         if self.is_empty:
-            return SyncPreview(self.id, (), (), None, (), (), {})
+            return SyncPreview(self.id, (), None, None, (), (), {})
         with uow:
-            work = _Work(self, uow, actor, edit_policy, schema, machine)
-            ends = self._preview_ends(uow, actor, at, today, machine, edit_policy, schema)
-            return work.preview(ends)
+            joined = _Joined(uow)
+            work = _Work(self, uow, actor, schema, machine)
+            over = _preview_part(
+                self.overwrites, joined, actor, at, today, machine, sync_policy(edit_policy), schema
+            )
+            ends = _preview_part(self.ends, joined, actor, at, today, machine, edit_policy, schema)
+            return work.preview(over, ends)
 
     def apply(
         self,
@@ -514,41 +710,41 @@ class SyncPlan:
             )
         if self.is_empty:
             return SyncReceipt(self.id, (), (), (), (), (), (), SyncPlan(id=f"undo-{self.id}"))
+        policy = sync_policy(edit_policy)
         with uow:
             if preview is not None:
                 check_versions(uow, preview.versions, "sync.conflict")
-            work = _Work(self, uow, actor, edit_policy, schema, machine)
             joined = _Joined(uow)
-            ends_preview = self._preview_ends(joined, actor, at, None, machine, edit_policy, schema)
-            rejected = work.rejections(ends_preview)
+            work = _Work(self, uow, actor, schema, machine)
+            over = _preview_part(self.overwrites, joined, actor, at, None, machine, policy, schema)
+            ends = _preview_part(self.ends, joined, actor, at, None, machine, edit_policy, schema)
+            rejected = work.rejections(over, ends)
             if rejected and on_rejection == "abort":
                 raise SyncRejected(rejected)
             events: list[Any] = []
-            changed, undo_overwrites = work.write_overwrites(at, events)
-            created, undo_removals = work.write_creations(at, events)
-            removed, undo_creations = work.write_removals(at, events)
+            changed: tuple[str, ...] = ()
+            undo_overwrites: BulkPlan | None = None
+            if self.overwrites is not None and over is not None and over.changed_ids:
+                written = _apply_part(
+                    self.overwrites, over, joined, actor, at, machine, policy, schema
+                )
+                changed = written.applied
+                undo_overwrites = _undo_of_overwrites(written.undo)
+                events.extend(written.events)  # the bulk plan recorded them itself
+            mine: list[Any] = []
+            created, undo_removals = work.write_creations(at, mine)
+            removed, undo_creations = work.write_removals(at, mine)
+            uow.record(*mine)
+            events.extend(mine)
             ended: tuple[str, ...] = ()
             undo_ends: BulkPlan | None = None
-            recorded: tuple[Any, ...] = ()
-            if self.ends is not None and ends_preview is not None and ends_preview.changed_ids:
-                try:
-                    receipt = self.ends.apply(
-                        joined,
-                        actor,
-                        preview=ends_preview,
-                        on_rejection="skip",
-                        at=at,
-                        machine=machine,
-                        edit_policy=edit_policy,
-                        schema=schema,
-                    )
-                except BulkRejected as err:  # pragma: no cover - skip never raises it
-                    raise SyncRejected(err.rejections) from None
-                ended = receipt.applied
-                undo_ends = receipt.undo if not receipt.undo.is_empty else None
-                recorded = receipt.events  # the bulk plan recorded them itself
-            uow.record(*events)
-            events.extend(recorded)
+            if self.ends is not None and ends is not None and ends.changed_ids:
+                written = _apply_part(
+                    self.ends, ends, joined, actor, at, machine, edit_policy, schema
+                )
+                ended = written.applied
+                undo_ends = written.undo if not written.undo.is_empty else None
+                events.extend(written.events)
             uow.commit()
         undo = SyncPlan(
             creations=undo_creations,
@@ -561,49 +757,98 @@ class SyncPlan:
             self.id, created, changed, ended, removed, tuple(rejected), tuple(events), undo
         )
 
-    def _preview_ends(
-        self,
-        uow: UnitOfWork,
-        actor: Actor,
-        at: dt.datetime | None,
-        today: dt.date | None,
-        machine: StatusMachine | None,
-        edit_policy: EditPolicy | None,
-        schema: Schema | None,
-    ) -> Preview | None:
-        ends = self.ends
-        if ends is None or ends.is_empty:
-            return None
-        joined = uow if isinstance(uow, _Joined) else _Joined(uow)
-        found = ends.preview(
+
+def _apply_part(
+    part: BulkPlan,
+    preview: Preview,
+    joined: _Joined,
+    actor: Actor,
+    at: dt.datetime,
+    machine: StatusMachine | None,
+    edit_policy: EditPolicy | None,
+    schema: Schema | None,
+) -> Receipt:
+    """Apply one bulk part of a sync plan inside the caller's transaction; the parties it
+    rejects were reported (or aborted on) by the caller already."""
+    try:
+        return part.apply(
             joined,
             actor,
-            today,
+            preview=preview,
+            on_rejection="skip",
+            at=at,
             machine=machine,
             edit_policy=edit_policy,
             schema=schema,
-            at=at,
         )
-        if machine is None or not found.rejections:
-            return found
-        # A party whose status is hidden from the actor is "not found" to a bulk plan; the
-        # diff already showed it, so say why instead.
-        explained = []
-        for rejection in found.rejections:
-            issues = rejection.issues
-            if any(i.code == "not_found.party" for i in issues):
-                try:
-                    party = uow.parties.get(rejection.party_id)
-                except ClientCoreError:
-                    party = None
-                if party is not None:
-                    view = machine.policy.can_view(actor, party)
-                    if not view.allowed:
-                        issues = tuple(
-                            Issue(r.code, "status", dict(r.params)) for r in view.reasons
-                        )
-            explained.append(Rejection(rejection.party_id, issues))
-        return attrs.evolve(found, rejections=tuple(explained))
+    except BulkRejected as err:  # pragma: no cover - skip never raises it
+        raise SyncRejected(err.rejections) from None
+
+
+def _preview_part(
+    part: BulkPlan | None,
+    uow: _Joined,
+    actor: Actor,
+    at: dt.datetime | None,
+    today: dt.date | None,
+    machine: StatusMachine | None,
+    edit_policy: EditPolicy | None,
+    schema: Schema | None,
+) -> Preview | None:
+    """The bulk preview of one part of a sync plan (its overwrites or its ends), in the
+    caller's open transaction."""
+    if part is None or part.is_empty:
+        return None
+    found = part.preview(
+        uow,
+        actor,
+        today,
+        machine=machine,
+        edit_policy=edit_policy,
+        schema=schema,
+        at=at,
+    )
+    if machine is None or not found.rejections:
+        return found
+    back_to = {
+        op.party_id: dict(op.values)["status"]
+        for op in part.operations
+        if isinstance(op, Restore) and op.moves_status
+    }
+    explained = [_explained(r, uow, actor, machine, back_to) for r in found.rejections]
+    return attrs.evolve(found, rejections=tuple(explained))
+
+
+def _explained(
+    rejection: Rejection,
+    uow: _Joined,
+    actor: Actor,
+    machine: StatusMachine,
+    back_to: Mapping[str, Any],
+) -> Rejection:
+    """A rejection as a sync plan reports it. A party whose status is hidden from the
+    actor is "not found" to a bulk plan; the diff already showed it, so say why instead.
+    An ended engagement an undo cannot take back (the way from former client to client
+    is a new acceptance, with four eyes) says so before the machine's own reason."""
+    issues = rejection.issues
+    try:
+        party: Party | None = uow.parties.get(rejection.party_id)
+    except ClientCoreError:
+        party = None
+    if party is None:
+        return rejection
+    if any(i.code == "not_found.party" for i in issues):
+        view = machine.policy.can_view(actor, party)
+        if not view.allowed:
+            issues = tuple(Issue(r.code, "status", dict(r.params)) for r in view.reasons)
+    elif (
+        back_to.get(party.id) is ClientStatus.CLIENT
+        and party.status is ClientStatus.FORMER_CLIENT
+        and any(i.path == "status" for i in issues)
+    ):
+        ended = Issue("sync.undo.ended_engagement", "status", {"party_id": party.id})
+        issues = (ended, *issues)
+    return Rejection(rejection.party_id, issues)
 
 
 class _Joined:
@@ -640,100 +885,37 @@ class _Joined:
         return self._uow.events
 
 
-_DEFAULT_POLICY: Final = RoleEditPolicy.default()
-
-
 class _Work:
-    """One evaluation of a plan's creations, overwrites and removals inside an open
-    transaction (private; preview and apply share it)."""
+    """One evaluation of a plan's creations and removals inside an open transaction
+    (private; preview and apply share it)."""
 
     def __init__(
         self,
         plan: SyncPlan,
         uow: UnitOfWork,
         actor: Actor,
-        edit_policy: EditPolicy | None,
         schema: Schema | None,
         machine: StatusMachine | None,
     ) -> None:
         self.plan = plan
         self.uow = uow
         self.actor = actor
-        self.policy = edit_policy if edit_policy is not None else _DEFAULT_POLICY
         self.schema = schema
         self.machine = machine
         self.rejected: list[Rejection] = []
         self.versions: dict[str, int] = {}
-        # overwrites: (stored party, after, changes)
-        self.changes: list[tuple[Party, Party, tuple[Change, ...], Overwrite]] = []
         self.creations: list[Party] = []
         self.removals: list[Party] = []
-        self._evaluate()
+        for party in plan.creations:
+            self._creation(party)
+        for removal in plan.removals:
+            self._removal(removal)
 
     def _get(self, party_id: str) -> Party | None:
         try:
             return self.uow.parties.get(party_id)
         except ClientCoreError:
             return None
-
-    def _evaluate(self) -> None:
-        for op in self.plan.overwrites:
-            self._overwrite(op)
-        for party in self.plan.creations:
-            self._creation(party)
-        for removal in self.plan.removals:
-            self._removal(removal)
-
-    def _overwrite(self, op: Overwrite) -> None:
-        party = self._get(op.party_id)
-        if party is None:
-            self._reject(op.party_id, Issue("sync.gone", "", {"party_id": op.party_id}))
-            return
-        self.versions[party.id] = party.version
-        if party.version != op.version:
-            self._reject(
-                party.id,
-                Issue(
-                    "sync.conflict",
-                    "version",
-                    {"party_id": party.id, "expected": op.version, "actual": party.version},
-                ),
-            )
-            return
-        issues: list[Issue] = []
-        if self.machine is not None:
-            view = self.machine.policy.can_view(self.actor, party)
-            if not view.allowed:
-                issues.extend(Issue(r.code, "status", dict(r.params)) for r in view.reasons)
-        for path, _value in op.values:
-            decision = self.policy.can_edit(self.actor, party, path)
-            if not decision.allowed:
-                issues.extend(Issue(r.code, path, dict(r.params)) for r in decision.reasons)
-        if issues:
-            self.rejected.append(Rejection(party.id, tuple(issues)))
-            return
-        try:
-            after = write_paths(party, op.values)
-        except ValidationError as err:
-            self.rejected.append(Rejection(party.id, err.issues))
-            return
-        written = {p for p, _ in op.values}
-        before_issues = {(i.code, i.path) for i in validate_party(party, self.schema)}
-        new_issues = [
-            i
-            for i in validate_party(after, self.schema)
-            if (i.code, i.path) not in before_issues and i.path in written
-        ]
-        if new_issues:
-            self.rejected.append(Rejection(party.id, tuple(new_issues)))
-            return
-        changes = tuple(
-            Change(party.id, path, read_path(party, path), read_path(after, path))
-            for path, _ in op.values
-            if read_path(party, path) != read_path(after, path)
-        )
-        if changes:
-            self.changes.append((party, after, changes, op))
 
     def _creation(self, party: Party) -> None:
         if self._get(party.id) is not None:
@@ -770,40 +952,29 @@ class _Work:
     def _reject(self, party_id: str, issue: Issue) -> None:
         self.rejected.append(Rejection(party_id, (issue,)))
 
-    def rejections(self, ends: Preview | None) -> list[Rejection]:
+    def rejections(self, *parts: Preview | None) -> list[Rejection]:
         out = list(self.rejected)
-        if ends is not None:
-            out.extend(ends.rejections)
+        for part in parts:
+            if part is not None:
+                out.extend(part.rejections)
         return out
 
-    def preview(self, ends: Preview | None) -> SyncPreview:
+    def preview(self, overwrites: Preview | None, ends: Preview | None) -> SyncPreview:
         versions = dict(self.versions)
-        if ends is not None:
-            versions.update(ends.versions)
+        for part in (overwrites, ends):
+            if part is not None:
+                versions.update(part.versions)
         return SyncPreview(
             self.plan.id,
             tuple(self.creations),
-            tuple(c for _, _, changes, _ in self.changes for c in changes),
+            overwrites,
             ends,
             tuple(p.id for p in self.removals),
-            tuple(self.rejections(ends)),
+            tuple(self.rejections(overwrites, ends)),
             versions,
         )
 
     # --- writing (inside the caller's open transaction) ---
-
-    def write_overwrites(
-        self, at: dt.datetime, events: list[Any]
-    ) -> tuple[tuple[str, ...], tuple[Overwrite, ...]]:
-        changed: list[str] = []
-        undo: list[Overwrite] = []
-        save = self.uow.parties.save
-        for party, after, changes, _op in self.changes:
-            saved = save(after)
-            changed.append(party.id)
-            events.append(FieldsChanged(party.id, self.plan.id, self.actor.id, at, changes))
-            undo.append(Overwrite(party.id, saved.version, [(c.path, c.before) for c in changes]))
-        return tuple(changed), tuple(undo)
 
     def write_creations(
         self, at: dt.datetime, events: list[Any]
@@ -1018,7 +1189,9 @@ def plan_from_diff(
         if ending
         else None
     )
-    return SyncPlan(creations, overwrites, ends, (), plan_id)
+    return SyncPlan(
+        creations, overwrites_plan(overwrites, f"overwrite-{plan_id}"), ends, (), plan_id
+    )
 
 
 # --- strict JSON ---
@@ -1074,23 +1247,17 @@ def _from_json(data: Any) -> SyncPlan:
             raise ValidationError(
                 [attrs.evolve(x, path=where + x.path.lstrip("$")) for x in err.issues]
             ) from None
-    overwrites = []
-    for i, item in enumerate(_list(data, "overwrites")):
-        where = f"$.overwrites[{i}]"
-        obj = _object(item, where, frozenset({"party_id", "version", "values"}))
-        values = obj["values"]
-        if not isinstance(values, list):
-            raise _invalid(f"{where}.values", "expected a list")
-        pairs = []
-        for j, pair in enumerate(values):
-            at = f"{where}.values[{j}]"
-            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-                raise _invalid(at, "expected [path, value]")
-            pairs.append((pair[0], _value_from_json(pair[0], pair[1], at)))
-        try:
-            overwrites.append(Overwrite(obj["party_id"], obj["version"], pairs))
-        except ValidationError as err:
-            raise _prefixed(err, where) from None
+    overwrites = None
+    over_data = data.get("overwrites")
+    if over_data is not None:
+        over = _object(over_data, "$.overwrites", frozenset({"id", "items"}))
+        over_id = over["id"]
+        if not isinstance(over_id, str) or not over_id:
+            raise _invalid("$.overwrites.id", "expected a non-empty text")
+        items = _overwrite_items(over)
+        if not items:
+            raise _invalid("$.overwrites.items", "at least one overwrite (or no overwrites)")
+        overwrites = overwrites_plan(items, over_id)
     removals = []
     for i, item in enumerate(_list(data, "removals")):
         where = f"$.removals[{i}]"
@@ -1109,3 +1276,29 @@ def _from_json(data: Any) -> SyncPlan:
                 [attrs.evolve(x, path="$.ends" + x.path.lstrip("$")) for x in err.issues]
             ) from None
     return SyncPlan(creations, overwrites, ends, removals, plan_id)
+
+
+def _overwrite_items(data: Mapping[str, Any]) -> list[Overwrite]:
+    items: list[Overwrite] = []
+    for i, item in enumerate(_list(data, "items")):
+        where = f"$.overwrites.items[{i}]"
+        obj = _object(item, where, frozenset({"party_id", "version", "values"}))
+        values = obj["values"]
+        if not isinstance(values, list):
+            raise _invalid(f"{where}.values", "expected a list")
+        pairs = []
+        for j, pair in enumerate(values):
+            at = f"{where}.values[{j}]"
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise _invalid(at, "expected [path, value]")
+            pairs.append((pair[0], _value_from_json(pair[0], pair[1], at)))
+        try:
+            items.append(Overwrite(obj["party_id"], obj["version"], pairs))
+        except ValidationError as err:
+            raise _prefixed(err, where) from None
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.party_id in seen:
+            raise _invalid(f"$.overwrites.items[{i}].party_id", "one overwrite per party")
+        seen.add(item.party_id)
+    return items

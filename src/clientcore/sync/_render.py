@@ -314,7 +314,7 @@ _STYLE: Final = (
 def _planned(plan: SyncPlan | None) -> set[tuple[str, str]]:
     if plan is None:
         return set()
-    return {(o.party_id, path) for o in plan.overwrites for path, _ in o.values}
+    return {(o.party_id, path) for o in plan.overwrite_items for path, _ in o.values}
 
 
 def _match_rows(m: Match, written: set[tuple[str, str]], planned: bool) -> str:
