@@ -9,6 +9,7 @@ import pytest
 PUBLIC = [
     "clientcore",
     "clientcore.model",
+    "clientcore.model.converters",
     "clientcore.errors",
     "clientcore.adapters",
     "clientcore.testing",

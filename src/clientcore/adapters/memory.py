@@ -32,8 +32,14 @@ from clientcore._errors import (
     usage_error,
 )
 from clientcore.adapters._order import check_page, order_keys, sort_parties
-from clientcore.model import Link, LinkKind, Party, check_structure, link_issues
-from clientcore.model._party import with_version
+from clientcore.model import (
+    Link,
+    LinkKind,
+    Party,
+    check_structure,
+    link_issues,
+    with_version,
+)
 from clientcore.ports import AuditEvent, PartyPredicate
 from clientcore.query import Filter
 

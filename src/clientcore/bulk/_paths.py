@@ -28,7 +28,7 @@ from clientcore.model import (
     default_schema,
     path_reader,
 )
-from clientcore.model._party import custom_scalar
+from clientcore.model.converters import custom_scalar
 
 
 def read(party: Party, path: str) -> Any:

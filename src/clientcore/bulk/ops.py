@@ -38,7 +38,7 @@ from clientcore.model import (
     parse_value,
     value_issue,
 )
-from clientcore.model._party import opt_date, opt_str, text_or_empty
+from clientcore.model.converters import opt_date, opt_str, text_or_empty
 
 define(
     {

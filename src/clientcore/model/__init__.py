@@ -84,6 +84,7 @@ from clientcore.model._party import (
     TaskPreset,
     new_id,
     structural_issues,
+    with_version,
 )
 from clientcore.model._paths import path_reader, read_path
 from clientcore.model._schema import (
@@ -209,5 +210,6 @@ __all__ = [
     "validate_party",
     "value_issue",
     "vat_number",
+    "with_version",
     "write_csv",
 ]
