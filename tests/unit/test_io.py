@@ -29,7 +29,7 @@ from clientcore.io import (
     write_table,
     write_xlsx,
 )
-from clientcore.model import CustomField, FieldType, Schema, default_schema
+from clientcore.model import CustomField, FieldType, Schema, default_schema, from_row, to_row
 from clientcore.sample import generate
 from tests.strategies import CUSTOM_VALUES, parties
 from tests.unit.test_codec import custom_schema
@@ -305,6 +305,25 @@ def test_every_cell_that_starts_a_formula_is_neutralised_numbers_are_kept() -> N
 
     cells = [row[0] for row in csv.reader(io.StringIO(out.getvalue(), newline=""))][1:]
     assert ["'=1+1", "'+32 9", "'-x", "'@SUM", "'\tx", "'\rx", "-12", "-1,5", "ok"] == cells
+
+
+QUOTED = ["'-", "'=x", "''-", "'+32", "'abc", "-x", "=1+1"]
+
+
+@pytest.mark.parametrize("name", QUOTED)
+def test_a_name_that_starts_with_a_quote_or_a_formula_reads_back_as_written(
+    name: str, tmp_path: Path
+) -> None:
+    party = Party(id="p1", kind="client_company", name=name, labels={name})
+    as_csv, as_xlsx = tmp_path / "parties.csv", tmp_path / "parties.xlsx"
+    write_csv([party], as_csv, excel=True)
+    write_xlsx([party], as_xlsx)
+    back = [
+        [r.party for r in read(as_csv)],
+        [r.party for r in read(as_xlsx)],
+        [from_row(to_row(party))],
+    ]
+    assert [[(name, frozenset({name}))]] * 3 == [[(p.name, p.labels) for p in b] for b in back]
 
 
 # --- reports ---

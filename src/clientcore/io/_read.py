@@ -34,6 +34,7 @@ import attrs
 
 from clientcore._errors import ClientCoreError, Issue, ValidationError
 from clientcore._messages import define
+from clientcore._text import formula_unguarded
 from clientcore.io._headers import ColumnMatch, HeaderMapping, check_paths, map_header
 from clientcore.io._profile import GENERIC, Profile, load_profile
 from clientcore.model import (
@@ -567,6 +568,9 @@ def _csv_records(reader: Any, width: int) -> Iterator[tuple[int, Sequence[Any] |
             extra = sum(1 for c in cells[width:] if c.strip())
             yield number, Issue("read.extra_cells", "", {"count": extra})
             continue
+        if any(cell[:1] == "'" for cell in cells):
+            # the writers' formula guard comes off where it was put on: in the file
+            cells = [formula_unguarded(c) if c[:1] == "'" else c for c in cells]
         yield number, cells
 
 

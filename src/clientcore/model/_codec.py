@@ -305,10 +305,7 @@ def _cell_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip()
-        if text[:1] == "'":
-            text = formula_unguarded(text).strip()
-        return text or None
+        return value.strip() or None
     if not isinstance(value, (numbers.Number, dt.date)):
         unwrap = getattr(value, "item", None)  # a numpy scalar, duck-typed: numpy is no dependency
         if not callable(unwrap) or isinstance(value, (bytes, Mapping)):
@@ -496,11 +493,8 @@ def from_row(
     for raw, (column, how, field, head, tail) in zip(row.values(), plan, strict=True):
         if raw.__class__ is str:  # the common cell: plain text
             text: str | None = raw.strip() or None
-            if text is None:
-                if field is not None:
-                    continue  # a blank cell of a known column
-            elif text[0] == "'":
-                text = _cell_text(text)
+            if text is None and field is not None:
+                continue  # a blank cell of a known column
         else:
             text = _cell_text(raw)
         if text is _NOT_A_CELL:
@@ -876,6 +870,7 @@ def _read_rows(
             continue
         for name in ignored:
             record.pop(name, None)
+        _unguard(record)
         kept: Sequence[Issue] = ()
         if prepare is not None:
             prepared, kept = prepare(record)
@@ -885,6 +880,15 @@ def _read_rows(
             yield RowResult(number, from_row(prepared, schema, trusted=trusted), tuple(kept))
         except ValidationError as exc:
             yield RowResult(number, None, (*exc.issues, *kept))
+
+
+def _unguard(record: dict[str, Any]) -> None:
+    """Take the writers' formula guard (a leading ``'``) off the cells of a file row:
+    the file layer undoes what the file layer did, so :func:`from_row` reads values as
+    they are and ``from_row(to_row(p)) == p`` for every text."""
+    for key, cell in record.items():
+        if cell.__class__ is str and cell[:1] == "'":
+            record[key] = formula_unguarded(cell)
 
 
 def _chain(first: str, handle: IO[str]) -> Iterator[str]:
