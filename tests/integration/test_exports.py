@@ -210,6 +210,72 @@ def test_a_default_kind_reads_a_file_without_kind() -> None:
     assert validate_file(EXPORTS / "missing_kind.csv", kind="Klant-Bedrijf").ok
 
 
+# --- no kind column: the firm's own rule tells persons from companies, never a guess ---
+
+
+def test_a_kind_rule_gives_persons_and_companies_their_kind_and_refuses_the_rest() -> None:
+    table = read(EXPORTS / "nl_be_klanten_zonder_soort.csv", profile=EXPORTS / "kind_rule.toml")
+    results = list(table)
+    assert ("windows-1252", ("kind",), "kind_by_rule") == (
+        table.reading.encoding,
+        table.reading.derived,
+        table.reading.profile,
+    )
+    assert [
+        ("Bakkerij Peeters", "client_company"),
+        ("Janssens", "client_person"),
+        ("Wouters", "client_person"),
+        ("Drukkerij Wouters", "client_company"),
+    ] == [(r.party.name, r.party.kind.value) for r in results if r.party is not None]
+    # both sides filled (a national number and a legal form), and neither: never guessed
+    assert [(6, "kind", "read.kind.underived"), (7, "kind", "read.kind.underived")] == [
+        (r.row, i.path, i.code) for r in results if r.party is None for i in r.issues
+    ]
+
+
+def test_check_and_validate_report_the_rows_a_kind_rule_cannot_place() -> None:
+    args = (EXPORTS / "nl_be_klanten_zonder_soort.csv", "--profile", EXPORTS / "kind_rule.toml")
+    checked = invoke("check", *args, "--today", "2026-01-01")
+    assert 1 == checked.exit_code
+    assert "derived by the profile's rule: kind" in checked.output
+    assert "4 parties" in checked.output
+    assert 2 == checked.output.count("The profile's kind rule gives this row no kind")
+    assert "kind" not in checked.output.split("Not judged:")[1].split(";")[0].split(", ")
+    validated = invoke("validate", *args)
+    assert 1 == validated.exit_code
+    assert "read.kind.underived 2" in validated.output
+
+
+def test_a_default_kind_places_what_the_kind_rule_cannot() -> None:
+    results = list(
+        read(
+            EXPORTS / "nl_be_klanten_zonder_soort.csv",
+            profile=EXPORTS / "kind_rule.toml",
+            kind="relation_company",
+        )
+    )
+    kinds = [r.party.kind.value if r.party else r.issues[0].code for r in results]
+    # the default applies where the rule gives no kind; the model still judges the row
+    assert [
+        "client_company",
+        "client_person",
+        "client_person",
+        "client_company",
+        "party.field.person_only",
+        "relation_company",
+    ] == kinds
+
+
+def test_a_kind_rule_whose_fields_the_file_lacks_is_a_file_error() -> None:
+    profile = {
+        "name": "p",
+        "kind_rule": {"role": "client", "person": ["bsn"], "company": ["kvk_number"]},
+    }
+    table = read(EXPORTS / "nl_be_klanten_zonder_soort.csv", profile=profile)
+    assert ["read.kind.rule_unmapped"] == [i.code for i in table.reading.errors]
+    assert "bsn, kvk_number" in table.reading.errors[0].message()
+
+
 @pytest.mark.parametrize("name", ["empty.csv", "header_only.csv"])
 def test_an_empty_input_is_an_input_error(name: str) -> None:
     for command in ("check", "validate"):

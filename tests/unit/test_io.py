@@ -297,6 +297,48 @@ def test_the_frame_of_the_parties_reads_back_and_checks_like_the_file(tmp_path: 
     ]
 
 
+@pytest.mark.parametrize(
+    ("rule", "where"),
+    [
+        ("person", "$.kind_rule"),
+        (
+            {"role": "klant", "person": ["first_name"], "company": ["legal_form"]},
+            "$.kind_rule.role",
+        ),
+        (
+            {"role": "client", "person": ["firstname"], "company": ["legal_form"]},
+            "$.kind_rule.person",
+        ),
+        ({"role": "client", "person": [], "company": ["legal_form"]}, "$.kind_rule.person"),
+        ({"role": "client", "person": ["name"], "company": ["name"]}, "$.kind_rule"),
+        (
+            {"role": "client", "person": ["first_name"], "company": "legal_form"},
+            "$.kind_rule.company",
+        ),
+        (
+            {"role": "client", "person": ["first_name"], "company": ["legal_form"], "x": 1},
+            "$.kind_rule.x",
+        ),
+    ],
+)
+def test_a_kind_rule_is_decoded_strictly_with_the_path_of_each_fault(
+    rule: object, where: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        load_profile({"name": "p", "kind_rule": rule})
+    assert where in [i.path for i in err.value.issues]
+
+
+def test_a_profile_with_a_kind_rule_survives_its_json() -> None:
+    data = {
+        "name": "p",
+        "kind_rule": {"role": "relation", "person": ["first_name"], "company": ["legal_form"]},
+    }
+    profile = load_profile(data)
+    assert profile == load_profile(profile.to_json())
+    assert "relation_person" == profile.kind_rule.kind_of({"first_name": "An"})  # type: ignore[union-attr]
+
+
 def test_every_cell_that_starts_a_formula_is_neutralised_numbers_are_kept() -> None:
     out = io.StringIO()
     rows = [{"a": v} for v in ["=1+1", "+32 9", "-x", "@SUM", "\tx", "\rx", "-12", "-1,5", "ok"]]

@@ -24,7 +24,14 @@ from clientcore.io._headers import (
     How,
     map_header,
 )
-from clientcore.io._profile import EXACT_ONLINE, GENERIC, PROFILES, Profile, load_profile
+from clientcore.io._profile import (
+    EXACT_ONLINE,
+    GENERIC,
+    PROFILES,
+    KindRule,
+    Profile,
+    load_profile,
+)
 from clientcore.io._read import (
     MissingExtra,
     Prepare,
@@ -48,6 +55,7 @@ __all__ = [
     "ColumnMatch",
     "HeaderMapping",
     "How",
+    "KindRule",
     "MissingExtra",
     "Prepare",
     "Profile",

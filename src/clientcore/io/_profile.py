@@ -62,8 +62,20 @@ define(
 )
 
 _KEYS: Final = frozenset(
-    {"name", "columns", "values", "defaults", "date_order", "decimal", "drop", "checkbox"}
+    {
+        "name",
+        "columns",
+        "values",
+        "defaults",
+        "date_order",
+        "decimal",
+        "drop",
+        "checkbox",
+        "kind_rule",
+    }
 )
+_ROLES: Final = ("client", "relation")
+_RULE_KEYS: Final = frozenset({"role", "person", "company"})
 
 
 def _texts_tuple(value: object) -> tuple[str, ...]:
@@ -79,6 +91,43 @@ def _frozen_values(value: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mappi
 
 
 @attrs.frozen
+class KindRule:
+    """How a row without a kind gets one, said by the user, never guessed.
+
+    ``role`` is ``client`` or ``relation``; a row is a person when one of the ``person``
+    fields is filled and none of the ``company`` fields, a company the other way round.
+    A row where both or neither are filled gets no kind from the rule (then the
+    profile's default kind, if any, else a row error naming the fields).
+
+    >>> rule = KindRule("client", ("national_number",), ("enterprise_number", "legal_form"))
+    >>> rule.kind_of({"national_number": "85073003328"}), rule.kind_of({"legal_form": "BV"})
+    ('client_person', 'client_company')
+    >>> rule.kind_of({}) is None, rule.kind_of({"national_number": "x", "legal_form": "BV"})
+    (True, None)
+    """
+
+    role: str
+    person: tuple[str, ...] = attrs.field(converter=_texts_tuple)
+    company: tuple[str, ...] = attrs.field(converter=_texts_tuple)
+
+    def kind_of(self, record: Mapping[str, Any]) -> str | None:
+        """The kind this rule gives ``record`` (paths to values), or ``None``."""
+        person = any(_filled(record.get(path)) for path in self.person)
+        company = any(_filled(record.get(path)) for path in self.company)
+        if person == company:
+            return None
+        return f"{self.role}_{'person' if person else 'company'}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The rule as JSON-ready data."""
+        return {"role": self.role, "person": list(self.person), "company": list(self.company)}
+
+
+def _filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+@attrs.frozen
 class Profile:
     """How to read one program's export (see the module docstring).
 
@@ -87,7 +136,8 @@ class Profile:
     ``date_order``: ``dmy`` (the default; ISO dates are always read) or ``mdy``.
     ``decimal``: ``,`` or ``.`` (``None``: either, one separator being decimal).
     ``drop``: source headings left out on purpose. ``checkbox``: source headings where
-    ``x`` means yes and an empty cell no.
+    ``x`` means yes and an empty cell no. ``kind_rule``: how a row without a kind gets
+    one (:class:`KindRule`).
     """
 
     name: str
@@ -100,6 +150,7 @@ class Profile:
     decimal: str | None = None
     drop: tuple[str, ...] = attrs.field(default=(), converter=_texts_tuple)
     checkbox: tuple[str, ...] = attrs.field(default=(), converter=_texts_tuple)
+    kind_rule: KindRule | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The profile as JSON-ready data (what :func:`load_profile` reads back)."""
@@ -117,6 +168,8 @@ class Profile:
             data["drop"] = list(self.drop)
         if self.checkbox:
             data["checkbox"] = list(self.checkbox)
+        if self.kind_rule is not None:
+            data["kind_rule"] = self.kind_rule.to_json()
         return data
 
 
@@ -261,9 +314,37 @@ def _decode(data: Any, schema: Schema | None) -> Profile:
         issues.append(_bad("$.decimal", f"expected ',' or '.', not {decimal!r}"))
     drop = _list(data.get("drop", []), "$.drop", issues)
     checkbox = _list(data.get("checkbox", []), "$.checkbox", issues)
+    rule = _kind_rule(data["kind_rule"], schema, issues) if "kind_rule" in data else None
     if issues:
         raise ValidationError(issues)
-    return Profile(name, columns, values, defaults, order, decimal, drop, checkbox)
+    return Profile(name, columns, values, defaults, order, decimal, drop, checkbox, rule)
+
+
+def _kind_rule(data: Any, schema: Schema | None, issues: list[Issue]) -> KindRule | None:
+    if not isinstance(data, Mapping):
+        issues.append(_bad("$.kind_rule", "expected an object with role, person and company"))
+        return None
+    found = len(issues)
+    for key in data:
+        if key not in _RULE_KEYS:
+            known = ", ".join(sorted(_RULE_KEYS))
+            issues.append(_bad(f"$.kind_rule.{key}", f"unknown key (known: {known})"))
+    role = data.get("role")
+    if role not in _ROLES:
+        issues.append(_bad("$.kind_rule.role", f"expected 'client' or 'relation', not {role!r}"))
+    sides = {}
+    for side in ("person", "company"):
+        where = f"$.kind_rule.{side}"
+        paths = _list(data.get(side), where, issues)
+        if side in data and not paths and isinstance(data.get(side), list):
+            issues.append(_bad(where, "expected at least one field path"))
+        issues.extend(check_paths(list(paths), schema, where))
+        sides[side] = paths
+    for path in sorted(set(sides["person"]) & set(sides["company"])):
+        issues.append(_bad("$.kind_rule", f"'{path}' cannot say both person and company"))
+    if len(issues) > found:
+        return None
+    return KindRule(str(role), sides["person"], sides["company"])
 
 
 def _value_issues(path: str, value: str, schema: Schema | None, where: str) -> list[Issue]:
@@ -298,4 +379,4 @@ def _value_issues(path: str, value: str, schema: Schema | None, where: str) -> l
     return []
 
 
-__all__ = ["EXACT_ONLINE", "GENERIC", "PROFILES", "Profile", "load_profile"]
+__all__ = ["EXACT_ONLINE", "GENERIC", "PROFILES", "KindRule", "Profile", "load_profile"]

@@ -74,6 +74,22 @@ define(
             "'kind', associez-en une avec --map '<colonne>=kind', ou donnez une valeur par "
             "défaut avec --kind client_company.",
         ),
+        "read.kind.underived": (
+            "The profile's kind rule gives this row no kind: fill one of {person} (a "
+            "person) or one of {company} (a company), not both, or give a 'kind' cell.",
+            "De soortregel van het profiel geeft deze rij geen soort: vul een van {person} "
+            "(een persoon) of een van {company} (een bedrijf) in, niet beide, of geef een "
+            "cel 'kind'.",
+            "La règle de type du profil ne donne aucun type à cette ligne : remplissez l'un "
+            "de {person} (une personne) ou l'un de {company} (une entreprise), pas les deux, "
+            "ou donnez une cellule 'kind'.",
+        ),
+        "read.kind.rule_unmapped": (
+            "The profile's kind rule reads {fields}, and no column of the file is one of them.",
+            "De soortregel van het profiel leest {fields}, en geen kolom van het bestand is er "
+            "een van.",
+            "La règle de type du profil lit {fields}, et aucune colonne du fichier n'en est une.",
+        ),
         "read.encoding.invalid": (
             "The file is not {encoding} text (byte {position}): {reason}.",
             "Het bestand is geen {encoding}-tekst (byte {position}): {reason}.",
@@ -178,6 +194,7 @@ class Reading:
     errors: tuple[Issue, ...] = ()
     warnings: tuple[Issue, ...] = ()
     complete: bool = False  # every field is present (party JSON)
+    derived: tuple[str, ...] = ()  # fields a profile's rule fills (the kind rule)
 
     @property
     def ok(self) -> bool:
@@ -186,8 +203,10 @@ class Reading:
 
     @property
     def paths(self) -> frozenset[str]:
-        """The field paths the input fills: its mapped columns and the defaults."""
-        return frozenset(c.path for c in self.columns) | {p for p, _ in self.defaults}
+        """The field paths the input fills: its mapped columns, the defaults and what a
+        profile's rule derives."""
+        filled = {p for p, _ in self.defaults} | set(self.derived)
+        return frozenset(c.path for c in self.columns) | filled
 
     def has(self, path: str) -> bool:
         """Whether the input holds field ``path`` (always, for party JSON)."""
@@ -212,6 +231,8 @@ class Reading:
             out.append(f"{words['columns']}: " + ", ".join(shown + named))
         if self.defaults:
             out.append(f"{words['defaults']}: " + ", ".join(f"{p} = {v}" for p, v in self.defaults))
+        if self.derived:
+            out.append(f"{words['derived']}: " + ", ".join(self.derived))
         if self.unmapped:
             out.append(f"{words['unmapped']}: " + ", ".join(self.unmapped[:20]))
             if len(self.unmapped) > 20:
@@ -236,6 +257,7 @@ class Reading:
             "unmapped": list(self.unmapped),
             "dropped": list(self.dropped),
             "defaults": dict(self.defaults),
+            "derived": list(self.derived),
             "errors": [i.to_dict() for i in self.errors],
             "warnings": [i.to_dict() for i in self.warnings],
         }
@@ -255,6 +277,7 @@ _WORDS: Final = {
         "unmapped": "columns left out",
         "by_path": "by field path",
         "dropped": "columns dropped by the profile",
+        "derived": "derived by the profile's rule",
     },
     "nl": {
         "format": "gelezen als",
@@ -269,6 +292,7 @@ _WORDS: Final = {
         "unmapped": "weggelaten kolommen",
         "by_path": "op veldpad",
         "dropped": "door het profiel weggelaten kolommen",
+        "derived": "afgeleid met de regel van het profiel",
     },
     "fr": {
         "format": "lu comme",
@@ -282,6 +306,7 @@ _WORDS: Final = {
         "defaults": "valeurs par défaut",
         "unmapped": "colonnes ignorées",
         "by_path": "par chemin de champ",
+        "derived": "déduit par la règle du profil",
         "dropped": "colonnes écartées par le profil",
     },
 }
@@ -597,8 +622,13 @@ def _tabulate(
     if options.kind is not None:
         defaults["kind"] = options.kind
     errors: list[Issue] = []
+    rule = profile.kind_rule
     if "kind" not in mapping.paths and "kind" not in defaults:
-        errors.append(Issue("read.kind.missing", "kind"))
+        if rule is None:
+            errors.append(Issue("read.kind.missing", "kind"))
+        elif not set(rule.person + rule.company) & set(mapping.paths):
+            fields = ", ".join(rule.person + rule.company)
+            errors.append(Issue("read.kind.rule_unmapped", "kind", {"fields": fields}))
     reading = attrs.evolve(
         base,
         columns=mapping.columns,
@@ -608,6 +638,7 @@ def _tabulate(
         profile=profile.name,
         errors=tuple(errors),
         warnings=mapping.issues,
+        derived=("kind",) if rule is not None and "kind" not in mapping.paths else (),
     )
     if errors:
         return _failed(reading)
@@ -626,6 +657,7 @@ def _rows(
     schema = options.schema
     catalogue = schema or default_schema()
     profile = options.profile
+    rule = profile.kind_rule
     position = {name: i for i, name in reversed(list(enumerate(names)))}
     plan: list[tuple[int, str, Mapping[str, str] | None, bool]] = []
     value_maps = {header_key(k): v for k, v in profile.values.items()}
@@ -668,6 +700,13 @@ def _rows(
                     issues.extend(i.at(path) for i in exc.issues)
                     continue
             record[path] = value
+        if rule is not None and _blank(record.get("kind")):
+            derived = rule.kind_of(record)
+            if derived is not None:
+                record["kind"] = derived
+            elif _blank(defaults.get("kind")):
+                sides = {"person": ", ".join(rule.person), "company": ", ".join(rule.company)}
+                issues.append(Issue("read.kind.underived", "kind", sides))
         for path, value in defaults.items():
             if _blank(record.get(path)):
                 record[path] = value
@@ -728,7 +767,9 @@ def _build(
         try:
             from_row(record, schema, trusted=trusted)
         except ValidationError as exc:
-            issues.extend(exc.issues)
+            # a path already refused is missing from the record: not a second fault
+            refused = {issue.path for issue in issues}
+            issues.extend(i for i in exc.issues if i.path not in refused)
         return RowResult(number, None, (*issues, *kept))
     try:
         return RowResult(number, from_row(record, schema, trusted=trusted), tuple(kept))
