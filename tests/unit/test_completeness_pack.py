@@ -504,7 +504,7 @@ def test_the_docs_show_what_the_demo_check_of_the_sample_prints(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from clientcore.cli import write_sample
-    from clientcore.completeness._cli import DEFAULT_TEXT_LIMIT, check_file
+    from clientcore._check_command import DEFAULT_TEXT_LIMIT, check_file
 
     page = (ROOT / "docs" / "completeness.md").read_text("utf-8")
     shown = re.search(r"```text\n(Completeness check of build/sample\.csv.*?)```", page, re.S)
