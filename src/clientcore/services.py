@@ -58,7 +58,7 @@ def change_status(
 def preview_plan(
     uow: UnitOfWork,
     plan: BulkPlan,
-    actor: Actor,
+    actor: Actor | str,
     today: dt.date | None = None,
     *,
     machine: StatusMachine | None = None,
@@ -68,15 +68,16 @@ def preview_plan(
 ) -> Preview:
     """Every change and rejection ``plan`` would make, read in one transaction; writes
     nothing (see :meth:`clientcore.bulk.BulkPlan.preview`)."""
-    return plan.preview(
-        uow, actor, today, machine=machine, edit_policy=edit_policy, schema=schema, at=at
-    )
+    with uow:
+        return plan.preview_in(
+            uow, actor, today, machine=machine, edit_policy=edit_policy, schema=schema, at=at
+        )
 
 
 def apply_plan(
     uow: UnitOfWork,
     plan: BulkPlan,
-    actor: Actor,
+    actor: Actor | str,
     preview: Preview | None = None,
     on_rejection: Literal["abort", "skip"] = "abort",
     *,
@@ -88,17 +89,20 @@ def apply_plan(
 ) -> Receipt:
     """Apply ``plan`` in one transaction: every change and its events, or nothing
     (see :meth:`clientcore.bulk.BulkPlan.apply`)."""
-    return plan.apply(
-        uow,
-        actor,
-        preview,
-        on_rejection,
-        at=at,
-        today=today,
-        machine=machine,
-        edit_policy=edit_policy,
-        schema=schema,
-    )
+    with uow:
+        receipt = plan.apply_in(
+            uow,
+            actor,
+            preview,
+            on_rejection,
+            at=at,
+            today=today,
+            machine=machine,
+            edit_policy=edit_policy,
+            schema=schema,
+        )
+        uow.commit()
+    return receipt
 
 
 @overload

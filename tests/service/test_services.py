@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from clientcore import Actor, ConflictError, InMemoryUnitOfWork, Party, TransitionDenied
@@ -84,3 +85,23 @@ def test_select_counts_with_the_store() -> None:
     assert ["a", "c"] == [p.id for p in selection.items]
     page = select(uow, F("kind") == "client_company", order_by=["-id"], limit=2)
     assert ["c", "b"] == [p.id for p in page]
+
+
+def test_a_plan_applied_inside_a_hosts_unit_of_work_commits_only_with_it() -> None:
+    """The service layer owns the transaction: ``apply_in`` writes into the caller's
+    unit of work and commits nothing, so a host can join it with its own writes."""
+    shared = store()
+    plan = BulkPlan(F("legal_form") == "BV", [SetField("portfolio", "Gent")])
+    uow = InMemoryUnitOfWork(shared)
+    with uow:
+        receipt = plan.apply_in(uow, ann, at=AT)
+        assert ["a", "c"] == sorted(receipt.applied)
+        # no commit: leaving the block rolls the plan back
+    with uow:
+        assert [None, None] == [uow.parties.get(i).portfolio for i in ("a", "c")]
+    with uow:
+        plan.apply_in(uow, ann, at=AT)
+        uow.parties.save(attrs.evolve(uow.parties.get("b"), portfolio="Brugge"))
+        uow.commit()
+    with uow:
+        assert ["Gent", "Brugge", "Gent"] == [uow.parties.get(i).portfolio for i in "abc"]

@@ -124,16 +124,35 @@ class BulkPlan:
         reported as not found). Without a machine there is no status visibility.
         Values are checked against ``schema`` (default: the built-in catalogue).
         ``actor`` is an :class:`~clientcore.model.Actor` or a user id (an actor without
-        roles).
+        roles). The unit of work is opened by the service layer
+        (:func:`clientcore.services.preview_plan`); :meth:`preview_in` is the same
+        inside a unit of work the caller has opened.
         """
+        from clientcore.services import preview_plan  # the service layer opens the uow
+
+        return preview_plan(
+            uow, self, actor, today, machine=machine, edit_policy=edit_policy, schema=schema, at=at
+        )
+
+    def preview_in(
+        self,
+        uow: UnitOfWork,
+        actor: Actor | str,
+        today: dt.date | None = None,
+        *,
+        machine: StatusMachine | None = None,
+        edit_policy: EditPolicy | None = None,
+        schema: Schema | None = None,
+        at: dt.datetime | None = None,
+    ) -> Preview:
+        """:meth:`preview`, read in ``uow``, which the caller has opened."""
         actor = as_actor(actor)
         self._check_machine(machine)
         if self.needs_machine and at is None and today is None:
             raise ValidationError([Issue("bulk.needs_at", "at")])
         if self.is_empty:
             return Preview(self.id, 0, (), (), (), {}, {}, ())
-        with uow:
-            return evaluate_plan(self, uow, actor, today, machine, edit_policy, schema, at)
+        return evaluate_plan(self, uow, actor, today, machine, edit_policy, schema, at)
 
     def apply(
         self,
@@ -162,8 +181,43 @@ class BulkPlan:
         Rejected parties (those of the preview and those of this apply, ``not_found``
         included) abort the apply (``on_rejection="abort"``, raising
         :class:`BulkRejected`) or are left out and reported in ``receipt.skipped``
-        (``"skip"``).
+        (``"skip"``). The transaction is the service layer's
+        (:func:`clientcore.services.apply_plan`); :meth:`apply_in` is the same inside a
+        unit of work the caller has opened and commits.
         """
+        from clientcore.services import apply_plan  # the service layer owns the transaction
+
+        if not isinstance(at, dt.datetime):
+            raise ValidationError([Issue("bulk.needs_at", "at")])
+        return apply_plan(
+            uow,
+            self,
+            actor,
+            preview,
+            on_rejection,
+            at=at,
+            today=today,
+            machine=machine,
+            edit_policy=edit_policy,
+            schema=schema,
+        )
+
+    def apply_in(
+        self,
+        uow: UnitOfWork,
+        actor: Actor | str,
+        preview: Preview | None = None,
+        on_rejection: OnRejection = "abort",
+        *,
+        at: dt.datetime | None = None,
+        today: dt.date | None = None,
+        machine: StatusMachine | None = None,
+        edit_policy: EditPolicy | None = None,
+        schema: Schema | None = None,
+    ) -> Receipt:
+        """:meth:`apply`'s work inside ``uow``, which the caller has opened and commits
+        (nothing is committed here; a refusal leaves the caller's transaction to roll
+        back)."""
         actor = as_actor(actor)
         self._check_machine(machine)
         if not isinstance(at, dt.datetime):
@@ -184,18 +238,16 @@ class BulkPlan:
             return Receipt(self.id, (), (), (), self)
         policy, catalogue = resolve(edit_policy, schema)
         context = context_of(self, actor, policy, machine, catalogue, today, at)
-        with uow:
-            if preview is not None:
-                check_versions(uow, preview.versions)
-            if preview is not None and reusable(self, preview, context):
-                current = preview
-            else:
-                current = evaluate_plan(self, uow, actor, today, machine, policy, catalogue, at)
-            rejected = merged_rejections(preview, current)
-            if rejected and on_rejection == "abort":
-                raise BulkRejected(rejected)
-            written = write(self, uow, actor, current, (r.party_id for r in rejected), at)
-            uow.commit()
+        if preview is not None:
+            check_versions(uow, preview.versions)
+        if preview is not None and reusable(self, preview, context):
+            current = preview
+        else:
+            current = evaluate_plan(self, uow, actor, today, machine, policy, catalogue, at)
+        rejected = merged_rejections(preview, current)
+        if rejected and on_rejection == "abort":
+            raise BulkRejected(rejected)
+        written = write(self, uow, actor, current, (r.party_id for r in rejected), at)
         undo = BulkPlan(written.applied, written.restores, id=f"undo-{self.id}")
         return Receipt(
             self.id,
