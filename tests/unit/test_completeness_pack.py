@@ -503,8 +503,8 @@ def test_a_rule_set_renders_as_a_markdown_table_in_each_language() -> None:
 def test_the_docs_show_what_the_demo_check_of_the_sample_prints(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clientcore.cli import write_sample
     from clientcore._check_command import DEFAULT_TEXT_LIMIT, check_file
+    from clientcore.cli import write_sample
 
     page = (ROOT / "docs" / "completeness.md").read_text("utf-8")
     shown = re.search(r"```text\n(Completeness check of build/sample\.csv.*?)```", page, re.S)
