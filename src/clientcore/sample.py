@@ -30,6 +30,7 @@ import itertools
 import operator
 import random
 import re
+import sys
 import types
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -59,6 +60,7 @@ from clientcore.model import (
     StaffRoles,
     Task,
     TaskPreset,
+    normalised_constructor,
 )
 
 _T = TypeVar("_T")
@@ -749,7 +751,7 @@ class _Draft:
 
     def build(self) -> Party:
         """Construct the party (once) and let go of the fields."""
-        self.party = Party(**self.fields)
+        self.party = _make_party(**self.fields)
         self.fields = {}
         return self.party
 
@@ -761,6 +763,21 @@ class _Draft:
 
 _Fields = dict[str, Any]
 _from_ordinal: Final = dt.date.fromordinal
+_intern: Final = sys.intern
+
+# Every value below is made here in the form the model's converters return (stripped
+# text, compact identifiers, shared dates and records), so the records are built without
+# running the converters again; the rules across fields are still checked. The tests
+# check that the ordinary constructors give equal records.
+_make_party: Final = normalised_constructor(Party)
+_make_address: Final = normalised_constructor(Address)
+_make_location: Final = normalised_constructor(Location)
+_make_contact: Final = normalised_constructor(ContactPerson)
+_make_correspondence: Final = normalised_constructor(GeneralCorrespondence)
+_make_eid: Final = normalised_constructor(EidCard)
+_make_acceptance: Final = normalised_constructor(Acceptance)
+_make_debtor_card: Final = normalised_constructor(DebtorCard)
+_make_link: Final = normalised_constructor(Link)
 
 
 class _Builder:
@@ -776,6 +793,7 @@ class _Builder:
         self._staff: dict[tuple[str | None, str | None, str | None], StaffRoles] = {}
         self._aml: dict[tuple[str | None, dt.date | None], AmlProfile] = {}
         self._labels: dict[tuple[str, ...], frozenset[str]] = {}
+        self._dates: dict[int, dt.date] = {}
         self._checklists: dict[tuple[dt.date, str | None], tuple[ChecklistItem, ...]] = {}
         self._billing = {
             (mode, layout): Billing(mode=mode, invoice_layout=layout)
@@ -793,7 +811,11 @@ class _Builder:
     def date_between(self, first: int, last: int) -> dt.date:
         """A date whose ordinal lies in ``[first, last]`` (``first`` when ``last`` < ``first``)."""
         span = last - first + 1
-        return _from_ordinal(first + int(self.rng.random() * span) if span > 1 else first)
+        ordinal = first + int(self.rng.random() * span) if span > 1 else first
+        found = self._dates.get(ordinal)
+        if found is None:  # one object per day, as the model keeps them
+            found = self._dates[ordinal] = _from_ordinal(ordinal)
+        return found
 
     def years_ago(self, years: float) -> int:
         """The ordinal of the day ``years`` before today."""
@@ -810,7 +832,7 @@ class _Builder:
             if letters in ("SA", "SD", "SS"):  # never issued
                 letters = "AB"
             low, high = city.postal_codes
-            postal = f"{rng.between(int(low), int(high))}{letters}"  # the compact form
+            postal = _intern(f"{rng.between(int(low), int(high))}{letters}")  # compact
             if rng.random() < 0.1:
                 number += rng.pick(("A", "B", "-1", "-2"))
         else:
@@ -819,7 +841,12 @@ class _Builder:
                 box = rng.between(1, 12)
                 number += f" boîte {box}" if group == "fr-BE" else f" bus {box}"
         town = city.name_fr if language == "fr" else city.name
-        return Address(f"{rng.pick(_STREETS[group])} {number}", postal, town, city.country)
+        return _make_address(
+            street=f"{rng.pick(_STREETS[group])} {number}",
+            postal_code=postal,
+            city=town,
+            country=city.country,
+        )
 
     def po_box(self, city: _City) -> Address:
         """A correspondence address at a post-office box in ``city``."""
@@ -827,9 +854,12 @@ class _Builder:
         if city.country == "NL":
             low, high = city.postal_codes
             box = f"Postbus {rng.between(100, 9999)}"
-            return Address(box, f"{rng.between(int(low), int(high))}AA", city.name, "NL")
+            postal = _intern(f"{rng.between(int(low), int(high))}AA")
+            return _make_address(street=box, postal_code=postal, city=city.name, country="NL")
         box = f"Postbus {rng.between(1, 999)}"
-        return Address(box, rng.pick(city.postal_codes), city.name, "BE")
+        return _make_address(
+            street=box, postal_code=rng.pick(city.postal_codes), city=city.name, country="BE"
+        )
 
     def landline(self, city: _City) -> str:
         """A fixed line in the city's zone, in E.164."""
@@ -967,7 +997,8 @@ class _Builder:
             if rng.random() < 0.2:
                 fields["external_keys"] = {"adminpulse": f"AP{rng.below(10**6):06d}"}
             if rng.random() < 0.05:
-                card = DebtorCard(f"D{rng.below(10**5):05d}", rng.pick(("audit", "tax")))
+                number = f"D{rng.below(10**5):05d}"
+                card = _make_debtor_card(number=number, discipline=rng.pick(("audit", "tax")))
                 fields["debtor_cards"] = (card,)
             if rng.random() < 0.03:
                 fields["attention"] = rng.pick(_ATTENTION)
@@ -984,7 +1015,7 @@ class _Builder:
         if accepted and rng.random() < 0.6:
             submitted = dt.datetime.combine(_from_ordinal(accepted), dt.time(rng.between(8, 17)))
             pending = status is ClientStatus.ACCEPTANCE_PENDING
-            fields["acceptance"] = Acceptance(
+            fields["acceptance"] = _make_acceptance(
                 submitted_by=rng.pick(_DECLARANTS),
                 submitted_at=submitted,
                 approved_by=None if pending else rng.pick(_PARTNERS),
@@ -1067,7 +1098,7 @@ class _Builder:
         if rng.random() < 0.2:
             label, mailbox = rng.pick(_CORRESPONDENCE[group])
             fields["correspondence"] = (
-                GeneralCorrespondence(
+                _make_correspondence(
                     id="gc-1",
                     name=label,
                     email=f"{mailbox}@{draft.domain}",
@@ -1117,7 +1148,7 @@ class _Builder:
         for index in range(count):
             city = self.city(country)
             out.append(
-                Location(
+                _make_location(
                     id=f"loc-{index + 1}",
                     name=_location_name(group, city.name_fr if language == "fr" else city.name),
                     address=self.address(city, group, language),
@@ -1134,7 +1165,7 @@ class _Builder:
         for index in range(rng.pick(_CONTACT_COUNTS)):
             first, last, _ = self.person_name(draft.group, language)
             out.append(
-                ContactPerson(
+                _make_contact(
                     id=f"con-{index + 1}",
                     first_name=first,
                     last_name=last,
@@ -1178,7 +1209,7 @@ class _Builder:
                 serial = serial + 1 if serial < 997 else serial - 1
             fields["national_number"] = _national_number(birth, serial)
             until = self.date_between(self.today + 30, self.today + 3650)
-            fields["eid"] = EidCard(card_number=_eid_card_number(rng), valid_until=until)
+            fields["eid"] = _make_eid(card_number=_eid_card_number(rng), valid_until=until)
         else:
             fields["bsn"] = _eleven_proof(rng)
         tags = ["vip"] if rng.random() < 0.04 else []
@@ -1273,7 +1304,7 @@ class _Builder:
     def expired_eid(self, fields: _Fields) -> None:
         eid: EidCard = fields["eid"]
         until = self.date_between(self.today - 1500, self.today - 1)
-        fields["eid"] = EidCard(card_number=eid.card_number, valid_until=until)
+        fields["eid"] = _make_eid(card_number=eid.card_number, valid_until=until)
 
     def portal_without_email(self, fields: _Fields) -> None:
         portal: Portal = fields.get("portal", self._portal[False, False])
@@ -1306,7 +1337,7 @@ class _Builder:
             if pool and rng.random() < 0.6:
                 for relation in rng.sample(pool, rng.between(1, 2)):
                     out.append(
-                        Link(
+                        _make_link(
                             id=rng.uuid4(),
                             kind=LinkKind.RELATION_AT_CLIENT,
                             from_id=party.id,
@@ -1320,7 +1351,7 @@ class _Builder:
                 company = rng.pick(employers)
                 given, family = _slug(party.first_name or "", ""), _slug(party.last_name or "", "")
                 out.append(
-                    Link(
+                    _make_link(
                         id=rng.uuid4(),
                         kind=LinkKind.PERSON_AT_COMPANY,
                         from_id=party.id,
@@ -1353,13 +1384,13 @@ class _Builder:
             for sub in subsidiaries:
                 child = sub.built.id
                 out.append(
-                    Link(
+                    _make_link(
                         id=rng.uuid4(), kind=LinkKind.PARENT_SUBSIDIARY, from_id=parent, to_id=child
                     )
                 )
                 if rng.random() < 0.6:
                     out.append(
-                        Link(
+                        _make_link(
                             id=rng.uuid4(),
                             kind=LinkKind.GROUP_MEMBERSHIP,
                             from_id=child,
@@ -1368,7 +1399,7 @@ class _Builder:
                     )
                 if rng.random() < 0.5:
                     out.append(
-                        Link(
+                        _make_link(
                             id=rng.uuid4(),
                             kind=LinkKind.CARD_RELATION,
                             from_id=child,
@@ -1378,7 +1409,7 @@ class _Builder:
                     )
             for first, second in itertools.combinations(subsidiaries, 2):
                 out.append(
-                    Link(
+                    _make_link(
                         id=rng.uuid4(),
                         kind=LinkKind.CARD_RELATION,
                         from_id=first.built.id,
