@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import gc
 import itertools
 import operator
@@ -266,6 +267,15 @@ def _national_number_checks(number: str) -> set[str]:
     return {f"{97 - int(body) % 97:02d}", f"{97 - int('2' + body) % 97:02d}"}
 
 
+_CHECKS: Final = tuple(f"{c:02d}" for c in range(100))
+
+
+@functools.cache
+def _wrong_checks(right: frozenset[str]) -> tuple[str, ...]:
+    """Every two-digit check but the ``right`` ones, in order."""
+    return tuple(c for c in _CHECKS if c not in right)
+
+
 def _enterprise_number(body: int) -> str:
     """Eight digits (the first 0 or 1) and 97 - (those digits mod 97)."""
     return f"{body:08d}{97 - body % 97:02d}"
@@ -280,18 +290,16 @@ def _eleven_proof(rng: _Rng) -> str:
             return f"{head}{total}"
 
 
-def _iban(country: str, bban: str) -> str:
-    """The IBAN of a domestic account, with its ISO 13616 mod 97-10 check digits."""
-    digits = int(f"{bban}{country}00".translate(_LETTER_DIGITS))
-    return f"{country}{98 - digits % 97:02d}{bban}"
-
-
+# IBAN check digits (ISO 13616 mod 97-10): the BBAN, then the country's letters as
+# digits (A=10 ... Z=35) and 00, as one number; 98 minus its remainder mod 97
 _LETTER_DIGITS: Final = str.maketrans({chr(65 + i): str(10 + i) for i in range(26)})
 
 
 def _be_iban(rng: _Rng) -> str:
     account = int(rng.pick(_BE_BANK_CODES)) * 10_000_000 + rng.below(10_000_000)
-    return _iban("BE", f"{account:010d}{account % 97 or 97:02d}")
+    bban = account * 100 + (account % 97 or 97)
+    # the BBAN's twelve digits, then B=11 E=14 and 00
+    return f"BE{98 - (bban * 1_000_000 + 111_400) % 97:02d}{bban:012d}"
 
 
 def _nl_iban(rng: _Rng) -> str:
@@ -299,7 +307,11 @@ def _nl_iban(rng: _Rng) -> str:
         head = f"{rng.below(1_000_000_000):09d}"
         last = -sum(map(operator.mul, _WEIGHTS_10_TO_2, map(int, head))) % 11
         if last < 10:
-            return _iban("NL", f"{rng.pick(_NL_BANK_CODES)}{head}{last}")
+            bank = rng.pick(_NL_BANK_CODES)
+            # the bank's letters (two digits each), the ten digits, N=23 L=21 and 00
+            account = int(head) * 10 + last
+            check = 98 - (_NL_BANK_REMAINDERS[bank] + account * 1_000_000 + 232_100) % 97
+            return f"NL{check:02d}{bank}{head}{last}"
 
 
 _WEIGHTS_9_TO_2: Final = (9, 8, 7, 6, 5, 4, 3, 2)
@@ -525,6 +537,10 @@ _HOLDING_FORMS: Final = frozenset({"BV", "NV", "SRL", "SA"})
 # bank codes (the first three BBAN digits) that stdnum's Belgian bank list knows
 _BE_BANK_CODES: Final = _words("001, 068, 091, 310, 363, 734, 735, 523, 751, 103")
 _NL_BANK_CODES: Final = _words("ABNA, INGB, RABO, TRIO, ASNB, KNAB, SNSB")
+# each bank code's eight digits, placed before the sixteen that follow them, mod 97
+_NL_BANK_REMAINDERS: Final = {
+    code: int(code.translate(_LETTER_DIGITS)) * 10**16 % 97 for code in _NL_BANK_CODES
+}
 _BE_MOBILE: Final = _words(
     "470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 484, 485, 486, 487, 488, 489, 491, 492, "
     "493, 494, 495, 496, 497, 498, 499"
@@ -794,6 +810,11 @@ class _Builder:
         self._aml: dict[tuple[str | None, dt.date | None], AmlProfile] = {}
         self._labels: dict[tuple[str, ...], frozenset[str]] = {}
         self._dates: dict[int, dt.date] = {}
+        self._task_starts: dict[tuple[str, bool, str, dt.date], Task] = {}
+        # the same bounds for every party: worked out once
+        self._three_years_ago = self.years_ago(3)
+        self._aml_from = self.years_ago(4.5)
+        self._last_birth = min(self.years_ago(19), _LAST_BIRTH)
         self._checklists: dict[tuple[dt.date, str | None], tuple[ChecklistItem, ...]] = {}
         self._billing = {
             (mode, layout): Billing(mode=mode, invoice_layout=layout)
@@ -938,7 +959,13 @@ class _Builder:
 
     def task_from(self, code: str, active: bool, period: str, since: dt.date) -> Task:
         """A task whose first period is the first one after ``since``."""
-        return self.task(code, active, period, _period_start(since, period))
+        key = (code, active, period, since)
+        found = self._task_starts.get(key)
+        if found is None:
+            found = self._task_starts[key] = self.task(
+                code, active, period, _period_start(since, period)
+            )
+        return found
 
     # --- one party ---
 
@@ -991,7 +1018,7 @@ class _Builder:
             if former:
                 fields["client_until"] = self.date_between(since.toordinal() + 365, today - 1)
             fields["billing"] = self._billing[rng.pick(_BILLING_MODES), rng.pick(_LAYOUTS)]
-            fields["last_verified_on"] = self.date_between(self.years_ago(3), today - 1)
+            fields["last_verified_on"] = self.date_between(self._three_years_ago, today - 1)
             if not former and rng.random() < 0.55:
                 fields["portal"] = self._portal[True, rng.random() < 0.6]
             if rng.random() < 0.2:
@@ -1004,7 +1031,7 @@ class _Builder:
                 fields["attention"] = rng.pick(_ATTENTION)
             if former and rng.random() < 0.05:
                 fields["marked_for_deletion"] = True
-        verified = self.date_between(self.years_ago(4.5), today - 1)
+        verified = self.date_between(self._aml_from, today - 1)
         fields["aml"] = self.aml(_RISK.pick(rng), verified)
         fields["checklist"] = self.checklist(verified, rng.pick(_CHECK_NOTES))
         began: dt.date | None = fields.get("client_since")
@@ -1188,7 +1215,7 @@ class _Builder:
         fields["first_name"] = first
         fields["last_name"] = last
         fields["name"] = f"{first} {last}"
-        birth = self.date_between(_FIRST_BIRTH, min(self.years_ago(19), _LAST_BIRTH))
+        birth = self.date_between(_FIRST_BIRTH, self._last_birth)
         fields["birth_date"] = birth
         fields["phone"] = self.mobile(country) if rng.random() < 0.8 else self.landline(draft.city)
         if fields["kind"] is PartyKind.RELATION_PERSON:
@@ -1230,9 +1257,16 @@ class _Builder:
         n = len(drafts)
         taken: set[int] = set()
         found: dict[str, set[str]] = {name: set() for name in DEFECTS}
+        every = [d.fields for d in drafts]
+        # A defect changes only the party that receives it, so whether a rule applies to a
+        # party not yet taken never changes: each rule's parties are listed once.
+        applying: dict[_Applies, list[int]] = {}
         for name, share in DEFECT_SHARES.items():
             applies, inject = _DEFECT_RULES[name]
-            pool = [i for i, d in enumerate(drafts) if i not in taken and applies(d.fields)]
+            listed = applying.get(applies)
+            if listed is None:
+                listed = applying[applies] = [i for i, f in enumerate(every) if applies(f)]
+            pool = [i for i in listed if i not in taken] if taken else listed
             for i in sorted(self.rng.sample(pool, round(share * n))):
                 inject(self, drafts[i].fields)
                 taken.add(i)
@@ -1242,13 +1276,12 @@ class _Builder:
 
     def bad_national_number(self, fields: _Fields) -> None:
         number: str = fields["national_number"]
-        checks = _national_number_checks(number)
-        wrong = self.rng.pick([f"{c:02d}" for c in range(100) if f"{c:02d}" not in checks])
+        wrong = self.rng.pick(_wrong_checks(frozenset(_national_number_checks(number))))
         fields["national_number"] = number[:9] + wrong
 
     def bad_enterprise_number(self, fields: _Fields) -> None:
         number: str = fields["enterprise_number"]
-        wrong = self.rng.pick([f"{c:02d}" for c in range(100) if f"{c:02d}" != number[8:]])
+        wrong = self.rng.pick(_wrong_checks(frozenset((number[8:],))))
         fields["enterprise_number"] = number[:8] + wrong
 
     def bad_email(self, fields: _Fields) -> None:
@@ -1432,6 +1465,10 @@ def _is_client(fields: _Fields) -> bool:
     return fields["status"] is ClientStatus.CLIENT
 
 
+def _has_email(fields: _Fields) -> bool:
+    return "email" in fields
+
+
 # defect name -> (can a party receive it, give it to the party)
 _DEFECT_RULES: Final[Mapping[str, tuple[_Applies, _Inject]]] = {
     "former_client_with_active_task": (
@@ -1456,6 +1493,6 @@ _DEFECT_RULES: Final[Mapping[str, tuple[_Applies, _Inject]]] = {
     "missing_partner": (_is_client, _Builder.no_partner),
     "aml_outdated": (_is_client, _Builder.outdated_aml),
     "portal_without_email": (_is_client, _Builder.portal_without_email),
-    "missing_email": (lambda f: "email" in f, _Builder.no_email),
-    "invalid_email": (lambda f: "email" in f, _Builder.bad_email),
+    "missing_email": (_has_email, _Builder.no_email),
+    "invalid_email": (_has_email, _Builder.bad_email),
 }
