@@ -23,6 +23,7 @@ from clientcore.model._codec import (
     to_row,
     write_csv,
 )
+from clientcore.model._convert import normalised_constructor
 from clientcore.model._identifiers import (
     IDENTIFIERS,
     Bsn,
@@ -183,6 +184,7 @@ __all__ = [
     "link_issues",
     "national_number",
     "new_id",
+    "normalised_constructor",
     "normalize_identifiers",
     "parse_bool",
     "parse_country",
