@@ -228,9 +228,21 @@ def _stored_key(kind: str, stored: Any, record: Any) -> str | None:
     return compact or None
 
 
-_ALNUM_LINES = re.compile(r"[0-9A-Za-z\n]*")
-_E164_LINES = re.compile(r"\+[0-9]+(?:\n\+[0-9]+)*")
-_SPACE_AT_EDGE = re.compile(r"^[^\S\n]|[^\S\n]$|^$", re.MULTILINE)
+def _e164_lines(blob: str, count: int) -> bool:
+    """Whether each of the ``count`` lines of ``blob`` is ``+`` and ASCII digits.
+
+    Plain string methods (each a C loop at memory speed) instead of a regular
+    expression, which reads a million phone numbers several times slower.
+    """
+    return (
+        blob.startswith("+")
+        and blob.count("+") == count
+        and blob.count("\n+") == count - 1
+        and "+\n" not in blob
+        and not blob.endswith("+")
+        and blob.isascii()
+        and blob[1:].replace("\n+", "").isdigit()
+    )
 
 
 def _column_keys(
@@ -248,13 +260,16 @@ def _column_keys(
     except TypeError:  # a number read from a spreadsheet: value by value
         blob = None
     if blob is not None and blob.count("\n") == len(values) - 1:
-        if kind == "phone" and _E164_LINES.fullmatch(blob):
+        if kind == "phone" and _e164_lines(blob, len(values)):
             return list(blob.split("\n"))
         if kind == "email":
             folded = blob.lower() if blob.isascii() else blob.casefold()  # same on ASCII
-            if not _SPACE_AT_EDGE.search(folded):
-                return list(folded.split("\n"))
-        elif kind != "phone" and blob.isascii() and _ALNUM_LINES.fullmatch(blob):
+            lines = folded.split("\n")
+            # No value blank or with space at an edge: ``strip`` returns the very same
+            # text then, so the comparison is one pass of identity checks.
+            if all(lines) and list(map(str.strip, lines)) == lines:
+                return lines  # type: ignore[return-value]
+        elif kind != "phone" and blob.isascii() and blob.replace("\n", "").isalnum():
             keys: list[str | None] = list(blob.upper().split("\n"))
             if kind == "enterprise_number" and set(map(len, keys)) != {10}:  # type: ignore[arg-type]
                 keys = [_stored_key(kind, k, None) for k in keys]
