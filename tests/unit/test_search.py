@@ -466,6 +466,50 @@ def test_a_key_many_records_share_finds_each_of_them_in_name_order() -> None:
     assert ["solo"] == ids(index.search("solo@firma.be"))
 
 
+EMAILS = ["info@a.be", "info@b.be", "boekhouding@a.be"]
+CLIENT_NUMBERS = ["C1", "C2", "12345678"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(WORDS),
+            st.none() | st.sampled_from(EMAILS),
+            st.none() | st.sampled_from(CLIENT_NUMBERS),
+            st.none() | st.just("12345678"),
+        ),
+        max_size=25,
+    )
+)
+def test_shared_identifier_keys_find_every_holder_in_name_order(
+    rows: list[tuple[str, str | None, str | None, str | None]],
+) -> None:
+    """However many records share a key, in one field or across fields (client number
+    and KvK number), a query for it finds exactly its holders, each once, by name then
+    id."""
+    parties = [
+        company(f"r{i:02d}", name, email=email, number=number, kvk_number=kvk)
+        for i, (name, email, number, kvk) in enumerate(rows)
+    ]
+    index = SearchIndex(parties)
+    for key in [*EMAILS, *CLIENT_NUMBERS]:
+        holders = [p for p in parties if key in (p.email, p.number, p.kvk_number)]
+        expected = [p.id for p in sorted(holders, key=lambda p: (normalise_name(p.name), p.id))]
+        hits = index.search(key.upper(), 100)
+        assert expected == [h.record.id for h in hits if h.kind is MatchKind.IDENTIFIER]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["Café Élan", "bakker", "", "A\nB", "Peeters  &  Zonen"]), max_size=12)
+)
+def test_names_repeated_many_times_are_normalised_once_with_the_same_result(
+    raw: list[str],
+) -> None:
+    assert [" " + normalise_name(fold(n))[0] for n in raw] == _search._names(raw)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(names, max_size=30))
 def test_postings_built_per_run_of_equal_names_equal_postings_built_name_by_name(
