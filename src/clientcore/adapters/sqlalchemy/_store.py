@@ -501,7 +501,9 @@ class _Parties:
             stmt = stmt.where(parties.c.id.not_in(list(mine)))
         for path, descending in keys:
             column = parties.c[folded_name(path) if path in FOLDED_ORDER else column_name(path)]
-            stmt = stmt.order_by(column.is_(None), column.desc() if descending else column)
+            if column.nullable:  # blanks last; a column that is never NULL (id) keeps its
+                stmt = stmt.order_by(column.is_(None))  # index usable for a page of a sort
+            stmt = stmt.order_by(column.desc() if descending else column)
         stmt = stmt.order_by(parties.c.id)
         start = offset or 0
         if not mine:
