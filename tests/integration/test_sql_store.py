@@ -136,3 +136,27 @@ def test_a_column_that_may_be_blank_still_sorts_its_blanks_last() -> None:
         engine.dispose()
     assert "IS NULL" in by_name.split("ORDER BY")[1]
     assert "IS NULL" not in by_id.split("ORDER BY")[1]
+
+
+def test_a_find_may_hash_its_task_and_label_lookups() -> None:
+    # With PostgreSQL's default work_mem, ``NOT IN (SELECT party_id ...)`` over a large
+    # task table is probed party by party (hours at 1,000,000 parties).
+    engine = empty_postgres()
+    sent: list[str] = []
+
+    def capture(conn: object, cursor: object, statement: str, *_: object) -> None:
+        sent.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        from clientcore.query import F
+
+        with SqlUnitOfWork(engine) as uow:
+            assert uow.parties.find(~F("tasks").any(F("code").eq("vat")), limit=5) == []
+            assert uow.parties.count(~F("tasks").any(F("code").eq("vat"))) == 0
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    reads = [i for i, s in enumerate(sent) if "clientcore_party_tasks" in s]
+    assert len(reads) == 2
+    for i in reads:
+        assert "work_mem" in sent[i - 1], sent
