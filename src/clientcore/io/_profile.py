@@ -112,8 +112,8 @@ class KindRule:
 
     def kind_of(self, record: Mapping[str, Any]) -> str | None:
         """The kind this rule gives ``record`` (paths to values), or ``None``."""
-        person = any(_filled(record.get(path)) for path in self.person)
-        company = any(_filled(record.get(path)) for path in self.company)
+        person = not all(blank(record.get(path)) for path in self.person)
+        company = not all(blank(record.get(path)) for path in self.company)
         if person == company:
             return None
         return f"{self.role}_{'person' if person else 'company'}"
@@ -123,8 +123,9 @@ class KindRule:
         return {"role": self.role, "person": list(self.person), "company": list(self.company)}
 
 
-def _filled(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
+def blank(value: object) -> bool:
+    """An empty cell of a read row: ``None`` or whitespace-only text (io's one rule)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @attrs.frozen

@@ -36,7 +36,7 @@ from clientcore._errors import ClientCoreError, Issue, ValidationError
 from clientcore._messages import define
 from clientcore._text import formula_unguarded
 from clientcore.io._headers import ColumnMatch, HeaderMapping, check_paths, map_header
-from clientcore.io._profile import GENERIC, Profile, load_profile
+from clientcore.io._profile import GENERIC, Profile, blank, load_profile
 from clientcore.model import (
     FieldType,
     RowResult,
@@ -700,25 +700,21 @@ def _rows(
                     issues.extend(i.at(path) for i in exc.issues)
                     continue
             record[path] = value
-        if rule is not None and _blank(record.get("kind")):
+        if rule is not None and blank(record.get("kind")):
             derived = rule.kind_of(record)
             if derived is not None:
                 record["kind"] = derived
-            elif _blank(defaults.get("kind")):
+            elif blank(defaults.get("kind")):
                 sides = {"person": ", ".join(rule.person), "company": ", ".join(rule.company)}
                 issues.append(Issue("read.kind.underived", "kind", sides))
         for path, value in defaults.items():
-            if _blank(record.get(path)):
+            if blank(record.get(path)):
                 record[path] = value
         if not has_id:
             record["id"] = _stable_id(record)
         yield _build(number, record, schema, options.prepare, issues, options.trusted)
     if progress is not None:
         progress(count)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _typed_paths(
