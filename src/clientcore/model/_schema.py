@@ -714,6 +714,42 @@ def value_issue(field: Field, value: Any) -> Issue | None:
     return None
 
 
+#: The exact types :func:`value_issue` accepts at a glance for each field type (a
+#: subclass, a bool for a number, a datetime for a date, a choice go through it).
+_PLAIN_TYPES: Final[Mapping[FieldType, frozenset[type]]] = {
+    FieldType.TEXT: frozenset({str}),
+    FieldType.NUMBER: frozenset({int, float}),
+    FieldType.BOOL: frozenset({bool}),
+    FieldType.DATE: frozenset({dt.date}),
+    FieldType.CHOICE: frozenset({str}),
+    FieldType.LABELS: frozenset(PYTHON_TYPES[FieldType.LABELS]),
+    FieldType.COLLECTION: frozenset(PYTHON_TYPES[FieldType.COLLECTION]),
+}
+
+
+def value_checker(field: Field) -> Callable[[Any], Issue | None]:
+    """:func:`value_issue` for ``field`` as a function, made once for loops over many
+    values: a value of a plain type of the field (and among its choices) is passed at a
+    glance, anything else is judged by :func:`value_issue` itself."""
+    plain = _PLAIN_TYPES[field.type]
+    if field.type is FieldType.CHOICE and field.choices is not None:  # text among them
+        choices = frozenset(field.choices)
+
+        def check_choice(value: Any) -> Issue | None:
+            if value is None or (value.__class__ is str and value in choices):
+                return None
+            return value_issue(field, value)
+
+        return check_choice
+
+    def check(value: Any) -> Issue | None:
+        if value is None or value.__class__ in plain:
+            return None
+        return value_issue(field, value)
+
+    return check
+
+
 def field_paths(schema: Schema | None = None) -> Sequence[str]:
     """Every path of ``schema`` (default: the built-in catalogue)."""
     return (schema or default_schema()).paths

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
 
 from clientcore._errors import Issue, ValidationError
 from clientcore.model._identifiers import IDENTIFIERS
@@ -19,16 +20,20 @@ from clientcore.model._party import (
     Party,
     structural_issues,
 )
-from clientcore.model._paths import read_path
-from clientcore.model._schema import FieldType, Schema, default_schema, value_issue
+from clientcore.model._paths import attribute_reader
+from clientcore.model._schema import (
+    FieldType,
+    Schema,
+    default_schema,
+    value_checker,
+    value_issue,
+)
 
 _SCALAR_IDENTIFIERS = tuple(
     (path, ident) for path, ident in IDENTIFIERS.items() if not path.startswith("contacts.")
 )
 
-
-def _read(party: Party, path: str) -> Any:
-    return read_path(party, path)
+Validator = Callable[[Party], list[Issue]]
 
 
 def validate_party(party: Party, schema: Schema | None = None) -> list[Issue]:
@@ -36,52 +41,88 @@ def validate_party(party: Party, schema: Schema | None = None) -> list[Issue]:
 
     Pass a ``schema`` with custom fields to check custom values and refuse unknown ones.
     """
-    catalogue = schema or default_schema()
-    issues = structural_issues(party)
-    if not party.name:
-        issues.append(Issue("party.name.blank", "name"))
-    country = party.address.country if party.address is not None else None
-    for path, ident in _SCALAR_IDENTIFIERS:
-        value = _read(party, path)
-        if value is None:
-            continue
-        where = country
-        if path.startswith("correspondence_address."):
-            ca = party.correspondence_address
-            where = ca.country if ca is not None else None
-        issue = ident.explain(value, where)
-        if issue is not None:
-            issues.append(Issue(issue.code, path, issue.params))
-    for field in catalogue.top_level():
-        if field.custom or field.identifier or field.type is FieldType.COLLECTION:
-            continue
-        issue = value_issue(field, _read(party, field.path))
-        if issue is not None:
-            issues.append(issue)
-    email_type, phone_type = IDENTIFIERS["contacts.email"], IDENTIFIERS["contacts.phone"]
-    owned: tuple[tuple[str, tuple[ContactPerson | GeneralCorrespondence, ...]], ...] = (
-        ("contacts", party.contacts),
-        ("correspondence", party.correspondence),
+    return party_validator(schema)(party)
+
+
+def party_validator(schema: Schema | None = None) -> Validator:
+    """:func:`validate_party` with ``schema`` as a function, made once for loops over many
+    parties (an import, a check): the fields to read and how to judge them are worked
+    out once, not for every party.
+
+    >>> from clientcore.model import Party
+    >>> check = party_validator()
+    >>> [i.path for i in check(Party(kind="client_person", name="An", email="an@"))]
+    ['email']
+    """
+    if schema is None:
+        return _default_validator()
+    return _validator(schema or default_schema(), check_unknown=True)
+
+
+@functools.cache
+def _default_validator() -> Validator:
+    return _validator(default_schema(), check_unknown=False)
+
+
+def _validator(catalogue: Schema, *, check_unknown: bool) -> Validator:
+    identifiers = tuple(
+        (path, ident, attribute_reader(path), path.startswith("correspondence_address."))
+        for path, ident in _SCALAR_IDENTIFIERS
     )
-    for collection, items in owned:
-        for index, item in enumerate(items):
-            for name, ident in (("email", email_type), ("phone", phone_type)):
-                value = getattr(item, name)
-                if value is not None:
-                    issue = ident.explain(value, country)
-                    if issue is not None:
-                        path = f"{collection}[{index}].{name}"
-                        issues.append(Issue(issue.code, path, issue.params))
+    values = tuple(
+        (attribute_reader(field.path), value_checker(field))
+        for field in catalogue.top_level()
+        if not (field.custom or field.identifier or field.type is FieldType.COLLECTION)
+    )
+    email_type, phone_type = IDENTIFIERS["contacts.email"], IDENTIFIERS["contacts.phone"]
     postal_code = IDENTIFIERS["address.postal_code"]
-    for index, location in enumerate(party.locations):
-        address = location.address
-        if address is not None and address.postal_code is not None:
-            issue = postal_code.explain(address.postal_code, address.country or country)
+
+    def validate(party: Party) -> list[Issue]:
+        issues = structural_issues(party)
+        if not party.name:
+            issues.append(Issue("party.name.blank", "name"))
+        address = party.address
+        country = address.country if address is not None else None
+        for path, ident, read, elsewhere in identifiers:
+            value = read(party)
+            if value is None:
+                continue
+            where = country
+            if elsewhere:
+                ca = party.correspondence_address
+                where = ca.country if ca is not None else None
+            issue = ident.explain(value, where)
             if issue is not None:
-                path = f"locations[{index}].address.postal_code"
                 issues.append(Issue(issue.code, path, issue.params))
-    issues.extend(_custom_issues(party, catalogue, check_unknown=schema is not None))
-    return issues
+        for read, check in values:
+            issue = check(read(party))
+            if issue is not None:
+                issues.append(issue)
+        owned: tuple[tuple[str, tuple[ContactPerson | GeneralCorrespondence, ...]], ...] = (
+            ("contacts", party.contacts),
+            ("correspondence", party.correspondence),
+        )
+        for collection, items in owned:
+            for index, item in enumerate(items):
+                for name, ident in (("email", email_type), ("phone", phone_type)):
+                    value = getattr(item, name)
+                    if value is not None:
+                        issue = ident.explain(value, country)
+                        if issue is not None:
+                            path = f"{collection}[{index}].{name}"
+                            issues.append(Issue(issue.code, path, issue.params))
+        for index, location in enumerate(party.locations):
+            located = location.address
+            if located is not None and located.postal_code is not None:
+                issue = postal_code.explain(located.postal_code, located.country or country)
+                if issue is not None:
+                    path = f"locations[{index}].address.postal_code"
+                    issues.append(Issue(issue.code, path, issue.params))
+        if party.custom:
+            issues.extend(_custom_issues(party, catalogue, check_unknown=check_unknown))
+        return issues
+
+    return validate
 
 
 def _custom_issues(party: Party, schema: Schema, *, check_unknown: bool) -> list[Issue]:

@@ -29,7 +29,7 @@ import attrs
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
-from clientcore.model import Address, ClientStatus, Party, Schema, validate_party
+from clientcore.model import Address, ClientStatus, Party, Schema, party_validator
 from clientcore.sync._keys import (
     DEFAULT_KEYS,
     KEY_FIELDS,
@@ -620,6 +620,7 @@ def diff(
             )
         return found
 
+    validate = party_validator(schema)
     invalid: list[Invalid] = []
     single: dict[str, list[tuple[Record, str]]] = {}  # party id -> (record, key)
     conflicts: list[Conflict] = []
@@ -650,7 +651,7 @@ def diff(
                     valid_pids = [pid for pid in pids if ours_valid(key, pid)]
                     if valid_pids:
                         pointed.append((key, valid_pids))
-            found = validate_party(incoming_party, schema)
+            found = validate(incoming_party)
             issues.extend(found)
             bad = {i.path for i in found}
             for key, pids in pointed:
