@@ -757,45 +757,104 @@ def _fuzzy(
 ) -> tuple[list[Probable], list[Record], list[Party]]:
     """Names compared within one postal code only (blocking keeps it linear in practice)."""
     fuzz, process = _rapidfuzz()
-    # RapidFuzz's token_sort_ratio is the ratio of the names with their words sorted:
-    # sorted once per name here, not once per pair compared. A name that is only
-    # legal-form words has nothing to compare.
+    # The records to compare, by block, in their order; a record outside every block of
+    # ours, or whose name is only legal-form words, has nothing to compare.
     blocks: dict[str, list[Party]] = {}
-    names: dict[str, list[str]] = {}
     for party in ours:
         block = postal_block(party)
-        name = _words_sorted(match_name(party.name)) if block is not None else ""
-        if block is not None and name:
+        if block is not None:
             blocks.setdefault(block, []).append(party)
-            names.setdefault(block, []).append(name)
+    asked: dict[str, list[tuple[int, str]]] = {}
+    for position, record in enumerate(records):
+        if record.party is None:  # pragma: no cover - only records with a party are unmatched
+            continue
+        block = postal_block(record.party)
+        if block is None or block not in blocks:
+            continue
+        wanted = match_name(record.party.name)
+        if wanted:
+            asked.setdefault(block, []).append((position, _words_sorted(wanted)))
+    # RapidFuzz's token_sort_ratio is the ratio of the names with their words sorted:
+    # sorted once per name here, not once per pair compared. A name of ours that is only
+    # legal-form words has nothing to compare. Only the blocks a record asks for are read.
+    found: dict[int, tuple[tuple[Party, float], ...]] = {}
+    for block, questions in asked.items():
+        pool: list[Party] = []
+        names: list[str] = []
+        for party in blocks[block]:
+            name = _words_sorted(match_name(party.name))
+            if name:
+                pool.append(party)
+                names.append(name)
+        if not names:
+            continue
+        best = _best_names(fuzz, process, [q for _, q in questions], names, threshold)
+        for (position, _), hits in zip(questions, best, strict=True):
+            if hits:
+                found[position] = tuple((pool[i], round(score, 1)) for i, score in hits)
     probable: list[Probable] = []
     left: list[Record] = []
     taken: set[str] = set()
-    for record in records:
-        if record.party is None:  # pragma: no cover - only records with a party are unmatched
-            continue
-        party = record.party
-        block = postal_block(party)
-        pool = blocks.get(block) if block is not None else None
-        if not pool:
+    for position, record in enumerate(records):
+        candidates = found.get(position)
+        if candidates is None:
             left.append(record)
             continue
-        wanted = match_name(party.name)
-        found = process.extract(
-            _words_sorted(wanted),
-            names[block],  # type: ignore[index]
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=threshold,
-            limit=5,
-        )
-        if not found or not wanted:
-            left.append(record)
-            continue
-        candidates = tuple((pool[i], round(float(score), 1)) for _name, score, i in found)
         taken.update(p.id for p, _ in candidates)
         probable.append(Probable(record, candidates))
     return probable, left, [p for p in ours if p.id not in taken]
+
+
+#: The most candidates a probable record lists.
+_CANDIDATES: Final = 5
+#: The most scores held at once when a block is scored as a matrix (16 MB of floats).
+_MATRIX_CELLS: Final = 2_000_000
+
+
+def _best_names(
+    fuzz: Any, process: Any, queries: list[str], names: list[str], threshold: float
+) -> list[list[tuple[int, float]]]:
+    """For each query, the (index in ``names``, score) of its best five names scoring at
+    least ``threshold``, best first (a tie: the earlier name first), as RapidFuzz's
+    ``process.extract`` gives them. With numpy, a block is scored as one matrix
+    (``process.cdist``, the same scorer in double precision) instead of one call per
+    query, each of which would convert every name of the block again."""
+    try:
+        import numpy as np
+    except ImportError:  # numpy is optional: one call per query then
+        return [
+            [
+                (i, float(score))
+                for _name, score, i in process.extract(
+                    query,
+                    names,
+                    scorer=fuzz.ratio,
+                    processor=None,
+                    score_cutoff=threshold,
+                    limit=_CANDIDATES,
+                )
+            ]
+            for query in queries
+        ]
+    out: list[list[tuple[int, float]]] = []
+    step = max(1, _MATRIX_CELLS // len(names))
+    for start in range(0, len(queries), step):
+        scores = process.cdist(
+            queries[start : start + step],
+            names,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=threshold,
+            dtype=np.float64,
+        )
+        for row in scores:
+            hits = np.flatnonzero(row >= threshold)
+            if len(hits) > _CANDIDATES:  # best first, then the earlier name
+                hits = hits[np.lexsort((hits, -row[hits]))][:_CANDIDATES]
+            elif len(hits) > 1:
+                hits = hits[np.lexsort((hits, -row[hits]))]
+            out.append([(int(i), float(row[i])) for i in hits])
+    return out
 
 
 def _words_sorted(name: str) -> str:
