@@ -79,10 +79,13 @@ def trusted_key(field: str, value: object, country: str | None = None) -> str | 
     ident = IDENTIFIERS.get(field)
     if ident is None:
         raise ValueError(f"{field!r} is not a key field (one of {sorted(KEY_FIELDS)})")
-    try:
-        compact = ident.compact(text, country)
-    except ValidationError:
-        return None
+    if ident.is_compact(text, country):  # stored compact, as read: told at a glance
+        compact = text
+    else:
+        try:
+            compact = ident.compact(text, country)
+        except ValidationError:
+            return None
     if field == "vat_number":
         return _VAT_HOME.sub("", compact)
     return compact
