@@ -407,20 +407,23 @@ def _phone(value: str, country: str | None) -> str:
         return _SPACES.sub("", value)
 
 
+_TOP_LEVEL: Final = tuple(p for p in COMPARED if not p.startswith("address."))
+_ADDRESS_PATHS: Final = tuple((name, "address." + name) for name in _ADDRESS_FIELDS)
+_NO_LABELS: Final = frozenset[str]()
+
+
 def _getters(party: Party) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for path in COMPARED:
-        if path.startswith("address."):
-            continue
+    for path in _TOP_LEVEL:
         value = getattr(party, path)
-        if value is not None and value != frozenset():
+        if value is not None and value != _NO_LABELS:
             values[path] = value
     address: Address | None = party.address
     if address is not None:
-        for name in _ADDRESS_FIELDS:
+        for name, path in _ADDRESS_PATHS:
             value = getattr(address, name)
             if value is not None:
-                values["address." + name] = value
+                values[path] = value
     return values
 
 
@@ -695,6 +698,8 @@ def diff(
             present.update(values)
     if fields is None:
         for record in records:
+            if len(present) == len(COMPARED):  # every field is in the import already
+                break
             if record.party is not None and record.index not in theirs:
                 present.update(_getters(record.party))
         compared: tuple[str, ...] = tuple(p for p in COMPARED if p in present)
