@@ -16,7 +16,7 @@ from clientcore.model import Party
 from clientcore.sample import generate
 from clientcore.sync import _diff as sync_diff
 from clientcore.sync import diff, match_name
-from clientcore.sync._keys import postal_block
+from clientcore.sync._keys import postal_block, sorted_match_name
 
 fuzz = pytest.importorskip("rapidfuzz.fuzz")
 process = pytest.importorskip("rapidfuzz.process")
@@ -156,3 +156,15 @@ def test_ties_and_more_than_five_candidates_come_in_extracts_order(
         with pytest.MonkeyPatch.context() as patch:
             patch.setitem(sys.modules, "numpy", None)
             assert _found(ours, incoming, threshold) == expected
+
+
+@settings(max_examples=400)
+@given(
+    st.text(max_size=40)
+    | st.lists(
+        st.sampled_from(["B.V.B.A.", "Café", "ÉLAN", "nv", "De", "s.a.", "  ", "-", "Ⅻ", "ß"]),
+        max_size=6,
+    ).map(" ".join)
+)
+def test_a_name_with_its_words_sorted_is_match_name_with_its_words_sorted(name: str) -> None:
+    assert sorted_match_name(name) == " ".join(sorted(match_name(name).split()))

@@ -35,9 +35,9 @@ from clientcore.sync._keys import (
     KEY_FIELDS,
     compact_key,
     language_of,
-    match_name,
     party_country,
     postal_block,
+    sorted_match_name,
     trusted_key,
 )
 
@@ -776,9 +776,9 @@ def _fuzzy(
         block = postal_block(record.party)
         if block is None or block not in blocks:
             continue
-        wanted = match_name(record.party.name)
+        wanted = sorted_match_name(record.party.name)
         if wanted:
-            asked.setdefault(block, []).append((position, _words_sorted(wanted)))
+            asked.setdefault(block, []).append((position, wanted))
     # RapidFuzz's token_sort_ratio is the ratio of the names with their words sorted:
     # sorted once per name here, not once per pair compared. A name of ours that is only
     # legal-form words has nothing to compare. Only the blocks a record asks for are read.
@@ -787,7 +787,7 @@ def _fuzzy(
         pool: list[Party] = []
         names: list[str] = []
         for party in blocks[block]:
-            name = _words_sorted(match_name(party.name))
+            name = sorted_match_name(party.name)
             if name:
                 pool.append(party)
                 names.append(name)
@@ -860,8 +860,3 @@ def _best_names(
                 hits = hits[np.lexsort((hits, -row[hits]))]
             out.append([(int(i), float(row[i])) for i in hits])
     return out
-
-
-def _words_sorted(name: str) -> str:
-    """``name`` with its words in sorted order (what ``token_sort_ratio`` compares)."""
-    return " ".join(sorted(name.split()))

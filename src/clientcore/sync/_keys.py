@@ -176,10 +176,24 @@ _DOTTED: Final = re.compile(r"\b(?:\w\.){2,}(?!\w)")
 def match_name(name: str) -> str:
     """``name`` as the fuzzy pass compares it: accents and case folded, punctuation and
     legal-form words (BV, NV, SRL, BVBA, VOF, ...) removed, spaces collapsed."""
+    return " ".join(_name_words(name))
+
+
+def sorted_match_name(name: str) -> str:
+    """:func:`match_name` with its words in sorted order: what RapidFuzz's
+    ``token_sort_ratio`` compares, made once per name.
+
+    >>> sorted_match_name("Peeters Bakkerij BV")
+    'bakkerij peeters'
+    """
+    return " ".join(sorted(_name_words(name)))
+
+
+def _name_words(name: str) -> list[str]:
     folded = fold(name)
-    folded = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), folded)
-    words = [w for w in _WORDS.split(folded) if w and w not in LEGAL_FORM_WORDS]
-    return " ".join(words)
+    if "." in folded:  # dotted initials (B.V.B.A.) lose their dots
+        folded = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), folded)
+    return [w for w in _WORDS.split(folded) if w and w not in LEGAL_FORM_WORDS]
 
 
 def postal_block(party: Party) -> str | None:
