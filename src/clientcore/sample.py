@@ -716,6 +716,32 @@ _ACTIVE_OR_FORMER: Final = (ClientStatus.CLIENT, ClientStatus.FORMER_CLIENT)
 _ACCEPTANCE_FROM: Final = dt.date(2019, 1, 1)  # the firm's four-eyes acceptance procedure
 
 
+# Worked out once from the tables above, for the draws of every party.
+_NL_HOUSE_SUFFIXES: Final = ("A", "B", "-1", "-2")
+# a Dutch city's lowest postal number and how many follow it
+_NL_POSTAL_RANGES: Final = {
+    city.name: (int(city.postal_codes[0]), int(city.postal_codes[1]) - int(city.postal_codes[0]) + 1)
+    for city in _NL_CITIES.items
+}
+# a city's fixed lines: "+32" or "+31" and the area code, the digits the subscriber
+# number may start with, how many digits follow that one, and 10 to that power
+_LANDLINES: Final = {
+    city.name: (
+        f"{'+31' if city.country == 'NL' else '+32'}{city.area}",
+        city.lead,
+        (8 if city.country == "NL" else 7) - len(city.area),
+        10 ** ((8 if city.country == "NL" else 7) - len(city.area)),
+    )
+    for city in (*_BE_CITIES.items, *_NL_CITIES.items)
+}
+# every first and last name as an e-mail address writes it
+_PLAIN: Final = {
+    name: _slug(name, "")
+    for names in _NAMES.values()
+    for name in (*names.male, *names.female, *names.last)
+}
+
+
 def _group(language: str, country: str) -> str:
     """The language group of names, streets and trades: nl-BE, fr-BE, nl-NL or de."""
     if language == "de":
@@ -801,6 +827,7 @@ class _Builder:
 
     def __init__(self, rng: _Rng, today: dt.date) -> None:
         self.rng = rng
+        self.random = rng.random  # the draw of almost every value: looked up once
         self.today = today.toordinal()
         self.client_numbers = itertools.count(1)
         self.relation_numbers = itertools.count(1)
@@ -811,6 +838,8 @@ class _Builder:
         self._labels: dict[tuple[str, ...], frozenset[str]] = {}
         self._dates: dict[int, dt.date] = {}
         self._task_starts: dict[tuple[str, bool, str, dt.date], Task] = {}
+        self._addresses: dict[tuple[str, str, str, str], Address] = {}
+        self._moments: dict[tuple[int, int], dt.datetime] = {}
         # the same bounds for every party: worked out once
         self._three_years_ago = self.years_ago(3)
         self._aml_from = self.years_ago(4.5)
@@ -828,11 +857,13 @@ class _Builder:
         }
 
     # --- small draws ---
+    # The draws of _Rng written out (``items[int(random() * len(items))]`` is
+    # ``rng.pick(items)``): the same numbers in the same order, without a call for each.
 
     def date_between(self, first: int, last: int) -> dt.date:
         """A date whose ordinal lies in ``[first, last]`` (``first`` when ``last`` < ``first``)."""
         span = last - first + 1
-        ordinal = first + int(self.rng.random() * span) if span > 1 else first
+        ordinal = first + int(self.random() * span) if span > 1 else first
         found = self._dates.get(ordinal)
         if found is None:  # one object per day, as the model keeps them
             found = self._dates[ordinal] = _from_ordinal(ordinal)
@@ -846,28 +877,35 @@ class _Builder:
         return (_NL_CITIES if country == "NL" else _BE_CITIES).pick(self.rng)
 
     def address(self, city: _City, group: str, language: str) -> Address:
-        rng = self.rng
-        number = str(rng.between(1, 240))
-        if city.country == "NL":
-            letters = rng.pick(_NL_POSTCODE_LETTERS) + rng.pick(_NL_POSTCODE_LETTERS)
+        random = self.random
+        number = str(1 + int(random() * 240))
+        country = city.country
+        if country == "NL":
+            letters = (
+                _NL_POSTCODE_LETTERS[int(random() * 20)] + _NL_POSTCODE_LETTERS[int(random() * 20)]
+            )
             if letters in ("SA", "SD", "SS"):  # never issued
                 letters = "AB"
-            low, high = city.postal_codes
-            postal = _intern(f"{rng.between(int(low), int(high))}{letters}")  # compact
-            if rng.random() < 0.1:
-                number += rng.pick(("A", "B", "-1", "-2"))
+            low, span = _NL_POSTAL_RANGES[city.name]
+            postal = f"{low + int(random() * span)}{letters}"
+            if random() < 0.1:
+                number += _NL_HOUSE_SUFFIXES[int(random() * 4)]
         else:
-            postal = rng.pick(city.postal_codes)
-            if rng.random() < 0.1:
-                box = rng.between(1, 12)
+            codes = city.postal_codes
+            postal = codes[int(random() * len(codes))]
+            if random() < 0.1:
+                box = 1 + int(random() * 12)
                 number += f" boîte {box}" if group == "fr-BE" else f" bus {box}"
         town = city.name_fr if language == "fr" else city.name
-        return _make_address(
-            street=f"{rng.pick(_STREETS[group])} {number}",
-            postal_code=postal,
-            city=town,
-            country=city.country,
-        )
+        streets = _STREETS[group]
+        street = f"{streets[int(random() * len(streets))]} {number}"
+        key = (street, postal, town, country)
+        found = self._addresses.get(key)
+        if found is None:  # equal addresses are one object
+            found = self._addresses[key] = _make_address(
+                street=street, postal_code=_intern(postal), city=town, country=country
+            )
+        return found
 
     def po_box(self, city: _City) -> Address:
         """A correspondence address at a post-office box in ``city``."""
@@ -883,38 +921,43 @@ class _Builder:
         )
 
     def landline(self, city: _City) -> str:
-        """A fixed line in the city's zone, in E.164."""
-        if city.country == "NL":
-            return f"+31{city.area}{_digits(self.rng, 9 - len(city.area), city.lead)}"
-        return f"+32{city.area}{_digits(self.rng, 8 - len(city.area), city.lead)}"
+        """A fixed line in the city's zone, in E.164: the area code, then a subscriber
+        number whose first digit is one of the city's ``lead``."""
+        random = self.random
+        prefix, lead, width, top = _LANDLINES[city.name]
+        return f"{prefix}{lead[int(random() * len(lead))]}{int(random() * top):0{width}d}"
 
     def mobile(self, country: str) -> str:
         """A mobile number, in E.164."""
-        rng = self.rng
+        random = self.random
         if country == "NL":
-            return f"+316{rng.between(1, 5)}{rng.below(10_000_000):07d}"
-        return f"+32{rng.pick(_BE_MOBILE)}{rng.below(1_000_000):06d}"
+            return f"+316{1 + int(random() * 5)}{int(random() * 10_000_000):07d}"
+        return f"+32{_BE_MOBILE[int(random() * 25)]}{int(random() * 1_000_000):06d}"
 
     def person_name(self, group: str, language: str) -> tuple[str, str, bool]:
         """First name, last name, and whether the first name is a man's."""
+        random = self.random
         names = _NAMES["en" if language == "en" else group]
-        male = self.rng.random() < 0.5
-        first = self.rng.pick(names.male if male else names.female)
-        return first, self.rng.pick(names.last), male
+        male = random() < 0.5
+        firsts = names.male if male else names.female
+        first = firsts[int(random() * len(firsts))]
+        lasts = names.last
+        return first, lasts[int(random() * len(lasts))], male
 
     def personal_email(self, first: str, last: str, country: str) -> str:
-        rng = self.rng
-        given, family = _slug(first, ""), _slug(last, "")
-        style = rng.below(3)
+        random = self.random
+        given, family = _PLAIN[first], _PLAIN[last]
+        style = int(random() * 3)
         if style == 0:
             local = f"{given}.{family}"
         elif style == 1:
             local = f"{given}{family}"
         else:
             local = f"{given[0]}.{family}"
-        if rng.random() < 0.15:
-            local += str(rng.between(1, 99))
-        return f"{local}@{rng.pick(_PROVIDERS[country])}"
+        if random() < 0.15:
+            local += str(1 + int(random() * 99))
+        providers = _PROVIDERS[country]
+        return f"{local}@{providers[int(random() * len(providers))]}"
 
     def iban(self, country: str) -> str:
         return _nl_iban(self.rng) if country == "NL" else _be_iban(self.rng)

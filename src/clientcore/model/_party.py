@@ -130,25 +130,30 @@ class PartyKind(StrEnum):
     RELATION_COMPANY = "relation_company"
     RELATION_PERSON = "relation_person"
 
+    # Read for every party built and every rule checked: each answer is one set lookup.
     @property
     def is_company(self) -> bool:
         """A company (client or relation)."""
-        return self in (PartyKind.CLIENT_COMPANY, PartyKind.RELATION_COMPANY)
+        return self in _COMPANY_KINDS
 
     @property
     def is_person(self) -> bool:
         """A natural person (client or relation)."""
-        return not self.is_company
+        return self not in _COMPANY_KINDS
 
     @property
     def is_client(self) -> bool:
         """A client of the firm (company or person)."""
-        return self in (PartyKind.CLIENT_COMPANY, PartyKind.CLIENT_PERSON)
+        return self in _CLIENT_KINDS
 
     @property
     def is_relation(self) -> bool:
         """A relation: has ties with clients but is not one."""
-        return not self.is_client
+        return self not in _CLIENT_KINDS
+
+
+_COMPANY_KINDS: Final = frozenset({PartyKind.CLIENT_COMPANY, PartyKind.RELATION_COMPANY})
+_CLIENT_KINDS: Final = frozenset({PartyKind.CLIENT_COMPANY, PartyKind.CLIENT_PERSON})
 
 
 class ClientStatus(StrEnum):
@@ -608,6 +613,14 @@ class Party(Checked):
             raise ValidationError(issues)
         _set_slot(self, "folded_labels", fold_labels(self.labels))
         _compact_identifiers(self)
+
+    def _check_normalised(self) -> None:
+        # What normalised_constructor checks: no converter ran (so nothing was refused)
+        # and the identifiers are compact already; the rules across fields still hold.
+        issues = structural_issues(self)
+        if issues:
+            raise ValidationError(issues)
+        _set_slot(self, "folded_labels", fold_labels(self.labels))
 
     # --- reading helpers ---
 
