@@ -28,7 +28,6 @@ import datetime as dt
 import functools
 import gc
 import itertools
-import operator
 import random
 import re
 import sys
@@ -283,9 +282,13 @@ def _enterprise_number(body: int) -> str:
 
 def _eleven_proof(rng: _Rng) -> str:
     """Nine digits passing the Dutch 11-proof of the BSN and RSIN."""
+    random = rng.random
     while True:
-        head = f"{rng.between(10_000_000, 99_999_999)}"
-        total = sum(map(operator.mul, _WEIGHTS_9_TO_2, map(int, head))) % 11
+        head = 10_000_000 + int(random() * 90_000_000)
+        # the weighted sum of the eight digits (weights 9 to 2), three digits at a time
+        total = (
+            _BSN_HIGH[head // 1_000_000] + _BSN_MIDDLE[head // 1000 % 1000] + _BSN_LOW[head % 1000]
+        ) % 11
         if total < 10:
             return f"{head}{total}"
 
@@ -296,31 +299,56 @@ _LETTER_DIGITS: Final = str.maketrans({chr(65 + i): str(10 + i) for i in range(2
 
 
 def _be_iban(rng: _Rng) -> str:
-    account = int(rng.pick(_BE_BANK_CODES)) * 10_000_000 + rng.below(10_000_000)
+    random = rng.random
+    bank = _BE_BANK_NUMBERS[int(random() * len(_BE_BANK_NUMBERS))]
+    account = bank * 10_000_000 + int(random() * 10_000_000)
     bban = account * 100 + (account % 97 or 97)
     # the BBAN's twelve digits, then B=11 E=14 and 00
     return f"BE{98 - (bban * 1_000_000 + 111_400) % 97:02d}{bban:012d}"
 
 
 def _nl_iban(rng: _Rng) -> str:
+    random = rng.random
     while True:  # Dutch account numbers pass an 11-proof (weights 10..1)
-        head = f"{rng.below(1_000_000_000):09d}"
-        last = -sum(map(operator.mul, _WEIGHTS_10_TO_2, map(int, head))) % 11
+        head = int(random() * 1_000_000_000)
+        weighted = (
+            _IBAN_HIGH[head // 1_000_000]
+            + _IBAN_MIDDLE[head // 1000 % 1000]
+            + _IBAN_LOW[head % 1000]
+        )
+        last = -weighted % 11
         if last < 10:
-            bank = rng.pick(_NL_BANK_CODES)
+            bank = _NL_BANK_CODES[int(random() * len(_NL_BANK_CODES))]
             # the bank's letters (two digits each), the ten digits, N=23 L=21 and 00
-            account = int(head) * 10 + last
+            account = head * 10 + last
             check = 98 - (_NL_BANK_REMAINDERS[bank] + account * 1_000_000 + 232_100) % 97
-            return f"NL{check:02d}{bank}{head}{last}"
+            return f"NL{check:02d}{bank}{head:09d}{last}"
 
 
-_WEIGHTS_9_TO_2: Final = (9, 8, 7, 6, 5, 4, 3, 2)
-_WEIGHTS_10_TO_2: Final = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+def _weighted_digits(weights: tuple[int, ...]) -> tuple[int, ...]:
+    """For every number below 10 ** len(weights): its digits times ``weights``, summed."""
+    size = len(weights)
+    return tuple(
+        sum(w * int(d) for w, d in zip(weights, f"{n:0{size}d}", strict=True))
+        for n in range(10**size)
+    )
+
+
+# the weighted digit sums of the 11-proofs, by groups of digits: a BSN's first eight
+# digits (weights 9 to 2) and a Dutch account's first nine (weights 10 to 2)
+_BSN_HIGH: Final = _weighted_digits((9, 8))
+_BSN_MIDDLE: Final = _weighted_digits((7, 6, 5))
+_BSN_LOW: Final = _weighted_digits((4, 3, 2))
+_IBAN_HIGH: Final = _weighted_digits((10, 9, 8))
+_IBAN_MIDDLE: Final = _weighted_digits((7, 6, 5))
+_IBAN_LOW: Final = _BSN_LOW
 
 
 def _eid_card_number(rng: _Rng) -> str:
     """Ten digits and their remainder mod 97 (97 when it is 0), as stdnum.be.eid checks."""
-    first = int(rng.pick(_EID_PREFIXES)) * 10_000_000 + rng.below(10_000_000)
+    random = rng.random
+    prefix = _EID_PREFIX_NUMBERS[int(random() * len(_EID_PREFIX_NUMBERS))]
+    first = prefix * 10_000_000 + int(random() * 10_000_000)
     return f"{first:010d}{first % 97 or 97:02d}"
 
 
@@ -537,6 +565,7 @@ _HOLDING_FORMS: Final = frozenset({"BV", "NV", "SRL", "SA"})
 # bank codes (the first three BBAN digits) that stdnum's Belgian bank list knows
 _BE_BANK_CODES: Final = _words("001, 068, 091, 310, 363, 734, 735, 523, 751, 103")
 _NL_BANK_CODES: Final = _words("ABNA, INGB, RABO, TRIO, ASNB, KNAB, SNSB")
+_BE_BANK_NUMBERS: Final = tuple(int(code) for code in _BE_BANK_CODES)
 # each bank code's eight digits, placed before the sixteen that follow them, mod 97
 _NL_BANK_REMAINDERS: Final = {
     code: int(code.translate(_LETTER_DIGITS)) * 10**16 % 97 for code in _NL_BANK_CODES
@@ -703,6 +732,7 @@ _LEGAL_SUFFIX: Final = re.compile(r"\s+(NV|SA|N\.V\.)$")
 
 
 _EID_PREFIXES: Final = _words("591, 592, 593, 594, 600, 601")
+_EID_PREFIX_NUMBERS: Final = tuple(int(prefix) for prefix in _EID_PREFIXES)
 _FIRST_CLIENT: Final = dt.date(1995, 1, 1).toordinal()
 _FIRST_BIRTH: Final = dt.date(1935, 1, 1).toordinal()
 # A national number has two year digits; its check tells 19xx from 20xx only for years
@@ -712,6 +742,7 @@ _ATTENTION: Final = _words(
     "Betaalt laat, Paie en retard, Stukken altijd te laat, Liever telefonisch contact"
 )
 _CHECK_NOTES: Final = (None, "eID gelezen", "carte eID lue", "paspoort gecontroleerd")
+_DISCIPLINES: Final = ("audit", "tax")
 _ACTIVE_OR_FORMER: Final = (ClientStatus.CLIENT, ClientStatus.FORMER_CLIENT)
 _ACCEPTANCE_FROM: Final = dt.date(2019, 1, 1)  # the firm's four-eyes acceptance procedure
 
@@ -720,7 +751,10 @@ _ACCEPTANCE_FROM: Final = dt.date(2019, 1, 1)  # the firm's four-eyes acceptance
 _NL_HOUSE_SUFFIXES: Final = ("A", "B", "-1", "-2")
 # a Dutch city's lowest postal number and how many follow it
 _NL_POSTAL_RANGES: Final = {
-    city.name: (int(city.postal_codes[0]), int(city.postal_codes[1]) - int(city.postal_codes[0]) + 1)
+    city.name: (
+        int(city.postal_codes[0]),
+        int(city.postal_codes[1]) - int(city.postal_codes[0]) + 1,
+    )
     for city in _NL_CITIES.items
 }
 # a city's fixed lines: "+32" or "+31" and the area code, the digits the subscriber
@@ -1015,82 +1049,106 @@ class _Builder:
     def draft(self) -> _Draft:
         """The fields of the next party, free of defects."""
         rng = self.rng
+        random = self.random
         kind = _KINDS.pick(rng)
-        country = "NL" if rng.random() < 0.25 else "BE"
-        city = self.city(country)
+        country = "NL" if random() < 0.25 else "BE"
+        city = (_NL_CITIES if country == "NL" else _BE_CITIES).pick(rng)
         language = _LANGUAGES[city.region].pick(rng)
         group = _group(language, country)
         fields: _Fields = {
-            "id": rng.uuid4(),
+            "id": f"{rng.getrandbits(128) & _UUID_MASK | _UUID_V4:032x}",  # rng.uuid4()
             "kind": kind,
             "language": language,
             "address": self.address(city, group, language),
         }
         draft = _Draft(fields, country, group, city)
-        if kind.is_client:
+        if kind is PartyKind.CLIENT_COMPANY:
             fields["number"] = f"C{next(self.client_numbers):06d}"
             self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
+            self.client_company_fields(fields, draft)
+        elif kind is PartyKind.CLIENT_PERSON:
+            fields["number"] = f"C{next(self.client_numbers):06d}"
+            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
+            self.person_fields(fields, draft)
         else:
             fields["number"] = f"R{next(self.relation_numbers):06d}"
-            provider = rng.random() < 0.12
+            provider = random() < 0.12
             fields["status"] = ClientStatus.SERVICE_PROVIDER if provider else ClientStatus.RELATION
-        if kind is PartyKind.CLIENT_COMPANY:
-            self.client_company_fields(fields, draft)
-        elif kind is PartyKind.RELATION_COMPANY:
-            self.relation_company_fields(fields, draft)
-        else:
-            self.person_fields(fields, draft)
+            if kind is PartyKind.RELATION_COMPANY:
+                self.relation_company_fields(fields, draft)
+            else:
+                self.person_fields(fields, draft)
         return draft
 
     def client_fields(self, fields: _Fields, status: ClientStatus, city: _City) -> None:
         """Status, dates, staff, AML, billing, portal: what every client kind has."""
-        rng = self.rng
+        random = self.random
         today = self.today
         fields["status"] = status
         fields["portfolio"] = city.portfolio
         if status is ClientStatus.SUSPECT:
             return
-        declarant = rng.pick(_DECLARANTS) if rng.random() < 0.8 else None
-        fields["staff"] = self.staff(rng.pick(_PARTNERS), declarant, rng.pick(_OWNERS))
+        declarant = _DECLARANTS[int(random() * len(_DECLARANTS))] if random() < 0.8 else None
+        partner = _PARTNERS[int(random() * len(_PARTNERS))]
+        fields["staff"] = self.staff(partner, declarant, _OWNERS[int(random() * len(_OWNERS))])
         if status is ClientStatus.PROSPECT:
             return
-        if status in _ACTIVE_OR_FORMER:
+        date_between = self.date_between
+        if status is ClientStatus.CLIENT or status is ClientStatus.FORMER_CLIENT:
             former = status is ClientStatus.FORMER_CLIENT
-            since = self.date_between(_FIRST_CLIENT, today - (730 if former else 14))
+            since = date_between(_FIRST_CLIENT, today - (730 if former else 14))
             fields["client_since"] = since
             if former:
-                fields["client_until"] = self.date_between(since.toordinal() + 365, today - 1)
-            fields["billing"] = self._billing[rng.pick(_BILLING_MODES), rng.pick(_LAYOUTS)]
-            fields["last_verified_on"] = self.date_between(self._three_years_ago, today - 1)
-            if not former and rng.random() < 0.55:
-                fields["portal"] = self._portal[True, rng.random() < 0.6]
-            if rng.random() < 0.2:
-                fields["external_keys"] = {"adminpulse": f"AP{rng.below(10**6):06d}"}
-            if rng.random() < 0.05:
-                number = f"D{rng.below(10**5):05d}"
-                card = _make_debtor_card(number=number, discipline=rng.pick(("audit", "tax")))
-                fields["debtor_cards"] = (card,)
-            if rng.random() < 0.03:
-                fields["attention"] = rng.pick(_ATTENTION)
-            if former and rng.random() < 0.05:
+                fields["client_until"] = date_between(since.toordinal() + 365, today - 1)
+            mode = _BILLING_MODES[int(random() * len(_BILLING_MODES))]
+            fields["billing"] = self._billing[mode, _LAYOUTS[int(random() * len(_LAYOUTS))]]
+            fields["last_verified_on"] = date_between(self._three_years_ago, today - 1)
+            if not former and random() < 0.55:
+                fields["portal"] = self._portal[True, random() < 0.6]
+            if random() < 0.2:
+                fields["external_keys"] = {"adminpulse": f"AP{int(random() * 10**6):06d}"}
+            if random() < 0.05:
+                number = f"D{int(random() * 10**5):05d}"
+                discipline = _DISCIPLINES[int(random() * len(_DISCIPLINES))]
+                fields["debtor_cards"] = (_make_debtor_card(number=number, discipline=discipline),)
+            if random() < 0.03:
+                fields["attention"] = _ATTENTION[int(random() * len(_ATTENTION))]
+            if former and random() < 0.05:
                 fields["marked_for_deletion"] = True
-        verified = self.date_between(self._aml_from, today - 1)
-        fields["aml"] = self.aml(_RISK.pick(rng), verified)
-        fields["checklist"] = self.checklist(verified, rng.pick(_CHECK_NOTES))
+        verified = date_between(self._aml_from, today - 1)
+        fields["aml"] = self.aml(_RISK.pick(self.rng), verified)
+        note = _CHECK_NOTES[int(random() * len(_CHECK_NOTES))]
+        fields["checklist"] = self.checklist(verified, note)
         began: dt.date | None = fields.get("client_since")
         if began is not None:  # accepted before becoming a client, if after the 2019 procedure
-            accepted = began.toordinal() - rng.between(5, 40) if began >= _ACCEPTANCE_FROM else 0
+            accepted = (
+                began.toordinal() - 5 - int(random() * 36) if began >= _ACCEPTANCE_FROM else 0
+            )
         else:  # in acceptance now: submitted when the AML check was done
             accepted = verified.toordinal() if status is not ClientStatus.ACCEPTANCE_DRAFT else 0
-        if accepted and rng.random() < 0.6:
-            submitted = dt.datetime.combine(_from_ordinal(accepted), dt.time(rng.between(8, 17)))
-            pending = status is ClientStatus.ACCEPTANCE_PENDING
-            fields["acceptance"] = _make_acceptance(
-                submitted_by=rng.pick(_DECLARANTS),
-                submitted_at=submitted,
-                approved_by=None if pending else rng.pick(_PARTNERS),
-                approved_at=None if pending else submitted + dt.timedelta(days=rng.between(1, 4)),
-            )
+        if accepted and random() < 0.6:
+            submitted = self.moment(accepted, 8 + int(random() * 10))
+            submitted_by = _DECLARANTS[int(random() * len(_DECLARANTS))]
+            if status is ClientStatus.ACCEPTANCE_PENDING:
+                fields["acceptance"] = _make_acceptance(
+                    submitted_by=submitted_by, submitted_at=submitted
+                )
+            else:
+                approved_by = _PARTNERS[int(random() * len(_PARTNERS))]
+                fields["acceptance"] = _make_acceptance(
+                    submitted_by=submitted_by,
+                    submitted_at=submitted,
+                    approved_by=approved_by,
+                    approved_at=self.moment(accepted + 1 + int(random() * 4), submitted.hour),
+                )
+
+    def moment(self, ordinal: int, hour: int) -> dt.datetime:
+        """The day ``ordinal`` at ``hour``: one object per moment, as dates are shared."""
+        key = (ordinal, hour)
+        found = self._moments.get(key)
+        if found is None:
+            found = self._moments[key] = dt.datetime.combine(_from_ordinal(ordinal), dt.time(hour))
+        return found
 
     def company_identifiers(self, fields: _Fields, draft: _Draft, vat: bool) -> None:
         """Enterprise or KvK number, VAT number, e-mail, phone, website, IBAN."""
