@@ -871,9 +871,12 @@ class _Builder:
         self._aml: dict[tuple[str | None, dt.date | None], AmlProfile] = {}
         self._labels: dict[tuple[str, ...], frozenset[str]] = {}
         self._dates: dict[int, dt.date] = {}
-        self._task_starts: dict[tuple[str, bool, str, dt.date], Task] = {}
+        self._starts: dict[dt.date, tuple[dt.date, dt.date, dt.date]] = {}
         self._addresses: dict[tuple[str, str, str, str], Address] = {}
         self._moments: dict[tuple[int, int], dt.datetime] = {}
+        self._domains: dict[str, dict[str, str]] = {"BE": {}, "NL": {}}
+        self._personal_tasks: dict[tuple[bool, dt.date], tuple[Task, ...]] = {}
+        self._company_tasks: dict[tuple[Any, ...], tuple[Task, ...]] = {}
         # the same bounds for every party: worked out once
         self._three_years_ago = self.years_ago(3)
         self._aml_from = self.years_ago(4.5)
@@ -1034,13 +1037,14 @@ class _Builder:
             found = self._tasks[key] = Task(code=code, active=active, period=period, start=start)
         return found
 
-    def task_from(self, code: str, active: bool, period: str, since: dt.date) -> Task:
-        """A task whose first period is the first one after ``since``."""
-        key = (code, active, period, since)
-        found = self._task_starts.get(key)
+    def starts(self, since: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+        """The first year, quarter and month starting on or after ``since``."""
+        found = self._starts.get(since)
         if found is None:
-            found = self._task_starts[key] = self.task(
-                code, active, period, _period_start(since, period)
+            found = self._starts[since] = (
+                _period_start(since, "yearly"),
+                _period_start(since, "quarterly"),
+                _period_start(since, "monthly"),
             )
         return found
 
@@ -1152,38 +1156,51 @@ class _Builder:
 
     def company_identifiers(self, fields: _Fields, draft: _Draft, vat: bool) -> None:
         """Enterprise or KvK number, VAT number, e-mail, phone, website, IBAN."""
-        rng = self.rng
+        random = self.random
         fields["vat_liable"] = vat
-        if draft.country == "BE":
-            enterprise = _enterprise_number(rng.between(2_000_000, 19_999_999))
+        country = draft.country
+        domain = draft.domain
+        if country == "BE":
+            enterprise = _enterprise_number(2_000_000 + int(random() * 18_000_000))
             fields["enterprise_number"] = enterprise
             if vat:
                 fields["vat_number"] = "BE" + enterprise
         else:
-            fields["kvk_number"] = str(rng.between(10_000_000, 99_999_999))
+            fields["kvk_number"] = str(10_000_000 + int(random() * 90_000_000))
             if vat:
-                fields["vat_number"] = f"NL{_eleven_proof(rng)}B0{rng.between(1, 3)}"
-        fields["email"] = f"{rng.pick(_MAILBOXES)}@{draft.domain}"
+                fields["vat_number"] = f"NL{_eleven_proof(self.rng)}B0{1 + int(random() * 3)}"
+        fields["email"] = f"{_MAILBOXES[int(random() * len(_MAILBOXES))]}@{domain}"
         fields["phone"] = self.landline(draft.city)
-        if rng.random() < 0.6:
-            fields["website"] = f"https://www.{draft.domain}"
-        if rng.random() < 0.85:
-            fields["iban"] = self.iban(draft.country)
+        if random() < 0.6:
+            fields["website"] = f"https://www.{domain}"
+        if random() < 0.85:
+            fields["iban"] = _nl_iban(self.rng) if country == "NL" else _be_iban(self.rng)
+
+    def domain(self, name: str, country: str) -> str:
+        """:func:`_domain`, once per name and country."""
+        domains = self._domains[country]
+        found = domains.get(name)
+        if found is None:
+            found = domains[name] = _domain(name, country)
+        return found
 
     def relation_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """A bank branch, notary, insurer, tax office, social secretariat, lawyer..."""
         rng = self.rng
+        random = self.random
         language: str = fields["language"]
-        names = _NAMES["en" if language == "en" else draft.group]
+        lasts = _NAMES["en" if language == "en" else draft.group].last
         table = _RELATION_COMPANIES["fr-BE" if draft.group == "de" else draft.group]
         role, templates = table.pick(rng)
         town = draft.city.name_fr if language == "fr" else draft.city.name
-        last, last2 = rng.pick(names.last), rng.pick(names.last)
-        fields["name"] = name = rng.pick(templates).format(
+        last = lasts[int(random() * len(lasts))]
+        last2 = lasts[int(random() * len(lasts))]
+        template = templates[int(random() * len(templates))]
+        fields["name"] = name = template.format(
             city=town, of_city=_of(town), last=last, last2=last2
         )
         draft.role = role
-        draft.domain = _domain(name, draft.country)
+        draft.domain = self.domain(name, draft.country)
         vat = role not in ("tax_office", "chamber_of_commerce")
         self.company_identifiers(fields, draft, vat=vat)
         contacts = self.contacts(draft, (), language)  # the account manager, the notary...
@@ -1193,27 +1210,34 @@ class _Builder:
     def client_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """Name and legal form, identifiers, locations, contacts, correspondence, tasks."""
         rng = self.rng
+        random = self.random
         group, city, country = draft.group, draft.city, draft.country
         language: str = fields["language"]
-        last = rng.pick(_NAMES["en" if language == "en" else group].last)
+        lasts = _NAMES["en" if language == "en" else group].last
+        last = lasts[int(random() * len(lasts))]
         form = _LEGAL_FORMS["fr-BE" if group == "de" else group].pick(rng)
-        if form in _NONPROFIT:
-            club = rng.pick(_CLUBS["nl" if language in ("nl", "en") else language])
+        nonprofit = form in _NONPROFIT
+        sole = form in _SOLE
+        if nonprofit:
+            clubs = _CLUBS["nl" if language in ("nl", "en") else language]
+            club = clubs[int(random() * len(clubs))]
             base = f"{club} {city.name_fr if language == 'fr' else city.name}"
             name = f"Stichting {base}" if form == "stichting" else f"{form} {base}"
-        elif form in _SOLE:
-            name = base = f"{rng.pick(_TRADES[group])} {last}"
-        elif form in _HOLDING_FORMS and rng.random() < 0.08:
+        elif sole:
+            trades = _TRADES[group]
+            name = base = f"{trades[int(random() * len(trades))]} {last}"
+        elif form in _HOLDING_FORMS and random() < 0.08:
             draft.holding = True
-            base = f"{last} Holding" if rng.random() < 0.6 else f"Patrimonium {last}"
+            base = f"{last} Holding" if random() < 0.6 else f"Patrimonium {last}"
             name = f"{base} {form}"
         else:
-            base = f"{rng.pick(_TRADES[group])} {last}"
-            if rng.random() < 0.15:
+            trades = _TRADES[group]
+            base = f"{trades[int(random() * len(trades))]} {last}"
+            if random() < 0.15:
                 base = f"{last} & {'Fils' if group == 'fr-BE' else 'Zonen'}"
             name = f"{base} {form}"
-        draft.domain = _domain(base, country)
-        vat = rng.random() < (0.2 if form in _NONPROFIT else 0.95)
+        draft.domain = domain = self.domain(base, country)
+        vat = random() < (0.2 if nonprofit else 0.95)
         fields["name"] = name
         fields["legal_form"] = form
         self.company_identifiers(fields, draft, vat=vat)
@@ -1223,62 +1247,91 @@ class _Builder:
         contacts = self.contacts(draft, locations, language)
         if contacts:
             fields["contacts"] = contacts
-        if rng.random() < 0.2:
-            label, mailbox = rng.pick(_CORRESPONDENCE[group])
+        if random() < 0.2:
+            entries = _CORRESPONDENCE[group]
+            label, mailbox = entries[int(random() * len(entries))]
+            phone = self.landline(city) if random() < 0.5 else None
+            at = (
+                locations[int(random() * len(locations))].id
+                if locations and random() < 0.5
+                else None
+            )
             fields["correspondence"] = (
                 _make_correspondence(
-                    id="gc-1",
-                    name=label,
-                    email=f"{mailbox}@{draft.domain}",
-                    phone=self.landline(city) if rng.random() < 0.5 else None,
-                    location_id=rng.pick(locations).id
-                    if locations and rng.random() < 0.5
-                    else None,
+                    id="gc-1", name=label, email=f"{mailbox}@{domain}", phone=phone, location_id=at
                 ),
             )
-        if rng.random() < 0.08:
+        if random() < 0.08:
             fields["correspondence_address"] = self.po_box(city)
         tags = ["holding"] if draft.holding else []
-        if rng.random() < 0.1:
+        if random() < 0.1:
             tags.append("audit")
-        if rng.random() < 0.05:
+        if random() < 0.05:
             tags.append("vip")
         status: ClientStatus = fields["status"]
-        if status in _ACTIVE_OR_FORMER:
+        if status is ClientStatus.CLIENT or status is ClientStatus.FORMER_CLIENT:
             active = status is ClientStatus.CLIENT
             since: dt.date = fields["client_since"]
-            tasks = [self.task_from("closing", active, "yearly", since)]
-            if form not in _NONPROFIT and form not in _SOLE:
-                tasks.append(self.task_from("corporate_tax", active, "yearly", since))
-            if vat:
-                period = "monthly" if rng.random() < 0.25 else "quarterly"
-                tasks.append(self.task_from("vat", active, period, since))
-            if rng.random() < 0.3:
-                tasks.append(self.task_from("payroll", active, "monthly", since))
+            period = ("monthly" if random() < 0.25 else "quarterly") if vat else None
+            payroll = random() < 0.3
+            if payroll:
                 tags.append("payroll")
-            if country == "BE" and form not in _SOLE:
-                tasks.append(self.task_from("nbb_filing", active, "yearly", since))
-                if rng.random() < 0.3:
+            filing = country == "BE" and not sole
+            if filing:
+                if random() < 0.3:
                     tags.append("nbb")
-                if form in _NONPROFIT:  # "the payment confirmation is never needed for VZWs"
-                    preset = TaskPreset("nbb_filing", "payment_confirmation", "not_needed")
-                    fields["task_presets"] = (preset,)
-            fields["tasks"] = tuple(tasks)
+                if nonprofit:  # "the payment confirmation is never needed for VZWs"
+                    fields["task_presets"] = _NO_PAYMENT_CONFIRMATION
+            corporate = not nonprofit and not sole
+            fields["tasks"] = self.company_tasks(active, since, corporate, period, payroll, filing)
             if active and since.toordinal() > self.today - 365:
                 tags.append("new")
         if tags:
             fields["labels"] = self.labels(tags)
 
+    def company_tasks(
+        self,
+        active: bool,
+        since: dt.date,
+        corporate: bool,
+        vat_period: str | None,
+        payroll: bool,
+        filing: bool,
+    ) -> tuple[Task, ...]:
+        """A client company's tasks: closing, corporate tax, VAT, payroll, NBB filing, each
+        from the first period after ``since``."""
+        yearly, quarterly, monthly = self.starts(since)
+        vat = None if vat_period is None else monthly if vat_period == "monthly" else quarterly
+        key = (active, corporate, vat_period, filing, yearly, vat, monthly if payroll else None)
+        found = self._company_tasks.get(key)
+        if found is None:
+            task = self.task
+            tasks = [task("closing", active, "yearly", yearly)]
+            if corporate:
+                tasks.append(task("corporate_tax", active, "yearly", yearly))
+            if vat_period is not None:
+                tasks.append(task("vat", active, vat_period, vat))
+            if payroll:
+                tasks.append(task("payroll", active, "monthly", monthly))
+            if filing:
+                tasks.append(task("nbb_filing", active, "yearly", yearly))
+            found = self._company_tasks[key] = tuple(tasks)
+        return found
+
     def locations(self, country: str, group: str, language: str) -> tuple[Location, ...]:
         """Zero to two branches in cities of the same country."""
+        count = _LOCATION_COUNTS[int(self.random() * len(_LOCATION_COUNTS))]
+        if not count:
+            return ()
         out = []
-        count = self.rng.pick(_LOCATION_COUNTS)
+        cities = _NL_CITIES if country == "NL" else _BE_CITIES
         for index in range(count):
-            city = self.city(country)
+            city = cities.pick(self.rng)
+            town = city.name_fr if language == "fr" else city.name
             out.append(
                 _make_location(
-                    id=f"loc-{index + 1}",
-                    name=_location_name(group, city.name_fr if language == "fr" else city.name),
+                    id=_LOCATION_IDS[index],
+                    name=_location_name(group, town),
                     address=self.address(city, group, language),
                 )
             )
@@ -1288,22 +1341,38 @@ class _Builder:
         self, draft: _Draft, locations: tuple[Location, ...], language: str
     ) -> tuple[ContactPerson, ...]:
         """Zero to three contact persons, some at a location, some archived."""
-        rng = self.rng
+        random = self.random
+        count = _CONTACT_COUNTS[int(random() * len(_CONTACT_COUNTS))]
+        if not count:
+            return ()
         out = []
-        for index in range(rng.pick(_CONTACT_COUNTS)):
-            first, last, _ = self.person_name(draft.group, language)
+        group = draft.group
+        names = _NAMES["en" if language == "en" else group]
+        roles = _ROLES[group]
+        domain = draft.domain
+        country = draft.country
+        for index in range(count):
+            # self.person_name(group, language), written out
+            firsts = names.male if random() < 0.5 else names.female
+            first = firsts[int(random() * len(firsts))]
+            last = names.last[int(random() * len(names.last))]
+            role = roles[int(random() * len(roles))]
+            phone = self.mobile(country) if random() < 0.7 else None
+            at = (
+                locations[int(random() * len(locations))].id
+                if locations and random() < 0.5
+                else None
+            )
             out.append(
                 _make_contact(
-                    id=f"con-{index + 1}",
+                    id=_CONTACT_IDS[index],
                     first_name=first,
                     last_name=last,
-                    role=rng.pick(_ROLES[draft.group]),
-                    email=f"{_slug(first, '')}.{_slug(last, '')}@{draft.domain}",
-                    phone=self.mobile(draft.country) if rng.random() < 0.7 else None,
-                    location_id=rng.pick(locations).id
-                    if locations and rng.random() < 0.5
-                    else None,
-                    archived=rng.random() < 0.1,
+                    role=role,
+                    email=f"{_PLAIN[first]}.{_PLAIN[last]}@{domain}",
+                    phone=phone,
+                    location_id=at,
+                    archived=random() < 0.1,
                 )
             )
         return tuple(out)
@@ -1311,6 +1380,7 @@ class _Builder:
     def person_fields(self, fields: _Fields, draft: _Draft) -> None:
         """Name parts, birth date, national number or BSN, eID card, personal tax."""
         rng = self.rng
+        random = self.random
         country = draft.country
         first, last, male = self.person_name(draft.group, fields["language"])
         fields["first_name"] = first
@@ -1318,21 +1388,21 @@ class _Builder:
         fields["name"] = f"{first} {last}"
         birth = self.date_between(_FIRST_BIRTH, self._last_birth)
         fields["birth_date"] = birth
-        fields["phone"] = self.mobile(country) if rng.random() < 0.8 else self.landline(draft.city)
+        fields["phone"] = self.mobile(country) if random() < 0.8 else self.landline(draft.city)
         if fields["kind"] is PartyKind.RELATION_PERSON:
             draft.role = role = _RELATION_PERSON_ROLES.pick(rng)
             domain = _PRO_DOMAINS.get((role, country))
             if domain is None:
                 fields["email"] = self.personal_email(first, last, country)
             else:
-                fields["email"] = f"{_slug(first, '')}.{_slug(last, '')}@{domain}"
+                fields["email"] = f"{_PLAIN[first]}.{_PLAIN[last]}@{domain}"
             return
         fields["email"] = self.personal_email(first, last, country)
         fields["vat_liable"] = False
-        if rng.random() < 0.6:
-            fields["iban"] = self.iban(country)
+        if random() < 0.6:
+            fields["iban"] = _nl_iban(rng) if country == "NL" else _be_iban(rng)
         if country == "BE":
-            serial = rng.between(1, 997)
+            serial = 1 + int(random() * 997)
             if serial % 2 != male:  # odd for men, even for women
                 serial = serial + 1 if serial < 997 else serial - 1
             fields["national_number"] = _national_number(birth, serial)
@@ -1340,16 +1410,26 @@ class _Builder:
             fields["eid"] = _make_eid(card_number=_eid_card_number(rng), valid_until=until)
         else:
             fields["bsn"] = _eleven_proof(rng)
-        tags = ["vip"] if rng.random() < 0.04 else []
+        vip = random() < 0.04
         status: ClientStatus = fields["status"]
-        if status in _ACTIVE_OR_FORMER:
+        new = False
+        if status is ClientStatus.CLIENT or status is ClientStatus.FORMER_CLIENT:
             active = status is ClientStatus.CLIENT
             since: dt.date = fields["client_since"]
-            fields["tasks"] = (self.task_from("personal_tax", active, "yearly", since),)
-            if active and since.toordinal() > self.today - 365:
-                tags.append("new")
-        if tags:
-            fields["labels"] = self.labels(tags)
+            fields["tasks"] = self.personal_tasks(active, since)
+            new = active and since.toordinal() > self.today - 365
+        if vip or new:
+            fields["labels"] = _PERSON_LABELS[vip, new]
+
+    def personal_tasks(self, active: bool, since: dt.date) -> tuple[Task, ...]:
+        """A client person's tasks: personal tax, yearly, from the year after ``since``."""
+        key = (active, self.starts(since)[0])
+        found = self._personal_tasks.get(key)
+        if found is None:
+            found = self._personal_tasks[key] = (
+                self.task("personal_tax", active, "yearly", key[1]),
+            )
+        return found
 
     # --- defects ---
 
@@ -1557,6 +1637,14 @@ class _Builder:
 _MAILBOXES: Final = ("info", "info", "contact", "admin")
 _LOCATION_COUNTS: Final = (0,) * 7 + (1,) * 2 + (2,)
 _CONTACT_COUNTS: Final = (0,) * 2 + (1,) * 4 + (2,) * 3 + (3,)
+_LOCATION_IDS: Final = tuple(f"loc-{i + 1}" for i in range(max(_LOCATION_COUNTS)))
+_CONTACT_IDS: Final = tuple(f"con-{i + 1}" for i in range(max(_CONTACT_COUNTS)))
+_PERSON_LABELS: Final = {
+    (True, False): frozenset({"vip"}),
+    (False, True): frozenset({"new"}),
+    (True, True): frozenset({"new", "vip"}),
+}
+_NO_PAYMENT_CONFIRMATION: Final = (TaskPreset("nbb_filing", "payment_confirmation", "not_needed"),)
 
 _Applies = Callable[[_Fields], bool]
 _Inject = Callable[[_Builder, _Fields], None]
