@@ -192,7 +192,7 @@ def generate_registry(n: int, seed: int = 0, today: dt.date = DEFAULT_TODAY) -> 
         drafts = [builder.draft() for _ in range(n)]
         defects = builder.inject_defects(drafts)
         parties = tuple(draft.build() for draft in drafts)
-        links = builder.links(drafts)
+        links = builder.links(drafts, parties)
     finally:
         if collecting:
             gc.enable()
@@ -1446,8 +1446,8 @@ class _Builder:
             applies, inject = _DEFECT_RULES[name]
             listed = applying.get(applies)
             if listed is None:
-                listed = applying[applies] = [i for i, f in enumerate(every) if applies(f)]
-            pool = [i for i in listed if i not in taken] if taken else listed
+                listed = applying[applies] = list(itertools.compress(range(n), map(applies, every)))
+            pool = list(itertools.filterfalse(taken.__contains__, listed)) if taken else listed
             for i in sorted(self.rng.sample(pool, round(share * n))):
                 inject(self, drafts[i].fields)
                 taken.add(i)
@@ -1531,39 +1531,48 @@ class _Builder:
 
     # --- links ---
 
-    def links(self, drafts: list[_Draft]) -> list[Link]:
+    def links(self, drafts: list[_Draft], parties: Sequence[Party]) -> list[Link]:
         """Relations at clients, persons at companies, structures and card relations."""
         rng = self.rng
+        random = self.random
+        getrandbits = rng.getrandbits
         out: list[Link] = []
-        relations: dict[str, list[_Draft]] = {"BE": [], "NL": []}
+        # a relation's id and its role at its clients
+        relations: dict[str, list[tuple[str, str | None]]] = {"BE": [], "NL": []}
         companies: dict[str, list[_Draft]] = {"BE": [], "NL": []}
-        for d in drafts:
-            kind = d.built.kind
-            if kind.is_relation:
-                relations[d.country].append(d)
-            elif kind is PartyKind.CLIENT_COMPANY:
+        for d, party in zip(drafts, parties, strict=True):
+            kind = party.kind
+            if kind is PartyKind.CLIENT_COMPANY:
                 companies[d.country].append(d)
-        for d in drafts:
-            party = d.built
-            if not party.kind.is_client or party.status is ClientStatus.SUSPECT:
+            elif kind is PartyKind.RELATION_COMPANY or kind is PartyKind.RELATION_PERSON:
+                relations[d.country].append((party.id, d.role))
+        for d, party in zip(drafts, parties, strict=True):
+            kind = party.kind
+            if (
+                kind is PartyKind.RELATION_COMPANY
+                or kind is PartyKind.RELATION_PERSON
+                or party.status is ClientStatus.SUSPECT
+            ):
                 continue
             pool = relations[d.country] or relations["BE"] or relations["NL"]
-            if pool and rng.random() < 0.6:
-                for relation in rng.sample(pool, rng.between(1, 2)):
+            if pool and random() < 0.6:
+                for relation_id, role in rng.sample(pool, 1 + int(random() * 2)):
                     out.append(
                         _make_link(
-                            id=rng.uuid4(),
+                            id=f"{getrandbits(128) & _UUID_MASK | _UUID_V4:032x}",  # uuid4()
                             kind=LinkKind.RELATION_AT_CLIENT,
                             from_id=party.id,
-                            to_id=relation.built.id,
-                            role=relation.role,
-                            mail_to_third_party=rng.random() < 0.2,
+                            to_id=relation_id,
+                            role=role,
+                            mail_to_third_party=random() < 0.2,
                         )
                     )
+            if kind is not PartyKind.CLIENT_PERSON:
+                continue
             employers = companies[d.country]
-            if party.kind is PartyKind.CLIENT_PERSON and employers and rng.random() < 0.2:
-                company = rng.pick(employers)
-                given, family = _slug(party.first_name or "", ""), _slug(party.last_name or "", "")
+            if employers and random() < 0.2:
+                company = employers[int(random() * len(employers))]
+                given, family = _PLAIN[party.first_name or ""], _PLAIN[party.last_name or ""]
                 out.append(
                     _make_link(
                         id=rng.uuid4(),
@@ -1572,7 +1581,7 @@ class _Builder:
                         to_id=company.built.id,
                         role=rng.pick(_ROLES[company.group]),
                         email=f"{given}.{family}@{company.domain}",
-                        phone=self.mobile(company.country) if rng.random() < 0.6 else None,
+                        phone=self.mobile(company.country) if random() < 0.6 else None,
                     )
                 )
         for country in ("BE", "NL"):
