@@ -332,7 +332,7 @@ class Location(Checked):
     """A branch of a company; contacts attached to it use its address."""
 
     id: str = attrs.field(factory=new_id, converter=record_id)
-    name: str | None = attrs.field(default=None, converter=opt_str)
+    name: str | None = attrs.field(default=None, converter=opt_word)
     address: Address | None = attrs.field(default=None, converter=_to_address)
 
 
@@ -341,8 +341,8 @@ class ContactPerson(Checked):
     """Someone at a party the firm deals with (a director, who receives the mail...)."""
 
     id: str = attrs.field(factory=new_id, converter=record_id)
-    first_name: str | None = attrs.field(default=None, converter=opt_str)
-    last_name: str | None = attrs.field(default=None, converter=opt_str)
+    first_name: str | None = attrs.field(default=None, converter=opt_word)
+    last_name: str | None = attrs.field(default=None, converter=opt_word)
     role: str | None = attrs.field(default=None, converter=opt_word)
     email: str | None = attrs.field(default=None, converter=opt_str)
     phone: str | None = attrs.field(default=None, converter=opt_str)
@@ -360,7 +360,7 @@ class GeneralCorrespondence(Checked):
     """A general contact point of a company ("the board", "the secretariat")."""
 
     id: str = attrs.field(factory=new_id, converter=record_id)
-    name: str | None = attrs.field(default=None, converter=opt_str)
+    name: str | None = attrs.field(default=None, converter=opt_word)
     email: str | None = attrs.field(default=None, converter=opt_str)
     phone: str | None = attrs.field(default=None, converter=opt_str)
     location_id: str | None = attrs.field(default=None, converter=opt_str)
@@ -399,7 +399,7 @@ class DebtorCard(Checked):
     """An extra organisation or discipline billed under its own debtor number."""
 
     number: str = attrs.field(converter=text_or_empty)
-    discipline: str | None = attrs.field(default=None, converter=opt_str)
+    discipline: str | None = attrs.field(default=None, converter=opt_word)
 
 
 @attrs.frozen(field_transformer=name_converters)
@@ -414,9 +414,9 @@ class AmlProfile(Checked):
 class ChecklistItem(Checked):
     """An action done for the client, with its date and a note."""
 
-    action: str = attrs.field(converter=text_or_empty)
+    action: str = attrs.field(converter=word_or_empty)
     done_on: dt.date | None = attrs.field(default=None, converter=opt_date)
-    note: str | None = attrs.field(default=None, converter=opt_str)
+    note: str | None = attrs.field(default=None, converter=opt_word)
 
 
 @attrs.frozen(field_transformer=name_converters)
@@ -447,9 +447,9 @@ class Portal(Checked):
 class Acceptance(Checked):
     """Who submitted the client for acceptance and who approved it (four-eyes)."""
 
-    submitted_by: str | None = attrs.field(default=None, converter=opt_str)
+    submitted_by: str | None = attrs.field(default=None, converter=opt_word)
     submitted_at: dt.datetime | None = attrs.field(default=None, converter=opt_datetime)
-    approved_by: str | None = attrs.field(default=None, converter=opt_str)
+    approved_by: str | None = attrs.field(default=None, converter=opt_word)
     approved_at: dt.datetime | None = attrs.field(default=None, converter=opt_datetime)
 
 
