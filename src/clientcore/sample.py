@@ -854,6 +854,10 @@ _make_eid: Final = normalised_constructor(EidCard)
 _make_acceptance: Final = normalised_constructor(Acceptance)
 _make_debtor_card: Final = normalised_constructor(DebtorCard)
 _make_link: Final = normalised_constructor(Link)
+_make_staff: Final = normalised_constructor(StaffRoles)
+_make_aml: Final = normalised_constructor(AmlProfile)
+_make_checklist_item: Final = normalised_constructor(ChecklistItem)
+_make_task: Final = normalised_constructor(Task)
 
 
 class _Builder:
@@ -1012,14 +1016,16 @@ class _Builder:
         key = (partner, declarant, owner)
         found = self._staff.get(key)
         if found is None:
-            found = self._staff[key] = StaffRoles(partner, declarant, owner)
+            found = self._staff[key] = _make_staff(
+                partner=partner, declarant=declarant, owner=owner
+            )
         return found
 
     def aml(self, risk: str | None, verified: dt.date | None) -> AmlProfile:
         key = (risk, verified)
         found = self._aml.get(key)
         if found is None:
-            found = self._aml[key] = AmlProfile(risk=risk, verified_on=verified)
+            found = self._aml[key] = _make_aml(risk=risk, verified_on=verified)
         return found
 
     def checklist(self, done: dt.date, note: str | None) -> tuple[ChecklistItem, ...]:
@@ -1027,14 +1033,17 @@ class _Builder:
         key = (done, note)
         found = self._checklists.get(key)
         if found is None:
-            found = self._checklists[key] = (ChecklistItem("aml_identification", done, note),)
+            item = _make_checklist_item(action="aml_identification", done_on=done, note=note)
+            found = self._checklists[key] = (item,)
         return found
 
     def task(self, code: str, active: bool, period: str | None, start: dt.date | None) -> Task:
         key = (code, active, period or "", start or dt.date.min)
         found = self._tasks.get(key)
         if found is None:
-            found = self._tasks[key] = Task(code=code, active=active, period=period, start=start)
+            found = self._tasks[key] = _make_task(
+                code=code, active=active, period=period, start=start
+            )
         return found
 
     def starts(self, since: dt.date) -> tuple[dt.date, dt.date, dt.date]:

@@ -18,6 +18,7 @@ a :class:`~clientcore.ValidationError` listing every broken rule.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -676,13 +677,15 @@ def structural_issues(party: Party) -> list[Issue]:
         issues.append(
             Issue("party.status.wrong_kind", "status", {"status": party.status, "kind": kind})
         )
+    # Read for every party built: the fields of the other kind are looked at one by one
+    # only when one of them is filled in.
     if kind.is_company:
-        for name in PERSON_FIELDS:
+        for name in PERSON_FIELDS if _person_values(party) != _NO_PERSON_VALUES else ():
             value = getattr(party, name)
             if value is not None:
                 issues.append(Issue("party.field.person_only", name, {"value": _shown(value)}))
     else:
-        for name in COMPANY_FIELDS:
+        for name in COMPANY_FIELDS if any(_company_values(party)) else ():
             value = getattr(party, name)
             if value:
                 code = (
@@ -695,8 +698,10 @@ def structural_issues(party: Party) -> list[Issue]:
         issues.append(Issue("party.version.negative", "version", {"value": party.version}))
     if party.locations or party.contacts or party.correspondence:
         location_ids = _unique_ids(party.locations, "locations", issues)
-        _unique_ids(party.contacts, "contacts", issues)
-        _unique_ids(party.correspondence, "correspondence", issues)
+        if len(party.contacts) > 1:  # one record alone has a unique id
+            _unique_ids(party.contacts, "contacts", issues)
+        if len(party.correspondence) > 1:
+            _unique_ids(party.correspondence, "correspondence", issues)
         attached: tuple[tuple[str, tuple[ContactPerson | GeneralCorrespondence, ...]], ...] = (
             ("contacts", party.contacts),
             ("correspondence", party.correspondence),
@@ -724,6 +729,11 @@ def structural_issues(party: Party) -> list[Issue]:
             )
         )
     return issues
+
+
+_person_values: Final = operator.attrgetter(*PERSON_FIELDS)
+_company_values: Final = operator.attrgetter(*COMPANY_FIELDS)
+_NO_PERSON_VALUES: Final = (None,) * len(PERSON_FIELDS)
 
 
 def _unique_ids(items: Iterable[Any], collection: str, issues: list[Issue]) -> set[str]:
