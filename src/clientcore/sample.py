@@ -28,7 +28,6 @@ import datetime as dt
 import functools
 import gc
 import itertools
-import operator
 import random
 import re
 import sys
@@ -193,7 +192,7 @@ def generate_registry(n: int, seed: int = 0, today: dt.date = DEFAULT_TODAY) -> 
         drafts = [builder.draft() for _ in range(n)]
         defects = builder.inject_defects(drafts)
         parties = tuple(draft.build() for draft in drafts)
-        links = builder.links(drafts)
+        links = builder.links(drafts, parties)
     finally:
         if collecting:
             gc.enable()
@@ -243,7 +242,7 @@ class _Rng:
 
     def uuid4(self) -> str:
         """A random (version 4) UUID in hex."""
-        return f"{self.getrandbits(128) & _UUID_MASK | _UUID_V4:032x}"
+        return hex(self.getrandbits(128) & _UUID_MASK | _UUID_V4)[2:].zfill(32)
 
 
 _UUID_MASK: Final = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
@@ -251,14 +250,17 @@ _UUID_V4: Final = (0x4 << 76) | (0x2 << 62)
 
 
 # --- identifiers with their check digits (computed here: stdnum per party is too slow) ---
+# Numbers are padded with str.zfill: a format spec ({n:06d}) costs twice as much, and
+# the generator pads millions of them.
 
 
 def _national_number(birth: dt.date, serial: int) -> str:
     """YYMMDD, a serial (odd for men), and 97 - (the first nine digits mod 97); for births
     from 2000 on, the check is computed on the digits with a ``2`` in front."""
-    body = f"{birth.year % 100:02d}{birth.month:02d}{birth.day:02d}{serial:03d}"
+    year, month, day = str(birth.year % 100), str(birth.month), str(birth.day)
+    body = year.zfill(2) + month.zfill(2) + day.zfill(2) + str(serial).zfill(3)
     base = int("2" + body) if birth.year >= 2000 else int(body)
-    return f"{body}{97 - base % 97:02d}"
+    return body + str(97 - base % 97).zfill(2)
 
 
 def _national_number_checks(number: str) -> set[str]:
@@ -278,14 +280,18 @@ def _wrong_checks(right: frozenset[str]) -> tuple[str, ...]:
 
 def _enterprise_number(body: int) -> str:
     """Eight digits (the first 0 or 1) and 97 - (those digits mod 97)."""
-    return f"{body:08d}{97 - body % 97:02d}"
+    return str(body).zfill(8) + str(97 - body % 97).zfill(2)
 
 
 def _eleven_proof(rng: _Rng) -> str:
     """Nine digits passing the Dutch 11-proof of the BSN and RSIN."""
+    random = rng.random
     while True:
-        head = f"{rng.between(10_000_000, 99_999_999)}"
-        total = sum(map(operator.mul, _WEIGHTS_9_TO_2, map(int, head))) % 11
+        head = 10_000_000 + int(random() * 90_000_000)
+        # the weighted sum of the eight digits (weights 9 to 2), three digits at a time
+        total = (
+            _BSN_HIGH[head // 1_000_000] + _BSN_MIDDLE[head // 1000 % 1000] + _BSN_LOW[head % 1000]
+        ) % 11
         if total < 10:
             return f"{head}{total}"
 
@@ -296,32 +302,57 @@ _LETTER_DIGITS: Final = str.maketrans({chr(65 + i): str(10 + i) for i in range(2
 
 
 def _be_iban(rng: _Rng) -> str:
-    account = int(rng.pick(_BE_BANK_CODES)) * 10_000_000 + rng.below(10_000_000)
+    random = rng.random
+    bank = _BE_BANK_NUMBERS[int(random() * len(_BE_BANK_NUMBERS))]
+    account = bank * 10_000_000 + int(random() * 10_000_000)
     bban = account * 100 + (account % 97 or 97)
     # the BBAN's twelve digits, then B=11 E=14 and 00
-    return f"BE{98 - (bban * 1_000_000 + 111_400) % 97:02d}{bban:012d}"
+    return "BE" + str(98 - (bban * 1_000_000 + 111_400) % 97).zfill(2) + str(bban).zfill(12)
 
 
 def _nl_iban(rng: _Rng) -> str:
+    random = rng.random
     while True:  # Dutch account numbers pass an 11-proof (weights 10..1)
-        head = f"{rng.below(1_000_000_000):09d}"
-        last = -sum(map(operator.mul, _WEIGHTS_10_TO_2, map(int, head))) % 11
+        head = int(random() * 1_000_000_000)
+        weighted = (
+            _IBAN_HIGH[head // 1_000_000]
+            + _IBAN_MIDDLE[head // 1000 % 1000]
+            + _IBAN_LOW[head % 1000]
+        )
+        last = -weighted % 11
         if last < 10:
-            bank = rng.pick(_NL_BANK_CODES)
+            bank = _NL_BANK_CODES[int(random() * len(_NL_BANK_CODES))]
             # the bank's letters (two digits each), the ten digits, N=23 L=21 and 00
-            account = int(head) * 10 + last
+            account = head * 10 + last
             check = 98 - (_NL_BANK_REMAINDERS[bank] + account * 1_000_000 + 232_100) % 97
-            return f"NL{check:02d}{bank}{head}{last}"
+            return f"NL{str(check).zfill(2)}{bank}{str(head).zfill(9)}{last}"
 
 
-_WEIGHTS_9_TO_2: Final = (9, 8, 7, 6, 5, 4, 3, 2)
-_WEIGHTS_10_TO_2: Final = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+def _weighted_digits(weights: tuple[int, ...]) -> tuple[int, ...]:
+    """For every number below 10 ** len(weights): its digits times ``weights``, summed."""
+    size = len(weights)
+    return tuple(
+        sum(w * int(d) for w, d in zip(weights, f"{n:0{size}d}", strict=True))
+        for n in range(10**size)
+    )
+
+
+# the weighted digit sums of the 11-proofs, by groups of digits: a BSN's first eight
+# digits (weights 9 to 2) and a Dutch account's first nine (weights 10 to 2)
+_BSN_HIGH: Final = _weighted_digits((9, 8))
+_BSN_MIDDLE: Final = _weighted_digits((7, 6, 5))
+_BSN_LOW: Final = _weighted_digits((4, 3, 2))
+_IBAN_HIGH: Final = _weighted_digits((10, 9, 8))
+_IBAN_MIDDLE: Final = _weighted_digits((7, 6, 5))
+_IBAN_LOW: Final = _BSN_LOW
 
 
 def _eid_card_number(rng: _Rng) -> str:
     """Ten digits and their remainder mod 97 (97 when it is 0), as stdnum.be.eid checks."""
-    first = int(rng.pick(_EID_PREFIXES)) * 10_000_000 + rng.below(10_000_000)
-    return f"{first:010d}{first % 97 or 97:02d}"
+    random = rng.random
+    prefix = _EID_PREFIX_NUMBERS[int(random() * len(_EID_PREFIX_NUMBERS))]
+    first = prefix * 10_000_000 + int(random() * 10_000_000)
+    return str(first).zfill(10) + str(first % 97 or 97).zfill(2)
 
 
 def _digits(rng: _Rng, count: int, lead: str) -> str:
@@ -537,6 +568,7 @@ _HOLDING_FORMS: Final = frozenset({"BV", "NV", "SRL", "SA"})
 # bank codes (the first three BBAN digits) that stdnum's Belgian bank list knows
 _BE_BANK_CODES: Final = _words("001, 068, 091, 310, 363, 734, 735, 523, 751, 103")
 _NL_BANK_CODES: Final = _words("ABNA, INGB, RABO, TRIO, ASNB, KNAB, SNSB")
+_BE_BANK_NUMBERS: Final = tuple(int(code) for code in _BE_BANK_CODES)
 # each bank code's eight digits, placed before the sixteen that follow them, mod 97
 _NL_BANK_REMAINDERS: Final = {
     code: int(code.translate(_LETTER_DIGITS)) * 10**16 % 97 for code in _NL_BANK_CODES
@@ -703,6 +735,7 @@ _LEGAL_SUFFIX: Final = re.compile(r"\s+(NV|SA|N\.V\.)$")
 
 
 _EID_PREFIXES: Final = _words("591, 592, 593, 594, 600, 601")
+_EID_PREFIX_NUMBERS: Final = tuple(int(prefix) for prefix in _EID_PREFIXES)
 _FIRST_CLIENT: Final = dt.date(1995, 1, 1).toordinal()
 _FIRST_BIRTH: Final = dt.date(1935, 1, 1).toordinal()
 # A national number has two year digits; its check tells 19xx from 20xx only for years
@@ -712,8 +745,38 @@ _ATTENTION: Final = _words(
     "Betaalt laat, Paie en retard, Stukken altijd te laat, Liever telefonisch contact"
 )
 _CHECK_NOTES: Final = (None, "eID gelezen", "carte eID lue", "paspoort gecontroleerd")
+_DISCIPLINES: Final = ("audit", "tax")
 _ACTIVE_OR_FORMER: Final = (ClientStatus.CLIENT, ClientStatus.FORMER_CLIENT)
 _ACCEPTANCE_FROM: Final = dt.date(2019, 1, 1)  # the firm's four-eyes acceptance procedure
+
+
+# Worked out once from the tables above, for the draws of every party.
+_NL_HOUSE_SUFFIXES: Final = ("A", "B", "-1", "-2")
+# a Dutch city's lowest postal number and how many follow it
+_NL_POSTAL_RANGES: Final = {
+    city.name: (
+        int(city.postal_codes[0]),
+        int(city.postal_codes[1]) - int(city.postal_codes[0]) + 1,
+    )
+    for city in _NL_CITIES.items
+}
+# a city's fixed lines: "+32" or "+31" and the area code, the digits the subscriber
+# number may start with, how many digits follow that one, and 10 to that power
+_LANDLINES: Final = {
+    city.name: (
+        f"{'+31' if city.country == 'NL' else '+32'}{city.area}",
+        city.lead,
+        (8 if city.country == "NL" else 7) - len(city.area),
+        10 ** ((8 if city.country == "NL" else 7) - len(city.area)),
+    )
+    for city in (*_BE_CITIES.items, *_NL_CITIES.items)
+}
+# every first and last name as an e-mail address writes it
+_PLAIN: Final = {
+    name: _slug(name, "")
+    for names in _NAMES.values()
+    for name in (*names.male, *names.female, *names.last)
+}
 
 
 def _group(language: str, country: str) -> str:
@@ -794,6 +857,10 @@ _make_eid: Final = normalised_constructor(EidCard)
 _make_acceptance: Final = normalised_constructor(Acceptance)
 _make_debtor_card: Final = normalised_constructor(DebtorCard)
 _make_link: Final = normalised_constructor(Link)
+_make_staff: Final = normalised_constructor(StaffRoles)
+_make_aml: Final = normalised_constructor(AmlProfile)
+_make_checklist_item: Final = normalised_constructor(ChecklistItem)
+_make_task: Final = normalised_constructor(Task)
 
 
 class _Builder:
@@ -801,6 +868,7 @@ class _Builder:
 
     def __init__(self, rng: _Rng, today: dt.date) -> None:
         self.rng = rng
+        self.random = rng.random  # the draw of almost every value: looked up once
         self.today = today.toordinal()
         self.client_numbers = itertools.count(1)
         self.relation_numbers = itertools.count(1)
@@ -810,7 +878,12 @@ class _Builder:
         self._aml: dict[tuple[str | None, dt.date | None], AmlProfile] = {}
         self._labels: dict[tuple[str, ...], frozenset[str]] = {}
         self._dates: dict[int, dt.date] = {}
-        self._task_starts: dict[tuple[str, bool, str, dt.date], Task] = {}
+        self._starts: dict[dt.date, tuple[dt.date, dt.date, dt.date]] = {}
+        self._addresses: dict[tuple[str, str, str, str], Address] = {}
+        self._moments: dict[tuple[int, int], dt.datetime] = {}
+        self._domains: dict[str, dict[str, str]] = {"BE": {}, "NL": {}}
+        self._personal_tasks: dict[tuple[bool, dt.date], tuple[Task, ...]] = {}
+        self._company_tasks: dict[tuple[Any, ...], tuple[Task, ...]] = {}
         # the same bounds for every party: worked out once
         self._three_years_ago = self.years_ago(3)
         self._aml_from = self.years_ago(4.5)
@@ -828,11 +901,13 @@ class _Builder:
         }
 
     # --- small draws ---
+    # The draws of _Rng written out (``items[int(random() * len(items))]`` is
+    # ``rng.pick(items)``): the same numbers in the same order, without a call for each.
 
     def date_between(self, first: int, last: int) -> dt.date:
         """A date whose ordinal lies in ``[first, last]`` (``first`` when ``last`` < ``first``)."""
         span = last - first + 1
-        ordinal = first + int(self.rng.random() * span) if span > 1 else first
+        ordinal = first + int(self.random() * span) if span > 1 else first
         found = self._dates.get(ordinal)
         if found is None:  # one object per day, as the model keeps them
             found = self._dates[ordinal] = _from_ordinal(ordinal)
@@ -846,28 +921,35 @@ class _Builder:
         return (_NL_CITIES if country == "NL" else _BE_CITIES).pick(self.rng)
 
     def address(self, city: _City, group: str, language: str) -> Address:
-        rng = self.rng
-        number = str(rng.between(1, 240))
-        if city.country == "NL":
-            letters = rng.pick(_NL_POSTCODE_LETTERS) + rng.pick(_NL_POSTCODE_LETTERS)
+        random = self.random
+        number = str(1 + int(random() * 240))
+        country = city.country
+        if country == "NL":
+            letters = (
+                _NL_POSTCODE_LETTERS[int(random() * 20)] + _NL_POSTCODE_LETTERS[int(random() * 20)]
+            )
             if letters in ("SA", "SD", "SS"):  # never issued
                 letters = "AB"
-            low, high = city.postal_codes
-            postal = _intern(f"{rng.between(int(low), int(high))}{letters}")  # compact
-            if rng.random() < 0.1:
-                number += rng.pick(("A", "B", "-1", "-2"))
+            low, span = _NL_POSTAL_RANGES[city.name]
+            postal = f"{low + int(random() * span)}{letters}"
+            if random() < 0.1:
+                number += _NL_HOUSE_SUFFIXES[int(random() * 4)]
         else:
-            postal = rng.pick(city.postal_codes)
-            if rng.random() < 0.1:
-                box = rng.between(1, 12)
+            codes = city.postal_codes
+            postal = codes[int(random() * len(codes))]
+            if random() < 0.1:
+                box = 1 + int(random() * 12)
                 number += f" boîte {box}" if group == "fr-BE" else f" bus {box}"
         town = city.name_fr if language == "fr" else city.name
-        return _make_address(
-            street=f"{rng.pick(_STREETS[group])} {number}",
-            postal_code=postal,
-            city=town,
-            country=city.country,
-        )
+        streets = _STREETS[group]
+        street = f"{streets[int(random() * len(streets))]} {number}"
+        key = (street, postal, town, country)
+        found = self._addresses.get(key)
+        if found is None:  # equal addresses are one object
+            found = self._addresses[key] = _make_address(
+                street=street, postal_code=_intern(postal), city=town, country=country
+            )
+        return found
 
     def po_box(self, city: _City) -> Address:
         """A correspondence address at a post-office box in ``city``."""
@@ -883,38 +965,43 @@ class _Builder:
         )
 
     def landline(self, city: _City) -> str:
-        """A fixed line in the city's zone, in E.164."""
-        if city.country == "NL":
-            return f"+31{city.area}{_digits(self.rng, 9 - len(city.area), city.lead)}"
-        return f"+32{city.area}{_digits(self.rng, 8 - len(city.area), city.lead)}"
+        """A fixed line in the city's zone, in E.164: the area code, then a subscriber
+        number whose first digit is one of the city's ``lead``."""
+        random = self.random
+        prefix, lead, width, top = _LANDLINES[city.name]
+        return prefix + lead[int(random() * len(lead))] + str(int(random() * top)).zfill(width)
 
     def mobile(self, country: str) -> str:
         """A mobile number, in E.164."""
-        rng = self.rng
+        random = self.random
         if country == "NL":
-            return f"+316{rng.between(1, 5)}{rng.below(10_000_000):07d}"
-        return f"+32{rng.pick(_BE_MOBILE)}{rng.below(1_000_000):06d}"
+            return f"+316{1 + int(random() * 5)}{str(int(random() * 10_000_000)).zfill(7)}"
+        return f"+32{_BE_MOBILE[int(random() * 25)]}{str(int(random() * 1_000_000)).zfill(6)}"
 
     def person_name(self, group: str, language: str) -> tuple[str, str, bool]:
         """First name, last name, and whether the first name is a man's."""
+        random = self.random
         names = _NAMES["en" if language == "en" else group]
-        male = self.rng.random() < 0.5
-        first = self.rng.pick(names.male if male else names.female)
-        return first, self.rng.pick(names.last), male
+        male = random() < 0.5
+        firsts = names.male if male else names.female
+        first = firsts[int(random() * len(firsts))]
+        lasts = names.last
+        return first, lasts[int(random() * len(lasts))], male
 
     def personal_email(self, first: str, last: str, country: str) -> str:
-        rng = self.rng
-        given, family = _slug(first, ""), _slug(last, "")
-        style = rng.below(3)
+        random = self.random
+        given, family = _PLAIN[first], _PLAIN[last]
+        style = int(random() * 3)
         if style == 0:
             local = f"{given}.{family}"
         elif style == 1:
             local = f"{given}{family}"
         else:
             local = f"{given[0]}.{family}"
-        if rng.random() < 0.15:
-            local += str(rng.between(1, 99))
-        return f"{local}@{rng.pick(_PROVIDERS[country])}"
+        if random() < 0.15:
+            local += str(1 + int(random() * 99))
+        providers = _PROVIDERS[country]
+        return f"{local}@{providers[int(random() * len(providers))]}"
 
     def iban(self, country: str) -> str:
         return _nl_iban(self.rng) if country == "NL" else _be_iban(self.rng)
@@ -932,14 +1019,16 @@ class _Builder:
         key = (partner, declarant, owner)
         found = self._staff.get(key)
         if found is None:
-            found = self._staff[key] = StaffRoles(partner, declarant, owner)
+            found = self._staff[key] = _make_staff(
+                partner=partner, declarant=declarant, owner=owner
+            )
         return found
 
     def aml(self, risk: str | None, verified: dt.date | None) -> AmlProfile:
         key = (risk, verified)
         found = self._aml.get(key)
         if found is None:
-            found = self._aml[key] = AmlProfile(risk=risk, verified_on=verified)
+            found = self._aml[key] = _make_aml(risk=risk, verified_on=verified)
         return found
 
     def checklist(self, done: dt.date, note: str | None) -> tuple[ChecklistItem, ...]:
@@ -947,23 +1036,27 @@ class _Builder:
         key = (done, note)
         found = self._checklists.get(key)
         if found is None:
-            found = self._checklists[key] = (ChecklistItem("aml_identification", done, note),)
+            item = _make_checklist_item(action="aml_identification", done_on=done, note=note)
+            found = self._checklists[key] = (item,)
         return found
 
     def task(self, code: str, active: bool, period: str | None, start: dt.date | None) -> Task:
         key = (code, active, period or "", start or dt.date.min)
         found = self._tasks.get(key)
         if found is None:
-            found = self._tasks[key] = Task(code=code, active=active, period=period, start=start)
+            found = self._tasks[key] = _make_task(
+                code=code, active=active, period=period, start=start
+            )
         return found
 
-    def task_from(self, code: str, active: bool, period: str, since: dt.date) -> Task:
-        """A task whose first period is the first one after ``since``."""
-        key = (code, active, period, since)
-        found = self._task_starts.get(key)
+    def starts(self, since: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+        """The first year, quarter and month starting on or after ``since``."""
+        found = self._starts.get(since)
         if found is None:
-            found = self._task_starts[key] = self.task(
-                code, active, period, _period_start(since, period)
+            found = self._starts[since] = (
+                _period_start(since, "yearly"),
+                _period_start(since, "quarterly"),
+                _period_start(since, "monthly"),
             )
         return found
 
@@ -972,117 +1065,154 @@ class _Builder:
     def draft(self) -> _Draft:
         """The fields of the next party, free of defects."""
         rng = self.rng
+        random = self.random
         kind = _KINDS.pick(rng)
-        country = "NL" if rng.random() < 0.25 else "BE"
-        city = self.city(country)
+        country = "NL" if random() < 0.25 else "BE"
+        city = (_NL_CITIES if country == "NL" else _BE_CITIES).pick(rng)
         language = _LANGUAGES[city.region].pick(rng)
         group = _group(language, country)
         fields: _Fields = {
-            "id": rng.uuid4(),
+            "id": hex(rng.getrandbits(128) & _UUID_MASK | _UUID_V4)[2:].zfill(32),  # rng.uuid4()
             "kind": kind,
             "language": language,
             "address": self.address(city, group, language),
         }
         draft = _Draft(fields, country, group, city)
-        if kind.is_client:
-            fields["number"] = f"C{next(self.client_numbers):06d}"
-            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
-        else:
-            fields["number"] = f"R{next(self.relation_numbers):06d}"
-            provider = rng.random() < 0.12
-            fields["status"] = ClientStatus.SERVICE_PROVIDER if provider else ClientStatus.RELATION
         if kind is PartyKind.CLIENT_COMPANY:
+            fields["number"] = "C" + str(next(self.client_numbers)).zfill(6)
+            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
             self.client_company_fields(fields, draft)
-        elif kind is PartyKind.RELATION_COMPANY:
-            self.relation_company_fields(fields, draft)
-        else:
+        elif kind is PartyKind.CLIENT_PERSON:
+            fields["number"] = "C" + str(next(self.client_numbers)).zfill(6)
+            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
             self.person_fields(fields, draft)
+        else:
+            fields["number"] = "R" + str(next(self.relation_numbers)).zfill(6)
+            provider = random() < 0.12
+            fields["status"] = ClientStatus.SERVICE_PROVIDER if provider else ClientStatus.RELATION
+            if kind is PartyKind.RELATION_COMPANY:
+                self.relation_company_fields(fields, draft)
+            else:
+                self.person_fields(fields, draft)
         return draft
 
     def client_fields(self, fields: _Fields, status: ClientStatus, city: _City) -> None:
         """Status, dates, staff, AML, billing, portal: what every client kind has."""
-        rng = self.rng
+        random = self.random
         today = self.today
         fields["status"] = status
         fields["portfolio"] = city.portfolio
         if status is ClientStatus.SUSPECT:
             return
-        declarant = rng.pick(_DECLARANTS) if rng.random() < 0.8 else None
-        fields["staff"] = self.staff(rng.pick(_PARTNERS), declarant, rng.pick(_OWNERS))
+        declarant = _DECLARANTS[int(random() * len(_DECLARANTS))] if random() < 0.8 else None
+        partner = _PARTNERS[int(random() * len(_PARTNERS))]
+        fields["staff"] = self.staff(partner, declarant, _OWNERS[int(random() * len(_OWNERS))])
         if status is ClientStatus.PROSPECT:
             return
-        if status in _ACTIVE_OR_FORMER:
+        date_between = self.date_between
+        if status is ClientStatus.CLIENT or status is ClientStatus.FORMER_CLIENT:
             former = status is ClientStatus.FORMER_CLIENT
-            since = self.date_between(_FIRST_CLIENT, today - (730 if former else 14))
+            since = date_between(_FIRST_CLIENT, today - (730 if former else 14))
             fields["client_since"] = since
             if former:
-                fields["client_until"] = self.date_between(since.toordinal() + 365, today - 1)
-            fields["billing"] = self._billing[rng.pick(_BILLING_MODES), rng.pick(_LAYOUTS)]
-            fields["last_verified_on"] = self.date_between(self._three_years_ago, today - 1)
-            if not former and rng.random() < 0.55:
-                fields["portal"] = self._portal[True, rng.random() < 0.6]
-            if rng.random() < 0.2:
-                fields["external_keys"] = {"adminpulse": f"AP{rng.below(10**6):06d}"}
-            if rng.random() < 0.05:
-                number = f"D{rng.below(10**5):05d}"
-                card = _make_debtor_card(number=number, discipline=rng.pick(("audit", "tax")))
-                fields["debtor_cards"] = (card,)
-            if rng.random() < 0.03:
-                fields["attention"] = rng.pick(_ATTENTION)
-            if former and rng.random() < 0.05:
+                fields["client_until"] = date_between(since.toordinal() + 365, today - 1)
+            mode = _BILLING_MODES[int(random() * len(_BILLING_MODES))]
+            fields["billing"] = self._billing[mode, _LAYOUTS[int(random() * len(_LAYOUTS))]]
+            fields["last_verified_on"] = date_between(self._three_years_ago, today - 1)
+            if not former and random() < 0.55:
+                fields["portal"] = self._portal[True, random() < 0.6]
+            if random() < 0.2:
+                fields["external_keys"] = {"adminpulse": f"AP{int(random() * 10**6):06d}"}
+            if random() < 0.05:
+                number = f"D{int(random() * 10**5):05d}"
+                discipline = _DISCIPLINES[int(random() * len(_DISCIPLINES))]
+                fields["debtor_cards"] = (_make_debtor_card(number=number, discipline=discipline),)
+            if random() < 0.03:
+                fields["attention"] = _ATTENTION[int(random() * len(_ATTENTION))]
+            if former and random() < 0.05:
                 fields["marked_for_deletion"] = True
-        verified = self.date_between(self._aml_from, today - 1)
-        fields["aml"] = self.aml(_RISK.pick(rng), verified)
-        fields["checklist"] = self.checklist(verified, rng.pick(_CHECK_NOTES))
+        verified = date_between(self._aml_from, today - 1)
+        fields["aml"] = self.aml(_RISK.pick(self.rng), verified)
+        note = _CHECK_NOTES[int(random() * len(_CHECK_NOTES))]
+        fields["checklist"] = self.checklist(verified, note)
         began: dt.date | None = fields.get("client_since")
         if began is not None:  # accepted before becoming a client, if after the 2019 procedure
-            accepted = began.toordinal() - rng.between(5, 40) if began >= _ACCEPTANCE_FROM else 0
+            accepted = (
+                began.toordinal() - 5 - int(random() * 36) if began >= _ACCEPTANCE_FROM else 0
+            )
         else:  # in acceptance now: submitted when the AML check was done
             accepted = verified.toordinal() if status is not ClientStatus.ACCEPTANCE_DRAFT else 0
-        if accepted and rng.random() < 0.6:
-            submitted = dt.datetime.combine(_from_ordinal(accepted), dt.time(rng.between(8, 17)))
-            pending = status is ClientStatus.ACCEPTANCE_PENDING
-            fields["acceptance"] = _make_acceptance(
-                submitted_by=rng.pick(_DECLARANTS),
-                submitted_at=submitted,
-                approved_by=None if pending else rng.pick(_PARTNERS),
-                approved_at=None if pending else submitted + dt.timedelta(days=rng.between(1, 4)),
-            )
+        if accepted and random() < 0.6:
+            submitted = self.moment(accepted, 8 + int(random() * 10))
+            submitted_by = _DECLARANTS[int(random() * len(_DECLARANTS))]
+            if status is ClientStatus.ACCEPTANCE_PENDING:
+                fields["acceptance"] = _make_acceptance(
+                    submitted_by=submitted_by, submitted_at=submitted
+                )
+            else:
+                approved_by = _PARTNERS[int(random() * len(_PARTNERS))]
+                fields["acceptance"] = _make_acceptance(
+                    submitted_by=submitted_by,
+                    submitted_at=submitted,
+                    approved_by=approved_by,
+                    approved_at=self.moment(accepted + 1 + int(random() * 4), submitted.hour),
+                )
+
+    def moment(self, ordinal: int, hour: int) -> dt.datetime:
+        """The day ``ordinal`` at ``hour``: one object per moment, as dates are shared."""
+        key = (ordinal, hour)
+        found = self._moments.get(key)
+        if found is None:
+            found = self._moments[key] = dt.datetime.combine(_from_ordinal(ordinal), dt.time(hour))
+        return found
 
     def company_identifiers(self, fields: _Fields, draft: _Draft, vat: bool) -> None:
         """Enterprise or KvK number, VAT number, e-mail, phone, website, IBAN."""
-        rng = self.rng
+        random = self.random
         fields["vat_liable"] = vat
-        if draft.country == "BE":
-            enterprise = _enterprise_number(rng.between(2_000_000, 19_999_999))
+        country = draft.country
+        domain = draft.domain
+        if country == "BE":
+            enterprise = _enterprise_number(2_000_000 + int(random() * 18_000_000))
             fields["enterprise_number"] = enterprise
             if vat:
                 fields["vat_number"] = "BE" + enterprise
         else:
-            fields["kvk_number"] = str(rng.between(10_000_000, 99_999_999))
+            fields["kvk_number"] = str(10_000_000 + int(random() * 90_000_000))
             if vat:
-                fields["vat_number"] = f"NL{_eleven_proof(rng)}B0{rng.between(1, 3)}"
-        fields["email"] = f"{rng.pick(_MAILBOXES)}@{draft.domain}"
+                fields["vat_number"] = f"NL{_eleven_proof(self.rng)}B0{1 + int(random() * 3)}"
+        fields["email"] = f"{_MAILBOXES[int(random() * len(_MAILBOXES))]}@{domain}"
         fields["phone"] = self.landline(draft.city)
-        if rng.random() < 0.6:
-            fields["website"] = f"https://www.{draft.domain}"
-        if rng.random() < 0.85:
-            fields["iban"] = self.iban(draft.country)
+        if random() < 0.6:
+            fields["website"] = f"https://www.{domain}"
+        if random() < 0.85:
+            fields["iban"] = _nl_iban(self.rng) if country == "NL" else _be_iban(self.rng)
+
+    def domain(self, name: str, country: str) -> str:
+        """:func:`_domain`, once per name and country."""
+        domains = self._domains[country]
+        found = domains.get(name)
+        if found is None:
+            found = domains[name] = _domain(name, country)
+        return found
 
     def relation_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """A bank branch, notary, insurer, tax office, social secretariat, lawyer..."""
         rng = self.rng
+        random = self.random
         language: str = fields["language"]
-        names = _NAMES["en" if language == "en" else draft.group]
+        lasts = _NAMES["en" if language == "en" else draft.group].last
         table = _RELATION_COMPANIES["fr-BE" if draft.group == "de" else draft.group]
         role, templates = table.pick(rng)
         town = draft.city.name_fr if language == "fr" else draft.city.name
-        last, last2 = rng.pick(names.last), rng.pick(names.last)
-        fields["name"] = name = rng.pick(templates).format(
+        last = lasts[int(random() * len(lasts))]
+        last2 = lasts[int(random() * len(lasts))]
+        template = templates[int(random() * len(templates))]
+        fields["name"] = name = template.format(
             city=town, of_city=_of(town), last=last, last2=last2
         )
         draft.role = role
-        draft.domain = _domain(name, draft.country)
+        draft.domain = self.domain(name, draft.country)
         vat = role not in ("tax_office", "chamber_of_commerce")
         self.company_identifiers(fields, draft, vat=vat)
         contacts = self.contacts(draft, (), language)  # the account manager, the notary...
@@ -1092,27 +1222,34 @@ class _Builder:
     def client_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """Name and legal form, identifiers, locations, contacts, correspondence, tasks."""
         rng = self.rng
+        random = self.random
         group, city, country = draft.group, draft.city, draft.country
         language: str = fields["language"]
-        last = rng.pick(_NAMES["en" if language == "en" else group].last)
+        lasts = _NAMES["en" if language == "en" else group].last
+        last = lasts[int(random() * len(lasts))]
         form = _LEGAL_FORMS["fr-BE" if group == "de" else group].pick(rng)
-        if form in _NONPROFIT:
-            club = rng.pick(_CLUBS["nl" if language in ("nl", "en") else language])
+        nonprofit = form in _NONPROFIT
+        sole = form in _SOLE
+        if nonprofit:
+            clubs = _CLUBS["nl" if language in ("nl", "en") else language]
+            club = clubs[int(random() * len(clubs))]
             base = f"{club} {city.name_fr if language == 'fr' else city.name}"
             name = f"Stichting {base}" if form == "stichting" else f"{form} {base}"
-        elif form in _SOLE:
-            name = base = f"{rng.pick(_TRADES[group])} {last}"
-        elif form in _HOLDING_FORMS and rng.random() < 0.08:
+        elif sole:
+            trades = _TRADES[group]
+            name = base = f"{trades[int(random() * len(trades))]} {last}"
+        elif form in _HOLDING_FORMS and random() < 0.08:
             draft.holding = True
-            base = f"{last} Holding" if rng.random() < 0.6 else f"Patrimonium {last}"
+            base = f"{last} Holding" if random() < 0.6 else f"Patrimonium {last}"
             name = f"{base} {form}"
         else:
-            base = f"{rng.pick(_TRADES[group])} {last}"
-            if rng.random() < 0.15:
+            trades = _TRADES[group]
+            base = f"{trades[int(random() * len(trades))]} {last}"
+            if random() < 0.15:
                 base = f"{last} & {'Fils' if group == 'fr-BE' else 'Zonen'}"
             name = f"{base} {form}"
-        draft.domain = _domain(base, country)
-        vat = rng.random() < (0.2 if form in _NONPROFIT else 0.95)
+        draft.domain = domain = self.domain(base, country)
+        vat = random() < (0.2 if nonprofit else 0.95)
         fields["name"] = name
         fields["legal_form"] = form
         self.company_identifiers(fields, draft, vat=vat)
@@ -1122,62 +1259,91 @@ class _Builder:
         contacts = self.contacts(draft, locations, language)
         if contacts:
             fields["contacts"] = contacts
-        if rng.random() < 0.2:
-            label, mailbox = rng.pick(_CORRESPONDENCE[group])
+        if random() < 0.2:
+            entries = _CORRESPONDENCE[group]
+            label, mailbox = entries[int(random() * len(entries))]
+            phone = self.landline(city) if random() < 0.5 else None
+            at = (
+                locations[int(random() * len(locations))].id
+                if locations and random() < 0.5
+                else None
+            )
             fields["correspondence"] = (
                 _make_correspondence(
-                    id="gc-1",
-                    name=label,
-                    email=f"{mailbox}@{draft.domain}",
-                    phone=self.landline(city) if rng.random() < 0.5 else None,
-                    location_id=rng.pick(locations).id
-                    if locations and rng.random() < 0.5
-                    else None,
+                    id="gc-1", name=label, email=f"{mailbox}@{domain}", phone=phone, location_id=at
                 ),
             )
-        if rng.random() < 0.08:
+        if random() < 0.08:
             fields["correspondence_address"] = self.po_box(city)
         tags = ["holding"] if draft.holding else []
-        if rng.random() < 0.1:
+        if random() < 0.1:
             tags.append("audit")
-        if rng.random() < 0.05:
+        if random() < 0.05:
             tags.append("vip")
         status: ClientStatus = fields["status"]
-        if status in _ACTIVE_OR_FORMER:
+        if status is ClientStatus.CLIENT or status is ClientStatus.FORMER_CLIENT:
             active = status is ClientStatus.CLIENT
             since: dt.date = fields["client_since"]
-            tasks = [self.task_from("closing", active, "yearly", since)]
-            if form not in _NONPROFIT and form not in _SOLE:
-                tasks.append(self.task_from("corporate_tax", active, "yearly", since))
-            if vat:
-                period = "monthly" if rng.random() < 0.25 else "quarterly"
-                tasks.append(self.task_from("vat", active, period, since))
-            if rng.random() < 0.3:
-                tasks.append(self.task_from("payroll", active, "monthly", since))
+            period = ("monthly" if random() < 0.25 else "quarterly") if vat else None
+            payroll = random() < 0.3
+            if payroll:
                 tags.append("payroll")
-            if country == "BE" and form not in _SOLE:
-                tasks.append(self.task_from("nbb_filing", active, "yearly", since))
-                if rng.random() < 0.3:
+            filing = country == "BE" and not sole
+            if filing:
+                if random() < 0.3:
                     tags.append("nbb")
-                if form in _NONPROFIT:  # "the payment confirmation is never needed for VZWs"
-                    preset = TaskPreset("nbb_filing", "payment_confirmation", "not_needed")
-                    fields["task_presets"] = (preset,)
-            fields["tasks"] = tuple(tasks)
+                if nonprofit:  # "the payment confirmation is never needed for VZWs"
+                    fields["task_presets"] = _NO_PAYMENT_CONFIRMATION
+            corporate = not nonprofit and not sole
+            fields["tasks"] = self.company_tasks(active, since, corporate, period, payroll, filing)
             if active and since.toordinal() > self.today - 365:
                 tags.append("new")
         if tags:
             fields["labels"] = self.labels(tags)
 
+    def company_tasks(
+        self,
+        active: bool,
+        since: dt.date,
+        corporate: bool,
+        vat_period: str | None,
+        payroll: bool,
+        filing: bool,
+    ) -> tuple[Task, ...]:
+        """A client company's tasks: closing, corporate tax, VAT, payroll, NBB filing, each
+        from the first period after ``since``."""
+        yearly, quarterly, monthly = self.starts(since)
+        vat = None if vat_period is None else monthly if vat_period == "monthly" else quarterly
+        key = (active, corporate, vat_period, filing, yearly, vat, monthly if payroll else None)
+        found = self._company_tasks.get(key)
+        if found is None:
+            task = self.task
+            tasks = [task("closing", active, "yearly", yearly)]
+            if corporate:
+                tasks.append(task("corporate_tax", active, "yearly", yearly))
+            if vat_period is not None:
+                tasks.append(task("vat", active, vat_period, vat))
+            if payroll:
+                tasks.append(task("payroll", active, "monthly", monthly))
+            if filing:
+                tasks.append(task("nbb_filing", active, "yearly", yearly))
+            found = self._company_tasks[key] = tuple(tasks)
+        return found
+
     def locations(self, country: str, group: str, language: str) -> tuple[Location, ...]:
         """Zero to two branches in cities of the same country."""
+        count = _LOCATION_COUNTS[int(self.random() * len(_LOCATION_COUNTS))]
+        if not count:
+            return ()
         out = []
-        count = self.rng.pick(_LOCATION_COUNTS)
+        cities = _NL_CITIES if country == "NL" else _BE_CITIES
         for index in range(count):
-            city = self.city(country)
+            city = cities.pick(self.rng)
+            town = city.name_fr if language == "fr" else city.name
             out.append(
                 _make_location(
-                    id=f"loc-{index + 1}",
-                    name=_location_name(group, city.name_fr if language == "fr" else city.name),
+                    id=_LOCATION_IDS[index],
+                    name=_location_name(group, town),
                     address=self.address(city, group, language),
                 )
             )
@@ -1187,22 +1353,38 @@ class _Builder:
         self, draft: _Draft, locations: tuple[Location, ...], language: str
     ) -> tuple[ContactPerson, ...]:
         """Zero to three contact persons, some at a location, some archived."""
-        rng = self.rng
+        random = self.random
+        count = _CONTACT_COUNTS[int(random() * len(_CONTACT_COUNTS))]
+        if not count:
+            return ()
         out = []
-        for index in range(rng.pick(_CONTACT_COUNTS)):
-            first, last, _ = self.person_name(draft.group, language)
+        group = draft.group
+        names = _NAMES["en" if language == "en" else group]
+        roles = _ROLES[group]
+        domain = draft.domain
+        country = draft.country
+        for index in range(count):
+            # self.person_name(group, language), written out
+            firsts = names.male if random() < 0.5 else names.female
+            first = firsts[int(random() * len(firsts))]
+            last = names.last[int(random() * len(names.last))]
+            role = roles[int(random() * len(roles))]
+            phone = self.mobile(country) if random() < 0.7 else None
+            at = (
+                locations[int(random() * len(locations))].id
+                if locations and random() < 0.5
+                else None
+            )
             out.append(
                 _make_contact(
-                    id=f"con-{index + 1}",
+                    id=_CONTACT_IDS[index],
                     first_name=first,
                     last_name=last,
-                    role=rng.pick(_ROLES[draft.group]),
-                    email=f"{_slug(first, '')}.{_slug(last, '')}@{draft.domain}",
-                    phone=self.mobile(draft.country) if rng.random() < 0.7 else None,
-                    location_id=rng.pick(locations).id
-                    if locations and rng.random() < 0.5
-                    else None,
-                    archived=rng.random() < 0.1,
+                    role=role,
+                    email=f"{_PLAIN[first]}.{_PLAIN[last]}@{domain}",
+                    phone=phone,
+                    location_id=at,
+                    archived=random() < 0.1,
                 )
             )
         return tuple(out)
@@ -1210,6 +1392,7 @@ class _Builder:
     def person_fields(self, fields: _Fields, draft: _Draft) -> None:
         """Name parts, birth date, national number or BSN, eID card, personal tax."""
         rng = self.rng
+        random = self.random
         country = draft.country
         first, last, male = self.person_name(draft.group, fields["language"])
         fields["first_name"] = first
@@ -1217,21 +1400,21 @@ class _Builder:
         fields["name"] = f"{first} {last}"
         birth = self.date_between(_FIRST_BIRTH, self._last_birth)
         fields["birth_date"] = birth
-        fields["phone"] = self.mobile(country) if rng.random() < 0.8 else self.landline(draft.city)
+        fields["phone"] = self.mobile(country) if random() < 0.8 else self.landline(draft.city)
         if fields["kind"] is PartyKind.RELATION_PERSON:
             draft.role = role = _RELATION_PERSON_ROLES.pick(rng)
             domain = _PRO_DOMAINS.get((role, country))
             if domain is None:
                 fields["email"] = self.personal_email(first, last, country)
             else:
-                fields["email"] = f"{_slug(first, '')}.{_slug(last, '')}@{domain}"
+                fields["email"] = f"{_PLAIN[first]}.{_PLAIN[last]}@{domain}"
             return
         fields["email"] = self.personal_email(first, last, country)
         fields["vat_liable"] = False
-        if rng.random() < 0.6:
-            fields["iban"] = self.iban(country)
+        if random() < 0.6:
+            fields["iban"] = _nl_iban(rng) if country == "NL" else _be_iban(rng)
         if country == "BE":
-            serial = rng.between(1, 997)
+            serial = 1 + int(random() * 997)
             if serial % 2 != male:  # odd for men, even for women
                 serial = serial + 1 if serial < 997 else serial - 1
             fields["national_number"] = _national_number(birth, serial)
@@ -1239,16 +1422,26 @@ class _Builder:
             fields["eid"] = _make_eid(card_number=_eid_card_number(rng), valid_until=until)
         else:
             fields["bsn"] = _eleven_proof(rng)
-        tags = ["vip"] if rng.random() < 0.04 else []
+        vip = random() < 0.04
         status: ClientStatus = fields["status"]
-        if status in _ACTIVE_OR_FORMER:
+        new = False
+        if status is ClientStatus.CLIENT or status is ClientStatus.FORMER_CLIENT:
             active = status is ClientStatus.CLIENT
             since: dt.date = fields["client_since"]
-            fields["tasks"] = (self.task_from("personal_tax", active, "yearly", since),)
-            if active and since.toordinal() > self.today - 365:
-                tags.append("new")
-        if tags:
-            fields["labels"] = self.labels(tags)
+            fields["tasks"] = self.personal_tasks(active, since)
+            new = active and since.toordinal() > self.today - 365
+        if vip or new:
+            fields["labels"] = _PERSON_LABELS[vip, new]
+
+    def personal_tasks(self, active: bool, since: dt.date) -> tuple[Task, ...]:
+        """A client person's tasks: personal tax, yearly, from the year after ``since``."""
+        key = (active, self.starts(since)[0])
+        found = self._personal_tasks.get(key)
+        if found is None:
+            found = self._personal_tasks[key] = (
+                self.task("personal_tax", active, "yearly", key[1]),
+            )
+        return found
 
     # --- defects ---
 
@@ -1265,8 +1458,8 @@ class _Builder:
             applies, inject = _DEFECT_RULES[name]
             listed = applying.get(applies)
             if listed is None:
-                listed = applying[applies] = [i for i, f in enumerate(every) if applies(f)]
-            pool = [i for i in listed if i not in taken] if taken else listed
+                listed = applying[applies] = list(itertools.compress(range(n), map(applies, every)))
+            pool = list(itertools.filterfalse(taken.__contains__, listed)) if taken else listed
             for i in sorted(self.rng.sample(pool, round(share * n))):
                 inject(self, drafts[i].fields)
                 taken.add(i)
@@ -1350,39 +1543,50 @@ class _Builder:
 
     # --- links ---
 
-    def links(self, drafts: list[_Draft]) -> list[Link]:
+    def links(self, drafts: list[_Draft], parties: Sequence[Party]) -> list[Link]:
         """Relations at clients, persons at companies, structures and card relations."""
         rng = self.rng
+        random = self.random
+        getrandbits = rng.getrandbits
         out: list[Link] = []
-        relations: dict[str, list[_Draft]] = {"BE": [], "NL": []}
+        # a relation's id and its role at its clients
+        relations: dict[str, list[tuple[str, str | None]]] = {"BE": [], "NL": []}
         companies: dict[str, list[_Draft]] = {"BE": [], "NL": []}
-        for d in drafts:
-            kind = d.built.kind
-            if kind.is_relation:
-                relations[d.country].append(d)
-            elif kind is PartyKind.CLIENT_COMPANY:
+        for d, party in zip(drafts, parties, strict=True):
+            kind = party.kind
+            if kind is PartyKind.CLIENT_COMPANY:
                 companies[d.country].append(d)
-        for d in drafts:
-            party = d.built
-            if not party.kind.is_client or party.status is ClientStatus.SUSPECT:
+            elif kind is PartyKind.RELATION_COMPANY or kind is PartyKind.RELATION_PERSON:
+                relations[d.country].append((party.id, d.role))
+        for d, party in zip(drafts, parties, strict=True):
+            kind = party.kind
+            if (
+                kind is PartyKind.RELATION_COMPANY
+                or kind is PartyKind.RELATION_PERSON
+                or party.status is ClientStatus.SUSPECT
+            ):
                 continue
             pool = relations[d.country] or relations["BE"] or relations["NL"]
-            if pool and rng.random() < 0.6:
-                for relation in rng.sample(pool, rng.between(1, 2)):
+            if pool and random() < 0.6:
+                for relation_id, role in rng.sample(pool, 1 + int(random() * 2)):
                     out.append(
                         _make_link(
-                            id=rng.uuid4(),
+                            id=hex(getrandbits(128) & _UUID_MASK | _UUID_V4)[2:].zfill(
+                                32
+                            ),  # uuid4()
                             kind=LinkKind.RELATION_AT_CLIENT,
                             from_id=party.id,
-                            to_id=relation.built.id,
-                            role=relation.role,
-                            mail_to_third_party=rng.random() < 0.2,
+                            to_id=relation_id,
+                            role=role,
+                            mail_to_third_party=random() < 0.2,
                         )
                     )
+            if kind is not PartyKind.CLIENT_PERSON:
+                continue
             employers = companies[d.country]
-            if party.kind is PartyKind.CLIENT_PERSON and employers and rng.random() < 0.2:
-                company = rng.pick(employers)
-                given, family = _slug(party.first_name or "", ""), _slug(party.last_name or "", "")
+            if employers and random() < 0.2:
+                company = employers[int(random() * len(employers))]
+                given, family = _PLAIN[party.first_name or ""], _PLAIN[party.last_name or ""]
                 out.append(
                     _make_link(
                         id=rng.uuid4(),
@@ -1391,7 +1595,7 @@ class _Builder:
                         to_id=company.built.id,
                         role=rng.pick(_ROLES[company.group]),
                         email=f"{given}.{family}@{company.domain}",
-                        phone=self.mobile(company.country) if rng.random() < 0.6 else None,
+                        phone=self.mobile(company.country) if random() < 0.6 else None,
                     )
                 )
         for country in ("BE", "NL"):
@@ -1456,6 +1660,14 @@ class _Builder:
 _MAILBOXES: Final = ("info", "info", "contact", "admin")
 _LOCATION_COUNTS: Final = (0,) * 7 + (1,) * 2 + (2,)
 _CONTACT_COUNTS: Final = (0,) * 2 + (1,) * 4 + (2,) * 3 + (3,)
+_LOCATION_IDS: Final = tuple(f"loc-{i + 1}" for i in range(max(_LOCATION_COUNTS)))
+_CONTACT_IDS: Final = tuple(f"con-{i + 1}" for i in range(max(_CONTACT_COUNTS)))
+_PERSON_LABELS: Final = {
+    (True, False): frozenset({"vip"}),
+    (False, True): frozenset({"new"}),
+    (True, True): frozenset({"new", "vip"}),
+}
+_NO_PAYMENT_CONFIRMATION: Final = (TaskPreset("nbb_filing", "payment_confirmation", "not_needed"),)
 
 _Applies = Callable[[_Fields], bool]
 _Inject = Callable[[_Builder, _Fields], None]

@@ -118,3 +118,25 @@ def test_a_missing_or_unknown_keyword_is_a_type_error() -> None:
 def test_the_constructor_is_made_once_per_class() -> None:
     assert normalised_constructor(Party) is normalised_constructor(Party)
     assert normalised_constructor(Address) is not normalised_constructor(Location)
+
+
+def test_identifiers_are_taken_as_given_in_their_compact_form() -> None:
+    # Normalised values include compact identifiers: they are stored as given, and the
+    # party equals the one the constructor makes from any way of typing them.
+    make = normalised_constructor(Party)
+    compact = make(id="p1", kind=PartyKind.CLIENT_COMPANY, enterprise_number="0403170701")
+    typed = Party(id="p1", kind=PartyKind.CLIENT_COMPANY, enterprise_number="BE 0403.170.701")
+    assert compact == typed
+    assert "0403170701" == compact.enterprise_number
+    # anything else is not checked (nor compacted): it stays as given
+    loose = make(kind=PartyKind.CLIENT_COMPANY, enterprise_number="BE 0403.170.701")
+    assert "BE 0403.170.701" == loose.enterprise_number
+
+
+def test_records_without_rules_of_their_own_are_made_without_a_check() -> None:
+    # An address has no rule across its fields: refusals only come from converters, and
+    # none ran. A record with rules of its own (a link) still has them checked.
+    made = normalised_constructor(Address)(street=" not stripped ", country="be")
+    assert " not stripped " == made.street
+    with pytest.raises(ValidationError):
+        normalised_constructor(Link)(kind=LinkKind.CARD_RELATION, from_id="a", to_id="b")

@@ -106,6 +106,39 @@ def test_the_output_for_a_seed_is_pinned() -> None:
     assert DEFECTS_DIGEST == _digest([defects])
 
 
+# (count, seed, today) -> digests of the parties' rows, the links and the defects
+PINNED: dict[tuple[int, int, dt.date], tuple[str, str, str]] = {
+    (2000, 0, DEFAULT_TODAY): (
+        "52f552fe5d74198767c59e8146f51afdf4291fff6dfcea6e583882384bbbfe1c",
+        "13fbd4c19e7ec31d323836acdc538822214ca0ab650340b79d600a9b6155d08a",
+        "8d5e868d1026256a5c07e56c97b5b64106452086319abb3e70dc3ac83c0c5fc3",
+    ),
+    (3000, 7, DEFAULT_TODAY): (
+        "ac640227ae54a645e30ee6a803255e30f9c6d12f789323b2ab97d8fd2a127eae",
+        "e9a91f2ddef99452d84319ade7cd829ef21a5b100e145ed1838eb921b6ac2479",
+        "b35799f0f39b87baccb89199a146ff6229576078e7e213f012d92f2a5959630b",
+    ),
+    (1500, 2, dt.date(2031, 6, 1)): (
+        "6a972e0fde5a856e74732bc76ecc6419b13eb858ec0341c1115caa136b377ec1",
+        "6cbbf7a9573d50652ed1a6d279bf94bbf605bc0b07837a55875f5a4d39d7c66b",
+        "ce1a19f7c1e0a5080585c9e1cab466034978c61a880007befb79b92dbda13e26",
+    ),
+}
+
+
+@pytest.mark.parametrize(("n", "seed", "today"), sorted(PINNED))
+def test_larger_registries_are_pinned_too(n: int, seed: int, today: dt.date) -> None:
+    # Seed 0 at 2,000 parties is the demo's registry (`make demo`, the counts in docs/);
+    # the other seeds, sizes and a later today reach branches 200 parties may miss.
+    registry = generate_registry(n, seed=seed, today=today)
+    defects = {name: ",".join(sorted(ids)) for name, ids in registry.defects.items()}
+    assert PINNED[n, seed, today] == (
+        _digest([to_row(p) for p in registry.parties]),
+        _digest([attrs.asdict(link) for link in registry.links]),
+        _digest([defects]),
+    )
+
+
 def test_the_global_random_state_does_not_change_the_output() -> None:
     random.seed(1)
     first = generate(200, seed=3)

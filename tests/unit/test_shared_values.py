@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import attrs
 from hypothesis import given, settings
@@ -55,6 +56,47 @@ def test_two_parties_read_from_rows_share_their_repeated_words() -> None:
     assert first.address.country is second.address.country
     assert first.language is second.language
     assert first.legal_form is second.legal_form
+
+
+def _fresh(text: str) -> str:
+    """``text`` as another object, as a file's reader makes it anew for every row."""
+    return "".join(list(text))
+
+
+def _company_row(party_id: str) -> dict[str, str]:
+    contact = {"first_name": _fresh("An"), "last_name": _fresh("Peeters"), "role": "cfo"}
+    return {
+        "id": party_id,
+        "kind": "client_company",
+        "contacts": json.dumps([contact]),
+        "locations": json.dumps([{"id": "loc-1", "name": _fresh("Vestiging Gent")}]),
+        "correspondence": json.dumps([{"id": "gc-1", "name": _fresh("Boekhouding")}]),
+        "checklist": json.dumps([{"action": _fresh("aml_check"), "note": _fresh("eID read")}]),
+        "debtor_cards": json.dumps([{"number": "D1", "discipline": _fresh("audit")}]),
+        "acceptance": json.dumps({"submitted_by": _fresh("EL"), "approved_by": _fresh("AVH")}),
+    }
+
+
+def test_names_and_codes_of_owned_records_are_kept_once() -> None:
+    # Names, codes and notes repeat from party to party: a loaded registry holds each
+    # once. (The ids of owned records are not shared: a host's are often all different.)
+    first = from_row(_company_row("p1"), trusted=True)
+    second = from_row(_company_row("p2"), trusted=True)
+    assert first.acceptance is not None
+    assert second.acceptance is not None
+    pairs = [
+        (first.contacts[0].first_name, second.contacts[0].first_name),
+        (first.contacts[0].last_name, second.contacts[0].last_name),
+        (first.locations[0].name, second.locations[0].name),
+        (first.correspondence[0].name, second.correspondence[0].name),
+        (first.checklist[0].action, second.checklist[0].action),
+        (first.checklist[0].note, second.checklist[0].note),
+        (first.debtor_cards[0].discipline, second.debtor_cards[0].discipline),
+        (first.acceptance.submitted_by, second.acceptance.submitted_by),
+        (first.acceptance.approved_by, second.acceptance.approved_by),
+    ]
+    assert all(a is not None and a == b for a, b in pairs)
+    assert [a for a, b in pairs if a is not b] == []
 
 
 def test_sharing_keeps_values_of_another_type_apart() -> None:

@@ -32,7 +32,7 @@ import inspect
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from types import MappingProxyType
+from types import MappingProxyType, MemberDescriptorType
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -506,9 +506,10 @@ _NORMALISED: dict[type[Any], Callable[..., Any]] = {}
 
 def normalised_constructor(cls: type[_R]) -> Callable[..., _R]:
     """A constructor of the record class ``cls`` for values already in the form its
-    converters return: no converter runs, and the rules across fields are checked as
-    ``cls(...)`` checks them (``__attrs_post_init__``: a party's kind and status, the
-    fields of its kind, unique ids, known locations, the order of its dates...).
+    converters return (identifiers in their compact form): no converter runs, and the
+    rules across fields are checked as ``cls(...)`` checks them (a party's kind and
+    status, the fields of its kind, unique ids, known locations, the order of its
+    dates...).
 
     For trusted code that builds many records from values it made itself (the sample
     generator): given normalised values, the record is equal to ``cls(**values)``; given
@@ -527,6 +528,15 @@ def normalised_constructor(cls: type[_R]) -> Callable[..., _R]:
     return made
 
 
+def _slot(cls: type[Any], name: str) -> Any:
+    """The member descriptor of slot ``name`` in ``cls`` or a base, or ``None``."""
+    for klass in cls.__mro__:
+        found = vars(klass).get(name)
+        if found is not None:
+            return found if isinstance(found, MemberDescriptorType) else None
+    return None
+
+
 def _make_normalised(cls: type[Any]) -> Callable[..., Any]:
     # One straight-line function per class (as attrs writes __init__): a loop over the
     # fields would cost what the converters cost.
@@ -536,6 +546,9 @@ def _make_normalised(cls: type[Any]) -> Callable[..., Any]:
     for index, field in enumerate(attrs.fields(cls)):
         if not field.init:
             continue
+        slot = _slot(cls, field.name)
+        if slot is not None:  # the slot's own setter skips looking the name up each time
+            scope[f"set_{index}"] = slot.__set__
         name = field.alias or field.name
         default: Any = field.default
         if default is attrs.NOTHING:
@@ -548,10 +561,16 @@ def _make_normalised(cls: type[Any]) -> Callable[..., Any]:
         else:
             scope[f"default_{index}"] = default
             params.append(f"{name}=default_{index}")
-        body.append(f"    put(out, {field.name!r}, {name})")
+        if slot is not None:
+            body.append(f"    set_{index}(out, {name})")
+        else:
+            body.append(f"    put(out, {field.name!r}, {name})")
     scope["missing"] = attrs.NOTHING
-    if hasattr(cls, "__attrs_post_init__"):
+    if hasattr(cls, "_check_normalised"):  # the rules across fields, without compacting
+        body.append("    out._check_normalised()")
+    elif getattr(cls, "__attrs_post_init__", None) not in (None, Checked.__attrs_post_init__):
         body.append("    out.__attrs_post_init__()")
+    # else only converters' refusals are checked after init, and no converter ran
     body.append("    return out")
     lines = [f"def make(*, {', '.join(params)}):", *body]
     exec("\n".join(lines), scope)  # built from the class's own field names only
