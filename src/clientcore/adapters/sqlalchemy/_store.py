@@ -61,7 +61,8 @@ from clientcore.model import (
     check_structure,
     converter,
     link_issues,
-    party_from_json,
+    party_from_stored_json,
+    with_version,
 )
 from clientcore.ports import AuditEvent
 from clientcore.query import Filter, SavedFilter
@@ -189,7 +190,7 @@ def load_parties(engine: sa.Engine, new: Iterable[Party], batch_size: int = 10_0
             with conn.begin():
                 batch: list[Party] = []
                 for party in new:
-                    batch.append(party if party.version > 0 else attrs.evolve(party, version=1))
+                    batch.append(party if party.version > 0 else with_version(party, 1))
                     if len(batch) >= batch_size:
                         loaded += write(conn, batch)
                         batch = []
@@ -250,15 +251,12 @@ def _version_error(found: int | None) -> ClientCoreError:
 
 
 def _party(doc: Any) -> Party:
-    """A party from the store's own record: ``doc`` was written from a valid party, so
-    it is built straight away (``Party`` still checks itself); the bounds on untrusted
-    input (``party_from_json``) are only gone through, to name the fault, when a
-    record does not build."""
-    try:
-        party: Party = converter.structure(doc, Party)
-    except Exception:
-        return party_from_json(doc, trusted=True)  # raises ValidationError with a path
-    return party
+    """A party from the store's own record: ``doc`` was written from a valid party
+    (``party_to_json``), so its values are taken as stored
+    (:func:`~clientcore.model.party_from_stored_json`, the rules across fields still
+    checked); a record that does not fit is read by ``party_from_json``, which names
+    the fault."""
+    return party_from_stored_json(doc)
 
 
 def _link_doc(link: Link) -> dict[str, Any]:
@@ -441,7 +439,7 @@ class _Parties:
             raise ConflictError([Issue("conflict.duplicate_id", "id", {"party_id": party.id})])
         if party.id not in tx.party_base:
             tx.party_base[party.id] = None
-        stored = attrs.evolve(party, version=1)
+        stored = with_version(party, 1)
         tx.parties[party.id] = stored
         return stored
 
@@ -458,7 +456,7 @@ class _Parties:
         if current.version != party.version:
             raise ConflictError([stale_version(party.id, party.version, current.version)])
         self._touch(tx, party.id, current)
-        stored = attrs.evolve(party, version=party.version + 1)
+        stored = with_version(party, party.version + 1)
         tx.parties[party.id] = stored
         return stored
 
