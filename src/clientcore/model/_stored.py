@@ -125,13 +125,20 @@ def _items(decode: _Decode, share: bool) -> _Decode:
     return items
 
 
+def _converter(field: attrs.Attribute[Any]) -> Any:
+    """The field's own converter, without the wrapper that files its faults for
+    ``__attrs_post_init__`` (here a fault raises at once: the ordinary reading follows)."""
+    convert = field.converter
+    return getattr(convert, "__wrapped__", convert)
+
+
 def _converted(field: attrs.Attribute[Any]) -> _Decode:
     """Any other field (custom fields, external keys, labels) goes through its own
     converter, as ``Party(...)`` would."""
-    convert = field.converter
+    convert = _converter(field)
     if convert is None:
         return lambda value: value
-    return convert  # type: ignore[return-value]
+    return convert  # type: ignore[no-any-return]
 
 
 def _field_decoder(field: attrs.Attribute[Any], hint: Any) -> _Decode:
@@ -139,7 +146,7 @@ def _field_decoder(field: attrs.Attribute[Any], hint: Any) -> _Decode:
     optional = typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args
     inner = next((a for a in args if a is not type(None)), hint) if optional else hint
     if inner is str:
-        return _word if field.converter in _INTERNING else _text
+        return _word if _converter(field) in _INTERNING else _text
     if inner is bool:
         return _flag
     if inner is int:
