@@ -82,19 +82,19 @@ READ_BATCH: Final = 1_000
 def read_many(uow: UnitOfWork, party_ids: Sequence[str]) -> dict[str, Party]:
     """The parties of ``party_ids`` that ``uow`` holds, by id (the others left out):
     read with ``get_many``, :data:`READ_BATCH` at a time, so that a SQL store answers
-    with one query per batch; a batch naming a party that is gone (``NotFound``) is
-    read again party by party, to tell which."""
+    with one query per batch. A batch naming a party that cannot be read (``NotFound``)
+    is split in halves and read again, down to that party: a few missing parties cost
+    a few more queries, not one per party."""
     out: dict[str, Party] = {}
-    for start in range(0, len(party_ids), READ_BATCH):
-        batch = party_ids[start : start + READ_BATCH]
+    pending = [party_ids[i : i + READ_BATCH] for i in range(0, len(party_ids), READ_BATCH)]
+    while pending:
+        batch = pending.pop()
         try:
             out.update((p.id, p) for p in uow.parties.get_many(batch))
         except ClientCoreError:
-            for pid in batch:
-                try:
-                    out[pid] = uow.parties.get(pid)
-                except ClientCoreError:
-                    continue
+            if len(batch) > 1:
+                half = len(batch) // 2
+                pending += [batch[half:], batch[:half]]
     return out
 
 
