@@ -39,10 +39,13 @@ def test_sample_parties_read_back_equal() -> None:
 def test_values_are_typed_and_shared() -> None:
     party = generate(50, seed=1)[-1]
     read = party_from_stored_json(_stored(party))
-    assert type(read.kind) is type(party.kind) and type(read.status) is type(party.status)
-    assert party.tasks and all(type(t) is type(party.tasks[0]) for t in read.tasks)
+    assert type(read.kind) is type(party.kind)
+    assert type(read.status) is type(party.status)
+    assert party.tasks
+    assert all(type(t) is type(party.tasks[0]) for t in read.tasks)
     again = party_from_stored_json(_stored(party))
-    assert read.address is not None and again.address is not None
+    assert read.address is not None
+    assert again.address is not None
     assert read.address.city is again.address.city  # interned, as the converter does
     assert read.tasks is again.tasks  # shared, as the converter does
 

@@ -136,9 +136,9 @@ def select(
     if sel.ids is not None:
         parties = []
         wanted = list(dict.fromkeys(sel.ids))
-        found = read_many(uow, wanted)
+        read = read_many(uow, wanted)
         for pid in wanted:
-            party = found.get(pid)
+            party = read.get(pid)
             if party is None:
                 missing.append(pid)
                 continue

@@ -195,11 +195,10 @@ def _record(cls: type[Any]) -> _Decode:
     args: list[str] = []
     for index, field in enumerate(fields):
         decode = _field_decoder(field, hints[field.name])
-        got = f"v[{field.name!r}]"
-        if decode is _text:
-            value = f"(x{index} if (x{index} := {got}) is None or x{index}.__class__ is str else bad())"
-        elif decode is _flag:
-            value = f"(x{index} if (x{index} := {got}) is None or x{index}.__class__ is bool else bad())"
+        got, x = f"v[{field.name!r}]", f"x{index}"
+        if decode is _text or decode is _flag:
+            kind = "str" if decode is _text else "bool"
+            value = f"({x} if ({x} := {got}) is None or {x}.__class__ is {kind} else bad())"
         else:
             scope[f"d{index}"] = decode
             value = f"d{index}({got})"
