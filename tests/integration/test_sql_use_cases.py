@@ -15,6 +15,7 @@ from clientcore import Actor, ConflictError, Party
 from clientcore.adapters.sqlalchemy import SqlUnitOfWork
 from clientcore.bulk import BulkPlan, Labels, SetField
 from clientcore.completeness import check, check_store
+from clientcore.model import with_version
 from clientcore.query import F
 from clientcore.sample import generate
 from clientcore.services import apply_plan, change_status, preview_plan, select
@@ -484,3 +485,17 @@ def test_a_changed_version_found_by_the_batched_check_names_the_party(engine: sa
         (i.code, i.params["party_id"], i.params["expected"], i.params["actual"])
         for i in caught.value.issues
     ]
+
+
+def test_list_reads_every_party_across_its_fetch_batches(engine: sa.Engine) -> None:
+    from clientcore.adapters.sqlalchemy import _store, load_parties
+
+    parties = generate(_store._STREAM_BATCH + 30, seed=8, today=TODAY)
+    load_parties(engine, parties)
+    uow = SqlUnitOfWork(engine)
+    with uow:
+        uow.parties.add(company("mine"))
+        read = uow.parties.list()
+    expected = sorted([with_version(p, 1) for p in parties], key=lambda p: p.id)
+    assert expected == sorted((p for p in read if p.id != "mine"), key=lambda p: p.id)
+    assert 1 == sum(1 for p in read if p.id == "mine")

@@ -93,6 +93,8 @@ define(
 # BEGIN IMMEDIATE already serialises every writer).
 _LINK_LOCK = 7_302_214_001
 _BATCH = 500
+# The rows fetched at a time when every party is read (``list``).
+_STREAM_BATCH = 2_000
 # The memory PostgreSQL may use per hash in find, count and count_each (see
 # SqlUnitOfWork._read): with less, a ``NOT IN`` over a million task rows is probed row
 # by row instead of hashed once.
@@ -479,7 +481,9 @@ class _Parties:
         return out
 
     def list(self) -> builtins.list[Party]:
-        return self.find(Filter.all())
+        # Every row: fetched a batch at a time (a server-side cursor on PostgreSQL),
+        # so the rows of a large table are never all held as well as the parties.
+        return self._find(Filter.all(), stream=True)
 
     def find(
         self,
@@ -491,6 +495,18 @@ class _Parties:
         offset: int | None = None,
     ) -> builtins.list[Party]:
         """The parties ``flt`` selects, run as SQL (see the port)."""
+        return self._find(flt, today=today, order_by=order_by, limit=limit, offset=offset)
+
+    def _find(
+        self,
+        flt: Filter,
+        *,
+        today: dt.date | None = None,
+        order_by: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        stream: bool = False,
+    ) -> builtins.list[Party]:
         tx = self._tx()
         keys = order_keys(order_by)
         check_page(limit, offset)
@@ -514,6 +530,8 @@ class _Parties:
         elif limit is not None:
             stmt = stmt.limit(start + limit)
         with self._uow._read(scan=True, work_mem=_COUNT_WORK_MEM) as conn:
+            if stream:
+                stmt = stmt.execution_options(yield_per=_STREAM_BATCH)
             found = [self._decode(i, v, doc) for i, v, doc in conn.execute(stmt)]
         if not mine:
             return found
