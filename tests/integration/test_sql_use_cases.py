@@ -15,6 +15,7 @@ from clientcore import Actor, ConflictError, Party
 from clientcore.adapters.sqlalchemy import SqlUnitOfWork
 from clientcore.bulk import BulkPlan, Labels, SetField
 from clientcore.completeness import check, check_store
+from clientcore.model import with_version
 from clientcore.query import F
 from clientcore.sample import generate
 from clientcore.services import apply_plan, change_status, preview_plan, select
@@ -425,3 +426,76 @@ def test_a_save_keeps_the_validity_flags_of_identifiers_it_leaves_alone(
     assert ["not an address"] * 2 == checked  # another country: checked again
     with uow:
         assert 1 == uow.parties.count(F("email").invalid())
+
+
+def _party_reads(seen: list[str]) -> int:
+    """The statements that read parties (their stored documents)."""
+    return sum(1 for s in seen if s.lstrip().upper().startswith("SELECT") and ".doc" in s)
+
+
+def test_get_many_reads_one_batch_in_one_query(engine: sa.Engine) -> None:
+    from clientcore.adapters.sqlalchemy import _store, load_parties
+
+    count = 2 * _store._BATCH + 7
+    load_parties(engine, [company(f"p{i:04}") for i in range(count)])
+    uow = SqlUnitOfWork(engine)
+    wanted = [f"p{i:04}" for i in reversed(range(count))]
+    with uow, Statements(engine) as seen:
+        found = uow.parties.get_many(wanted)
+    assert wanted == [p.id for p in found]
+    assert 3 == _party_reads(seen)  # one per batch of _BATCH ids, not one per party
+
+
+def test_a_plan_by_ids_reads_and_checks_its_parties_in_batches(engine: sa.Engine) -> None:
+    from clientcore.adapters.sqlalchemy import load_parties
+    from clientcore.bulk._engine import READ_BATCH
+
+    count = READ_BATCH + 150
+    load_parties(engine, [company(f"p{i:04}") for i in range(count)])
+    uow = SqlUnitOfWork(engine)
+    ids = [f"p{i:04}" for i in range(count)]
+    plan = BulkPlan([*ids[:700], "gone-1", *ids[700:], "gone-2"], [SetField("language", "fr")])
+    preview = preview_plan(uow, plan, ann)
+    assert ["gone-1", "gone-2"] == [r.party_id for r in preview.rejections]
+    with Statements(engine) as seen:
+        receipt = apply_plan(uow, plan, ann, preview, on_rejection="skip", at=AT)
+    assert sorted(ids) == sorted(receipt.applied)
+    assert ["gone-1", "gone-2"] == [r.party_id for r in receipt.skipped]
+    # the versions checked and the parties read by batch: the two missing ids cost a
+    # few halvings of their batch, never a query per party
+    assert _party_reads(seen) < 60
+    with uow:
+        assert count == uow.parties.count(F("language") == "fr")
+
+
+def test_a_changed_version_found_by_the_batched_check_names_the_party(engine: sa.Engine) -> None:
+    from clientcore.adapters.sqlalchemy import load_parties
+
+    load_parties(engine, [company(f"p{i:03}") for i in range(30)])
+    uow = SqlUnitOfWork(engine)
+    plan = BulkPlan([f"p{i:03}" for i in range(30)], [SetField("language", "fr")])
+    preview = preview_plan(uow, plan, ann)
+    other = SqlUnitOfWork(engine)
+    with other:
+        other.parties.save(attrs.evolve(other.parties.get("p017"), language="nl"))
+        other.commit()
+    with pytest.raises(ConflictError) as caught:
+        apply_plan(uow, plan, ann, preview, at=AT)
+    assert [("bulk.conflict", "p017", 1, 2)] == [
+        (i.code, i.params["party_id"], i.params["expected"], i.params["actual"])
+        for i in caught.value.issues
+    ]
+
+
+def test_list_reads_every_party_across_its_fetch_batches(engine: sa.Engine) -> None:
+    from clientcore.adapters.sqlalchemy import _store, load_parties
+
+    parties = generate(_store._STREAM_BATCH + 30, seed=8, today=TODAY)
+    load_parties(engine, parties)
+    uow = SqlUnitOfWork(engine)
+    with uow:
+        uow.parties.add(company("mine"))
+        read = uow.parties.list()
+    expected = sorted([with_version(p, 1) for p in parties], key=lambda p: p.id)
+    assert expected == sorted((p for p in read if p.id != "mine"), key=lambda p: p.id)
+    assert 1 == sum(1 for p in read if p.id == "mine")

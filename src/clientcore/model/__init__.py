@@ -97,6 +97,7 @@ from clientcore.model._schema import (
     default_schema,
     value_issue,
 )
+from clientcore.model._stored import party_from_stored_json
 from clientcore.model._validation import check_party, party_validator, validate_party
 from clientcore.model._values import (
     DateOrder,
@@ -196,6 +197,7 @@ __all__ = [
     "parse_status",
     "parse_value",
     "party_from_json",
+    "party_from_stored_json",
     "party_to_json",
     "party_validator",
     "path_reader",

@@ -407,6 +407,7 @@ def named(convert: Callable[[Any], Any], name: str) -> Callable[[Any], Any]:
 
     converted.__name__ = getattr(convert, "__name__", "convert")
     converted.__doc__ = convert.__doc__
+    converted.__wrapped__ = convert  # type: ignore[attr-defined]
     return converted
 
 

@@ -61,7 +61,8 @@ from clientcore.model import (
     check_structure,
     converter,
     link_issues,
-    party_from_json,
+    party_from_stored_json,
+    with_version,
 )
 from clientcore.ports import AuditEvent
 from clientcore.query import Filter, SavedFilter
@@ -92,6 +93,8 @@ define(
 # BEGIN IMMEDIATE already serialises every writer).
 _LINK_LOCK = 7_302_214_001
 _BATCH = 500
+# The rows fetched at a time when every party is read (``list``).
+_STREAM_BATCH = 2_000
 # The memory PostgreSQL may use per hash in find, count and count_each (see
 # SqlUnitOfWork._read): with less, a ``NOT IN`` over a million task rows is probed row
 # by row instead of hashed once.
@@ -189,7 +192,7 @@ def load_parties(engine: sa.Engine, new: Iterable[Party], batch_size: int = 10_0
             with conn.begin():
                 batch: list[Party] = []
                 for party in new:
-                    batch.append(party if party.version > 0 else attrs.evolve(party, version=1))
+                    batch.append(party if party.version > 0 else with_version(party, 1))
                     if len(batch) >= batch_size:
                         loaded += write(conn, batch)
                         batch = []
@@ -250,15 +253,12 @@ def _version_error(found: int | None) -> ClientCoreError:
 
 
 def _party(doc: Any) -> Party:
-    """A party from the store's own record: ``doc`` was written from a valid party, so
-    it is built straight away (``Party`` still checks itself); the bounds on untrusted
-    input (``party_from_json``) are only gone through, to name the fault, when a
-    record does not build."""
-    try:
-        party: Party = converter.structure(doc, Party)
-    except Exception:
-        return party_from_json(doc, trusted=True)  # raises ValidationError with a path
-    return party
+    """A party from the store's own record: ``doc`` was written from a valid party
+    (``party_to_json``), so its values are taken as stored
+    (:func:`~clientcore.model.party_from_stored_json`, the rules across fields still
+    checked); a record that does not fit is read by ``party_from_json``, which names
+    the fault."""
+    return party_from_stored_json(doc)
 
 
 def _link_doc(link: Link) -> dict[str, Any]:
@@ -441,7 +441,7 @@ class _Parties:
             raise ConflictError([Issue("conflict.duplicate_id", "id", {"party_id": party.id})])
         if party.id not in tx.party_base:
             tx.party_base[party.id] = None
-        stored = attrs.evolve(party, version=1)
+        stored = with_version(party, 1)
         tx.parties[party.id] = stored
         return stored
 
@@ -458,7 +458,7 @@ class _Parties:
         if current.version != party.version:
             raise ConflictError([stale_version(party.id, party.version, current.version)])
         self._touch(tx, party.id, current)
-        stored = attrs.evolve(party, version=party.version + 1)
+        stored = with_version(party, party.version + 1)
         tx.parties[party.id] = stored
         return stored
 
@@ -481,7 +481,9 @@ class _Parties:
         return out
 
     def list(self) -> builtins.list[Party]:
-        return self.find(Filter.all())
+        # Every row: fetched a batch at a time (a server-side cursor on PostgreSQL),
+        # so the rows of a large table are never all held as well as the parties.
+        return self._find(Filter.all(), stream=True)
 
     def find(
         self,
@@ -493,6 +495,18 @@ class _Parties:
         offset: int | None = None,
     ) -> builtins.list[Party]:
         """The parties ``flt`` selects, run as SQL (see the port)."""
+        return self._find(flt, today=today, order_by=order_by, limit=limit, offset=offset)
+
+    def _find(
+        self,
+        flt: Filter,
+        *,
+        today: dt.date | None = None,
+        order_by: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        stream: bool = False,
+    ) -> builtins.list[Party]:
         tx = self._tx()
         keys = order_keys(order_by)
         check_page(limit, offset)
@@ -516,6 +530,8 @@ class _Parties:
         elif limit is not None:
             stmt = stmt.limit(start + limit)
         with self._uow._read(scan=True, work_mem=_COUNT_WORK_MEM) as conn:
+            if stream:
+                stmt = stmt.execution_options(yield_per=_STREAM_BATCH)
             found = [self._decode(i, v, doc) for i, v, doc in conn.execute(stmt)]
         if not mine:
             return found

@@ -263,6 +263,27 @@ VALIDITY_COLUMNS = (
 )
 
 
+def _reader(path: str) -> Callable[[Any], Any]:
+    """:func:`read_path` for one path, its parts split once (a row reads ~60 paths)."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        return lambda party: getattr(party, head, None)
+    inner = _reader(rest)
+
+    def read(party: Any) -> Any:
+        value = getattr(party, head, None)
+        return None if value is None else inner(value)
+
+    return read
+
+
+_TEXT_READERS = tuple((_reader(p), column_name(p), folded_name(p)) for p in TEXT_PATHS)
+_DATE_READERS = tuple((_reader(p), column_name(p)) for p in DATE_PATHS)
+_BOOL_READERS = tuple((_reader(p), column_name(p)) for p in BOOL_PATHS)
+_SIZE_READERS = tuple((_reader(p), size_name(p)) for p in COLLECTION_PATHS)
+_VALIDITY = tuple((IDENTIFIERS[p], column_name(p), valid_name(p)) for p in VALIDITY_PATHS)
+
+
 def party_row(party: Party, stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every column of the parties table for ``party`` (as stored, version included).
 
@@ -270,32 +291,30 @@ def party_row(party: Party, stored: Mapping[str, Any] | None = None) -> dict[str
     flags are kept where the identifier and the country are unchanged (validating an
     identifier costs more than all the rest of a row)."""
     row: dict[str, Any] = {"id": party.id, "doc": party_to_json(party)}
-    for path in TEXT_PATHS:
-        text = _text(read_path(party, path))
-        row[column_name(path)] = text
-        row[folded_name(path)] = folded(text)
-    for path in DATE_PATHS:
-        value = read_path(party, path)
-        row[column_name(path)] = value if isinstance(value, dt.date) else None
-    for path in BOOL_PATHS:
-        value = read_path(party, path)
-        row[column_name(path)] = value if isinstance(value, bool) else None
+    for read, name, folded_column in _TEXT_READERS:
+        text = _text(read(party))
+        row[name] = text
+        row[folded_column] = folded(text)
+    for read, name in _DATE_READERS:
+        value = read(party)
+        row[name] = value if isinstance(value, dt.date) else None
+    for read, name in _BOOL_READERS:
+        value = read(party)
+        row[name] = value if isinstance(value, bool) else None
     row["version"] = party.version
-    country = read_path(party, "address.country")
-    same_country = stored is not None and stored["address__country"] == row["address__country"]
-    for path in VALIDITY_PATHS:
-        text = row[column_name(path)]
-        if folded(text) is None:
-            row[valid_name(path)] = None
-        elif same_country and stored is not None and stored[column_name(path)] == text:
-            row[valid_name(path)] = stored[valid_name(path)]
+    country = row["address__country"]
+    same_country = stored is not None and stored["address__country"] == country
+    for ident, name, flag in _VALIDITY:
+        text = row[name]
+        if text is None or not text.strip():
+            row[flag] = None
+        elif same_country and stored is not None and stored[name] == text:
+            row[flag] = stored[flag]
         else:
-            row[valid_name(path)] = IDENTIFIERS[path].is_valid(
-                text, country if isinstance(country, str) else None
-            )
-    for path in COLLECTION_PATHS:
-        items = read_path(party, path)
-        row[size_name(path)] = len(items) if items is not None else 0
+            row[flag] = ident.is_valid(text, country)
+    for read, name in _SIZE_READERS:
+        items = read(party)
+        row[name] = len(items) if items is not None else 0
     return row
 
 
