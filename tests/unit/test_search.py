@@ -434,7 +434,7 @@ def test_contains_finds_the_same_names_through_words_and_by_scanning(
         patch.setattr(_search, "_DENSE", dense)
         patch.setattr(_search, "_MANY_WORDS", many)
         assert expected == list(base.containing(query))
-    assert expected == list(base._scan(query))
+    assert expected == list(base.positions(base._scan(query)))
 
 
 IDENTIFIER_TEXT = st.one_of(
@@ -512,18 +512,23 @@ def test_names_repeated_many_times_are_normalised_once_with_the_same_result(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(names, max_size=30))
-def test_postings_built_per_run_of_equal_names_equal_postings_built_name_by_name(
+def test_postings_of_runs_of_equal_names_equal_postings_built_name_by_name(
     raw: list[str],
 ) -> None:
-    spaced = sorted(" " + normalise_name(n)[0] for n in raw)
+    """Word postings kept per run of equal names (one per distinct name), each run
+    read as its positions, are the postings of every record built one by one."""
+    index = SearchIndex([person(f"r{i:02d}", name or "x") for i, name in enumerate(raw)])
+    base = index._base
     plain: dict[str, list[int]] = {}
-    for position, name in enumerate(spaced):
+    for position, name in enumerate(base.names):
         for word in name.split():
             if position not in plain.setdefault(word, []):
                 plain[word].append(position)
-    vocabulary, postings = _search._postings(spaced)
-    assert sorted(plain) == vocabulary
-    assert [plain[w] for w in vocabulary] == postings
+    assert sorted(plain) == base.vocabulary
+    assert [plain[w] for w in base.vocabulary] == [
+        list(base.positions(runs)) for runs in base.postings
+    ]
+    assert base.run_names == sorted(set(base.names))
 
 
 @settings(max_examples=150, deadline=None)
