@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientcore import NotFound, Party, ValidationError
+from clientcore import Actor, NotFound, Party, ValidationError
 from clientcore._messages import templates
 from clientcore._text import fold
 from clientcore.query import _search
 from clientcore.query._search import Hit, MatchKind, SearchIndex, normalise_name, query_keys
+from clientcore.status import RolePolicy, StatusMachine
 
 
 def company(pid: str, name: str, **fields: Any) -> Party:
@@ -549,3 +550,90 @@ def test_search_agrees_with_the_reference_when_every_word_counts_as_common(
         index = SearchIndex([person(rid, name) for rid, name in records])
         got = [(h.record.id, h.kind.value) for h in index.search(text, limit)]
     assert reference(records, text, limit) == got
+
+
+# --- the whole search against a plain scan, identifiers and visibility included ---
+
+MACHINE = StatusMachine(RolePolicy.default())
+ASSISTANT = Actor("cas", {"assistant"})  # may not see suspects and prospects
+STATUSES = ["client", "client", "prospect", "suspect", "former_client"]
+IDENTIFIER_PATHS = ["number", "kvk_number", "email"]  # in the order of the catalogue
+
+
+def stored_key(path: str, value: str | None) -> str | None:
+    """The key of a stored identifier, written plainly for these three fields."""
+    if not value:
+        return None
+    if path == "email":
+        return value.strip().casefold()
+    return "".join(c for c in value if c.isalnum()).upper()
+
+
+def reference_search(
+    parties: list[Party], text: str, limit: int, hidden: bool
+) -> list[tuple[str, str, str]]:
+    """Every live party scanned one by one with the ranking rules: identifiers (in the
+    order of ``query_keys``, then of the fields), then names; hidden parties left out."""
+    live = [p for p in parties if not hidden or MACHINE.visible(ASSISTANT, [p])]
+    order = {p.id: (normalise_name(p.name)[0], p.id) for p in live}
+    matched: dict[str, str] = {}
+    for key in query_keys(text):
+        for path in IDENTIFIER_PATHS:
+            for p in live:
+                if stored_key(path, getattr(p, path)) == key:
+                    matched.setdefault(p.id, path)
+    out = [
+        (rid, "identifier", path)
+        for rid, path in sorted(matched.items(), key=lambda m: order[m[0]])
+    ]
+    named = reference([(p.id, p.name) for p in live if p.id not in matched], text, len(live))
+    out += [(rid, kind, "name") for rid, kind in named]
+    return out[:limit]
+
+
+PARTY_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(WORDS[:6]).map(str.title),
+        st.none() | st.sampled_from(EMAILS),
+        st.none() | st.sampled_from(CLIENT_NUMBERS),
+        st.none() | st.just("12345678"),
+        st.sampled_from(STATUSES),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    PARTY_ROWS,
+    st.sampled_from([*EMAILS, *CLIENT_NUMBERS, "INFO@A.BE", "c 2", *WORDS[:6], "bak pee", "ee"]),
+    st.integers(1, 12),
+    st.booleans(),
+    st.data(),
+)
+def test_search_returns_what_a_plain_scan_of_the_parties_returns(
+    rows: list[tuple[str, str | None, str | None, str | None, str]],
+    text: str,
+    limit: int,
+    hidden: bool,
+    data: st.DataObject,
+) -> None:
+    """Runs of equal names, keys shared within and across fields, parties added after
+    the build and removed ones, an actor who may not see some: the index answers what
+    a scan of the live parties with the same ranking rules answers, in the same order."""
+    parties = [
+        company(f"r{i:02d}", name, email=email, number=number, kvk_number=kvk, status=status)
+        for i, (name, email, number, kvk, status) in enumerate(rows)
+    ]
+    split = data.draw(st.integers(0, len(parties)))
+    index = SearchIndex(parties[:split])
+    for party in parties[split:]:
+        index.add(party)
+    gone = data.draw(
+        st.sets(st.sampled_from([p.id for p in parties])) if parties else st.just(set())
+    )
+    for rid in sorted(gone):
+        index.remove(rid)
+    live = [p for p in parties if p.id not in gone]
+    seen: dict[str, Any] = {"actor": ASSISTANT, "machine": MACHINE} if hidden else {}
+    assert reference_search(live, text, limit, hidden) == found(index.search(text, limit, **seen))

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import attrgetter, contains, ne
+from operator import attrgetter, contains, itemgetter
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
@@ -245,6 +245,12 @@ def _e164_lines(blob: str, count: int) -> bool:
     )
 
 
+def _has_upper(blob: str) -> bool:
+    """Whether ASCII ``blob`` has an upper-case letter (``lower`` would change it):
+    ``islower`` is one pass in C that makes no new text."""
+    return not blob.isascii() or not (blob.islower() or blob.lower() == blob)
+
+
 def _no_edge_space(blob: str) -> bool:
     """Whether no line of ``blob`` (ASCII lines joined by line breaks) is blank or
     starts or ends with a space, so ``strip`` leaves each line as it is (string
@@ -254,7 +260,10 @@ def _no_edge_space(blob: str) -> bool:
         and "\n\n" not in blob
         and not blob.startswith(_EDGES)
         and not blob.endswith(_EDGES)
-        and not any("\n" + space in blob or space + "\n" in blob for space in _ASCII_SPACES)
+        and not any(
+            space in blob and ("\n" + space in blob or space + "\n" in blob)
+            for space in _ASCII_SPACES
+        )
     )
 
 
@@ -284,9 +293,9 @@ def _column_keys(
         if kind == "phone" and _e164_lines(blob, len(values)):
             return list(values) if plain else blob.split("\n")  # type: ignore[return-value]
         if kind == "email":
-            folded = blob.lower() if blob.isascii() else blob.casefold()  # same on ASCII
-            if plain and folded == blob and _no_edge_space(blob):
+            if plain and not _has_upper(blob) and _no_edge_space(blob):
                 return list(values)
+            folded = blob.lower() if blob.isascii() else blob.casefold()  # same on ASCII
             lines = folded.split("\n")
             # No value blank or with space at an edge: ``strip`` returns the very same
             # text then, so the comparison is one pass of identity checks.
@@ -406,11 +415,11 @@ class _Base:
         "by_key",
         "cached_size",
         "cumulative",
+        "earlier",
         "fields",
         "heads",
-        "holders",
+        "held",
         "ids",
-        "lasts",
         "names",
         "postings",
         "prefix_cache",
@@ -470,22 +479,22 @@ class _Base:
         records: Sequence[Any],
         places: Sequence[int],
     ) -> None:
-        """Fill :attr:`by_key`: per identifier field, a dict from key to the record's
-        place in ``records``.
+        """Fill :attr:`by_key`: per identifier field, a dict from key to the last
+        entry holding it.
 
         ``identifiers`` holds (path, kind, values in the order of ``records``); ``rank``
-        maps that order to positions (kept as :attr:`rank`). When several records share
-        a key, the dict holds the last of their places; the places of every holder of a
-        shared key are also kept in :attr:`holders`, grouped by that last place, which
-        :attr:`lasts` holds beside each (ascending), so one bisection finds them all.
-        Every step is one C-level pass over a column (the keys of a whole column are
-        made on one joined text) or a sort of small ints, so the build grows linearly
-        with the records and makes no text a stored value already is.
+        maps that order to positions (kept as :attr:`rank`). An entry is a record with a
+        key in the field: :attr:`held` gives its place in ``records`` and, when several
+        records share a key, :attr:`earlier` the entry holding the same key before it,
+        so the holders of a key are a chain walked from the dict. Every step is one
+        C-level pass over a column (the keys of a whole column are made on one joined
+        text, and a stored value already in its key form is its own key), so the build
+        grows linearly with the records, however many share a key.
         """
         self.fields = [path for path, _, _ in identifiers]
         self.by_key: list[dict[str, int]] = []
-        self.lasts: list[list[int]] = []
-        self.holders: list[list[int]] = []
+        self.held: list[list[int]] = []
+        self.earlier: list[list[int | None]] = []
         for _, kind, column in identifiers:
             # Most fields are sparse: keep the records that have a value (C-level
             # compress), so every later step works on values only.
@@ -499,40 +508,35 @@ class _Base:
             if None in made:
                 held = list(compress(present, made))
                 keys = list(filter(None, made))
-            fresh: dict[str, int] = dict(zip(keys, held))  # the last place of a key
-            lasts: list[int] = []
-            holders: list[int] = []
-            if len(fresh) != len(keys):
-                # A key is shared when some record holding it is not its last place in
-                # ``fresh``: one pass of C-level lookups finds them all.
-                every = list(map(fresh.__getitem__, keys))
-                if len(fresh) * 2 > len(keys):  # few shared: keep only those
-                    repeated = set(compress(every, map(ne, every, held)))
-                    mask = list(map(repeated.__contains__, every))
-                    every, held = list(compress(every, mask)), list(compress(held, mask))
-                # Group the holders by the last place of their key: a stable sort of
-                # small ints, which keeps each group in the order of ``records``.
-                order = sorted(places[: len(every)], key=every.__getitem__)
-                lasts = list(map(every.__getitem__, order))
-                holders = list(map(held.__getitem__, order))
-            self.by_key.append(fresh)
-            self.lasts.append(lasts)
-            self.holders.append(holders)
+            # One pass in C, in the order of ``records``: ``latest`` takes each key to
+            # its entry (an index into ``held``) and ``earlier`` gets, per entry, the
+            # entry of the same key before it, read just before it is replaced (``zip``
+            # calls its two ``map``s in turn). The holders of a shared key are a chain.
+            entries = places[: len(keys)]
+            latest: dict[str, int] = {}
+            earlier: list[int | None] = list(
+                map(
+                    itemgetter(0),
+                    zip(map(latest.get, keys), map(latest.__setitem__, keys, entries)),
+                )
+            )
+            self.by_key.append(latest)
+            self.held.append(held)
+            self.earlier.append(earlier if len(latest) != len(keys) else [])
         self.rank = rank
 
     def with_key(self, key: str) -> Iterator[tuple[int, str]]:
         """(position, field path) of every record holding identifier ``key``."""
         rank = self.rank
-        for path, by_key, lasts, holders in zip(self.fields, self.by_key, self.lasts, self.holders):
-            place = by_key.get(key)
-            if place is None:
-                continue
-            lo = bisect_left(lasts, place)
-            hi = bisect_right(lasts, place, lo)
-            if lo == hi:
-                yield rank[place], path
-            for found in holders[lo:hi]:
-                yield rank[found], path
+        for path, by_key, held, earlier in zip(self.fields, self.by_key, self.held, self.earlier):
+            entry = by_key.get(key)
+            if entry is not None:
+                yield rank[held[entry]], path
+                if earlier:
+                    entry = earlier[entry]
+                    while entry is not None:
+                        yield rank[held[entry]], path
+                        entry = earlier[entry]
 
     def word_count(self, prefix: str) -> int:
         """How many (word, run) pairs a query word matches: its selectivity."""
