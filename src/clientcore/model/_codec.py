@@ -486,13 +486,29 @@ def from_row(
     for raw, (column, how, field, head, tail, convert) in zip(row.values(), plan, strict=True):
         if raw.__class__ is str:  # the common cell: plain text
             text: str | None = raw.strip() or None
-            if text is None and field is not None:
-                continue  # a blank cell of a known column
         else:
             text = _cell_text(raw)
-        if text is _NOT_A_CELL:
-            shown = f"{type(raw).__name__}: {repr(raw)[:30]}"
-            issues.append(Issue("row.invalid_cell", column, {"value": shown}))
+            if text is _NOT_A_CELL:
+                shown = f"{type(raw).__name__}: {repr(raw)[:30]}"
+                issues.append(Issue("row.invalid_cell", column, {"value": shown}))
+                continue
+        if text is None:
+            if field is not None:
+                continue  # a blank cell of a known column
+        elif how is _TEXT:  # the most common: read as it is, the converter strips it
+            if convert is None:
+                ready = False
+                value = text
+            else:
+                try:
+                    value = convert(text)
+                except ValidationError:
+                    ready = False
+                    value = text
+            if head:
+                nested.setdefault(head, {})[tail] = value
+            else:
+                kwargs[column] = value
             continue
         if how is _EXTERNAL:
             if text is not None:
@@ -521,9 +537,6 @@ def from_row(
             ready = ready and done
         elif how is _CUSTOM:
             value = _parse_fresh(field, text, issues)
-        elif how is _TEXT:
-            value, done = _converted(convert, text)
-            ready = ready and done
         else:
             key = (column, text)
             found = _PARSED.get(key)
@@ -704,14 +717,18 @@ def _plain_row(row: Mapping[Any, Any]) -> bool:
     except TypeError:  # a key or a cell that is not text
         return False
     most = DEFAULT_LIMITS.max_text
-    if len(keys) > most or len(values) > most:
+    return len(keys) <= most and len(values) <= most and _no_surrogate(keys + values)
+
+
+def _no_surrogate(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate: ASCII, or it encodes as UTF-8 (which
+    refuses every surrogate code point), told at C speed."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
         return False
-    for text in (keys, values):
-        if not text.isascii():
-            try:
-                text.encode("utf-8")  # refuses any surrogate code point
-            except UnicodeEncodeError:
-                return False
     return True
 
 
@@ -721,13 +738,14 @@ _LONG_NUMBER: Final = re.compile(r"\d{19}")
 def _plain_json(text: str) -> bool:
     """Whether the JSON ``text`` surely parses within :data:`DEFAULT_LIMITS`: short
     enough for the item, node and text limits, fewer openers than the depth limit, no
-    escape (so no lone surrogate) and no number too long for 64 bits. ``False`` only
-    means the full :func:`check_input` must look at the parsed data."""
+    lone surrogate and no escape (that could make one), and no number too long for 64
+    bits. ``False`` only means the full :func:`check_input` must look at the parsed
+    data."""
     limits = DEFAULT_LIMITS
     return (
         len(text) <= min(2 * limits.max_items, limits.max_nodes, limits.max_text)
-        and text.isascii()
         and "\\" not in text
+        and _no_surrogate(text)
         and text.count("[") + text.count("{") < limits.max_depth
         and (limits.max_int_bits >= 64 and _LONG_NUMBER.search(text) is None)
     )
