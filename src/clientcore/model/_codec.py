@@ -35,6 +35,7 @@ from clientcore._text import formula_safe, formula_unguarded
 from clientcore.model._convert import field_converters, normalised_constructor
 from clientcore.model._identifiers import IDENTIFIERS
 from clientcore.model._party import (
+    _COMPACT_FIELDS,
     Acceptance,
     Address,
     AmlProfile,
@@ -694,8 +695,8 @@ def _step(column: str, catalogue: Schema, schema: Schema | None) -> _Step:
         return column, _CUSTOM, field, category, name, None
     nested = _NESTED_CONVERTERS.get(head, {}) if head else _PARTY_CONVERTERS
     convert = nested.get(tail if head else column)
-    if field.identifier is not None:
-        how = _IDENTIFIER
+    if field.identifier is not None and column not in _COMPACT_FIELDS:
+        how = _IDENTIFIER  # (a party compacts its own identifiers when it is made)
     elif field.type is FieldType.TEXT and column not in _VOCABULARY:
         how = _TEXT  # read as it is: the converter alone (a strip) makes the value
     elif field.type is FieldType.DATE:
@@ -795,6 +796,12 @@ def _is_custom_column(column: str) -> bool:
     return len(parts) == 3 and parts[0] == "custom" and all(parts[1:])
 
 
+_ITEMS: Final = {
+    column: (normalised_constructor(cls), field_converters(cls))
+    for column, cls in COLLECTIONS.items()
+}
+
+
 def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     try:
         data = json.loads(text)
@@ -814,8 +821,18 @@ def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
         )
         return None
     if column != "acceptance" and all(item.__class__ is dict for item in data):
+        # the records' own converters: the cell's items built as Party(...) builds them,
+        # each value through its field's converter, then the normalised constructor
+        make, converters = _ITEMS[column]
+        try:
+            return tuple(
+                make(**{key: converters[key](value) for key, value in item.items()})
+                for item in data
+            )
+        except (ValidationError, TypeError, KeyError):
+            pass  # a refused value, an unknown or missing key: named below
         item_type = COLLECTIONS[column]
-        try:  # the records' own converters: the cell's items built as Party(...) builds them
+        try:
             return tuple(item_type(**item) for item in data)
         except (ValidationError, TypeError):
             pass  # told apart below, by the JSON structure, as a bad cell
