@@ -429,7 +429,7 @@ def read(
     trusted: bool = False,
 ) -> Table:
     """Read parties from ``source``: a path (``.csv``/``.txt``/``.tsv``, ``.xlsx``,
-    ``.json``), bytes or text of CSV, an open file, or a pandas DataFrame.
+    ``.json``), bytes or text of CSV, an open file, or a pandas or polars DataFrame.
 
     ``profile`` is a :class:`Profile`, a built-in name (``exact_online``), a profile file
     or its data; ``columns`` maps source headings to field paths (``{"Naam": "name"}`` or
