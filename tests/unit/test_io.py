@@ -403,3 +403,16 @@ def test_a_rule_with_no_party_in_scope_says_so_with_a_hint() -> None:
     report = check(table, today=TODAY)
     text = report.to_text()
     assert "closing: no party in scope among 1" in text
+
+
+def test_a_polars_frame_reads_back_and_checks_like_the_file(tmp_path: Path) -> None:
+    pl = pytest.importorskip("polars")
+    written = generate(30, seed=5, today=TODAY)
+    frame = pl.from_dicts([to_row(p) for p in written], infer_schema_length=None)
+    assert written == [r.party for r in read(frame, trusted=True)]
+    path = tmp_path / "parties.csv"
+    write_csv(written, path)
+    by_frame, by_path = check(frame, today=TODAY), check(path, today=TODAY)
+    assert [(r.rule.id, r.in_scope, r.failing) for r in by_path.results] == [
+        (r.rule.id, r.in_scope, r.failing) for r in by_frame.results
+    ]

@@ -25,6 +25,7 @@ HEAVY = [
     "qrcode",
     "sqlalchemy",
     "pandas",
+    "polars",
     "openpyxl",
     "click",
     "rich",

@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import io
 import json
+import operator
 import os
 import pathlib
 import uuid
@@ -428,7 +429,7 @@ def read(
     trusted: bool = False,
 ) -> Table:
     """Read parties from ``source``: a path (``.csv``/``.txt``/``.tsv``, ``.xlsx``,
-    ``.json``), bytes or text of CSV, an open file, or a pandas DataFrame.
+    ``.json``), bytes or text of CSV, an open file, or a pandas or polars DataFrame.
 
     ``profile`` is a :class:`Profile`, a built-in name (``exact_online``), a profile file
     or its data; ``columns`` maps source headings to field paths (``{"Naam": "name"}`` or
@@ -593,7 +594,8 @@ def _csv_records(reader: Any, width: int) -> Iterator[tuple[int, Sequence[Any] |
             extra = sum(1 for c in cells[width:] if c.strip())
             yield number, Issue("read.extra_cells", "", {"count": extra})
             continue
-        if any(cell[:1] == "'" for cell in cells):
+        joined = "\x00".join(cells)  # a cell starts with "'": told at C speed
+        if joined[:1] == "'" or "\x00'" in joined:
             # the writers' formula guard comes off where it was put on: in the file
             cells = [formula_unguarded(c) if c[:1] == "'" else c for c in cells]
         yield number, cells
@@ -668,6 +670,12 @@ def _rows(
         folded = {header_key(k): v for k, v in values.items()} if values else None
         plan.append((position[column.source], column.path, folded, key in checkbox))
     typed = _typed_paths(catalogue, mapping, profile)
+    # Where every column is taken as it is (no value map, checkbox, profile parser or
+    # cell conversion: the common case), a row's record is made in one step.
+    plain = convert is None and not typed and all(v is None and not c for _, _, v, c in plan)
+    paths = tuple(path for _, path, _, _ in plan)
+    take = operator.itemgetter(*(index for index, _, _, _ in plan)) if len(plan) > 1 else None
+    most = max((index for index, _, _, _ in plan), default=0)
     has_id = "id" in mapping.paths
     progress = options.progress
     count = 0
@@ -681,10 +689,15 @@ def _rows(
         if isinstance(cells, _PartyJson):
             yield _party_json_row(number, cells.data, options)
             continue
-        record: dict[str, Any] = {}
         issues: list[Issue] = []
         width = len(cells)
-        for index, path, values, is_checkbox in plan:
+        if plain and take is not None and width > most:
+            record: dict[str, Any] = dict(zip(paths, take(cells), strict=True))
+            plan_left: Sequence[tuple[int, str, Mapping[str, str] | None, bool]] = ()
+        else:
+            record = {}
+            plan_left = plan
+        for index, path, values, is_checkbox in plan_left:
             value = cells[index] if index < width else None
             if convert is not None:
                 value = convert(path, value)

@@ -32,9 +32,13 @@ from clientcore._errors import Issue, ValidationError
 from clientcore._limits import DEFAULT_LIMITS, check_input
 from clientcore._messages import define
 from clientcore._text import formula_safe, formula_unguarded
+from clientcore.model._convert import field_converters, normalised_constructor
 from clientcore.model._identifiers import IDENTIFIERS
 from clientcore.model._party import (
+    _COMPACT_FIELDS,
+    _compact_identifiers,
     Acceptance,
+    Address,
     AmlProfile,
     Billing,
     ChecklistItem,
@@ -115,8 +119,8 @@ COLLECTIONS: Final[Mapping[str, type[Any]]] = {
     "checklist": ChecklistItem,
 }
 _NESTED: Final[Mapping[str, type[Any]]] = {
-    "address": dict,
-    "correspondence_address": dict,
+    "address": Address,
+    "correspondence_address": Address,
     "eid": EidCard,
     "aml": AmlProfile,
     "billing": Billing,
@@ -329,28 +333,13 @@ def _cell_text(value: Any) -> str | None:
     return _NOT_A_CELL
 
 
-# The values a file repeats (kinds, statuses, yes/no, countries) are parsed once:
-# (field path, text) -> the value, or the issues. Bounded; when full it starts afresh.
-_PARSED: dict[tuple[str, str], Any] = {}
+# The values a file repeats (kinds, statuses, yes/no, countries) are read once:
+# (field path, text) -> the value as the record's own converter makes it (the form its
+# normalised constructor takes), the issues, and whether the converter took the value.
+# Only what the vocabulary reads (free text's converter is a strip; dates have their own
+# memo). Bounded; when full it starts afresh.
+_PARSED: dict[tuple[str, str], tuple[Any, tuple[Issue, ...], bool]] = {}
 _PARSED_LIMIT: Final = 4096
-
-
-def _parse_typed(field: Field, text: str, issues: list[Issue]) -> Any:
-    """The cell's value in the field's type, read with the model's one vocabulary
-    (:mod:`clientcore.model._values`); a fault becomes an issue on the field's path."""
-    if len(text) > 64 or field.custom or field.type is FieldType.DATE:
-        return _parse_fresh(field, text, issues)  # dates have their own memo
-    key = (field.path, text)
-    found = _PARSED.get(key, _PARSED)
-    if found is _PARSED:
-        faults: list[Issue] = []
-        value = _parse_fresh(field, text, faults)
-        found = (value, tuple(faults))
-        if len(_PARSED) >= _PARSED_LIMIT:
-            _PARSED.clear()
-        _PARSED[key] = found
-    issues.extend(found[1])
-    return found[0]
 
 
 def _parse_fresh(field: Field, text: str, issues: list[Issue]) -> Any:
@@ -490,16 +479,38 @@ def from_row(
     external: dict[str, str] = {}
     country = _country_of(row.get("address.country"))
     plan = _plan(tuple(row), catalogue, schema)
-    for raw, (column, how, field, head, tail) in zip(row.values(), plan, strict=True):
+    # Every value below is put in the form the record's own converter gives it (memoised
+    # where the file repeats it), so that the party is built by its normalised
+    # constructor; where a converter refuses a value, or a cell is bad, ``ready`` is off
+    # and Party(**kwargs) builds the party and names every fault (the converters are
+    # idempotent: a converted value goes through them again unchanged).
+    ready = True
+    for raw, (column, how, field, head, tail, convert) in zip(row.values(), plan, strict=True):
         if raw.__class__ is str:  # the common cell: plain text
             text: str | None = raw.strip() or None
-            if text is None and field is not None:
-                continue  # a blank cell of a known column
         else:
             text = _cell_text(raw)
-        if text is _NOT_A_CELL:
-            shown = f"{type(raw).__name__}: {repr(raw)[:30]}"
-            issues.append(Issue("row.invalid_cell", column, {"value": shown}))
+            if text is _NOT_A_CELL:
+                shown = f"{type(raw).__name__}: {repr(raw)[:30]}"
+                issues.append(Issue("row.invalid_cell", column, {"value": shown}))
+                continue
+        if text is None:
+            if field is not None:
+                continue  # a blank cell of a known column
+        elif how is _TEXT:  # the most common: read as it is, the converter strips it
+            if convert is None:
+                ready = False
+                value = text
+            else:
+                try:
+                    value = convert(text)
+                except ValidationError:
+                    ready = False
+                    value = text
+            if head:
+                nested.setdefault(head, {})[tail] = value
+            else:
+                kwargs[column] = value
             continue
         if how is _EXTERNAL:
             if text is not None:
@@ -524,9 +535,23 @@ def from_row(
             where = country
             if head == "correspondence_address":
                 where = _country_of(row.get("correspondence_address.country"))
-            value = _normalise_identifier(column, text, where)
+            value, done = _converted(convert, _normalise_identifier(column, text, where))
+            ready = ready and done
+        elif how is _CUSTOM:
+            value = _parse_fresh(field, text, issues)
         else:
-            value = _parse_typed(field, text, issues)
+            key = (column, text)
+            found = _PARSED.get(key)
+            if found is None:
+                found = _ready(field, text, convert)
+                if how is _MEMO and len(text) <= 64:
+                    if len(_PARSED) >= _PARSED_LIMIT:
+                        _PARSED.clear()
+                    _PARSED[key] = found
+            value, faults, done = found
+            if faults:
+                issues.extend(faults)
+            ready = ready and done
         if value is None:
             continue
         if how is _CUSTOM:
@@ -535,13 +560,15 @@ def from_row(
             nested.setdefault(head, {})[tail] = value
         else:
             kwargs[column] = value
+    ready = ready and not issues
     for head, values in nested.items():
-        kwargs[head] = values
+        kwargs[head] = _nested_value(head, values) if ready else values
     if custom:
         kwargs["custom"] = custom
     if external:
         kwargs["external_keys"] = external
-    kwargs.setdefault("id", new_id())
+    if "id" not in kwargs:
+        kwargs["id"] = new_id()
     for name in ("contacts", "correspondence"):
         items = kwargs.get(name)
         if items:
@@ -553,6 +580,10 @@ def from_row(
             Issue("value.invalid_choice", "kind", {"value": "", "choices": list(PartyKind)})
         )
         raise ValidationError(issues)
+    if ready:
+        fast = _normalised_party(kwargs)
+        if fast is not None:
+            return fast
     # The good cells are built even when others are bad, so that the rules across fields
     # (kind, status family, date order...) are reported with the bad cells, not after.
     try:
@@ -566,6 +597,68 @@ def from_row(
     return party
 
 
+_PARTY_CONVERTERS: Final = field_converters(Party)
+_NESTED_CONVERTERS: Final = {head: field_converters(cls) for head, cls in _NESTED.items()}
+_make_party: Final = normalised_constructor(Party)
+_MAKE_NESTED: Final = {head: normalised_constructor(cls) for head, cls in _NESTED.items()}
+# Fields that hold records or collections: their converter is run on what the row
+# gives (a tuple of records, a mapping of custom values) before the party is made.
+_CONVERTED_LAST: Final = (
+    *COLLECTIONS,
+    "acceptance",
+    "custom",
+    "external_keys",
+)
+
+
+def _converted(convert: Callable[[Any], Any] | None, value: Any) -> tuple[Any, bool]:
+    """``value`` through the field's converter, and whether it took it."""
+    if convert is None:
+        return value, False
+    try:
+        return convert(value), True
+    except ValidationError:
+        return value, False
+
+
+def _ready(
+    field: Field, text: str, convert: Callable[[Any], Any] | None
+) -> tuple[Any, tuple[Issue, ...], bool]:
+    """The cell read with the model's vocabulary (:func:`_parse_fresh`), then through the
+    field's converter; the issues; whether the converter took the value."""
+    faults: list[Issue] = []
+    value = _parse_fresh(field, text, faults)
+    if value is None or faults:
+        return value, tuple(faults), not faults
+    value, done = _converted(convert, value)
+    return value, (), done
+
+
+def _nested_value(head: str, values: dict[str, Any]) -> Any:
+    """The record of a nested field (an address, billing...) from converted values, then
+    through the party's converter for that field (an empty address is none)."""
+    return _PARTY_CONVERTERS[head](_MAKE_NESTED[head](**values))
+
+
+def _normalised_party(kwargs: dict[str, Any]) -> Party | None:
+    """The party from values already converted (the collections and mappings converted
+    here), as Party(**kwargs) makes it; ``None`` when a converter refuses one (then
+    Party(**kwargs) is to name the fault)."""
+    converters = _PARTY_CONVERTERS
+    for name in _CONVERTED_LAST:
+        value = kwargs.get(name)
+        if value is not None:
+            try:
+                kwargs[name] = converters[name](value)
+            except ValidationError:
+                return None
+    party = _make_party(**kwargs)
+    # The normalised constructor takes identifiers compact; a row's are as typed, so the
+    # party compacts them as Party(...) does.
+    _compact_identifiers(party)
+    return party
+
+
 _EXTERNAL: Final = "external"
 _JSON: Final = "json"
 _IDENTIFIER: Final = "identifier"
@@ -574,7 +667,10 @@ _VALUE: Final = "value"
 
 # How each column of a header is read: worked out once per header and catalogue, not
 # once per cell (a file's rows share their header).
-_Step = tuple[str, str, Field | None, str, str]
+_TEXT: Final = "text"
+_MEMO: Final = "memo"
+# (column, how, field, head, tail, the converter of the record field it fills)
+_Step = tuple[str, str, Field | None, str, str, Callable[[Any], Any] | None]
 _PLANS: dict[tuple[tuple[Any, ...], int, bool], tuple[Schema, tuple[_Step, ...]]] = {}
 
 
@@ -592,24 +688,34 @@ def _plan(keys: tuple[Any, ...], catalogue: Schema, schema: Schema | None) -> tu
 
 def _step(column: str, catalogue: Schema, schema: Schema | None) -> _Step:
     if column.startswith("external."):
-        return column, _EXTERNAL, None, "", column[len("external.") :]
+        return column, _EXTERNAL, None, "", column[len("external.") :], None
     if column in COLLECTIONS or column in _EXTRA_COLUMNS:
-        return column, _JSON, None, "", ""
+        return column, _JSON, None, "", "", None
     field = _column_field(column, catalogue, schema)
     if field is None:
-        return column, _VALUE, None, "", ""
+        return column, _VALUE, None, "", "", None
     head, _, tail = column.partition(".") if "." in column else ("", "", "")
     if field.custom:
         _, category, name = column.split(".", 2)
-        return column, _CUSTOM, field, category, name
-    how = _IDENTIFIER if field.identifier is not None else _VALUE
-    return column, how, field, head, tail
+        return column, _CUSTOM, field, category, name, None
+    nested = _NESTED_CONVERTERS.get(head, {}) if head else _PARTY_CONVERTERS
+    convert = nested.get(tail if head else column)
+    if field.identifier is not None and column not in _COMPACT_FIELDS:
+        how = _IDENTIFIER  # (a party compacts its own identifiers when it is made)
+    elif field.type is FieldType.TEXT and column not in _VOCABULARY:
+        how = _TEXT  # read as it is: the converter alone (a strip) makes the value
+    elif field.type is FieldType.DATE:
+        how = _VALUE
+    else:
+        how = _MEMO
+    return column, how, field, head, tail, convert
 
 
 def _plain_row(row: Mapping[Any, Any]) -> bool:
     """Whether ``row`` is surely within :data:`DEFAULT_LIMITS`, told at C speed: a dict
-    of few ASCII texts (so no lone surrogate) whose total length is within one text's
-    limit. ``False`` only means the full :func:`check_input` must look."""
+    of few texts whose total length is within one text's limit, with no lone surrogate
+    (ASCII, or text that encodes as UTF-8). ``False`` only means the full
+    :func:`check_input` must look."""
     if row.__class__ is not dict or len(row) >= DEFAULT_LIMITS.max_items:
         return False
     try:
@@ -617,7 +723,19 @@ def _plain_row(row: Mapping[Any, Any]) -> bool:
     except TypeError:  # a key or a cell that is not text
         return False
     most = DEFAULT_LIMITS.max_text
-    return len(keys) <= most and len(values) <= most and keys.isascii() and values.isascii()
+    return len(keys) <= most and len(values) <= most and _no_surrogate(keys + values)
+
+
+def _no_surrogate(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate: ASCII, or it encodes as UTF-8 (which
+    refuses every surrogate code point), told at C speed."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _LONG_NUMBER: Final = re.compile(r"\d{19}")
@@ -626,13 +744,14 @@ _LONG_NUMBER: Final = re.compile(r"\d{19}")
 def _plain_json(text: str) -> bool:
     """Whether the JSON ``text`` surely parses within :data:`DEFAULT_LIMITS`: short
     enough for the item, node and text limits, fewer openers than the depth limit, no
-    escape (so no lone surrogate) and no number too long for 64 bits. ``False`` only
-    means the full :func:`check_input` must look at the parsed data."""
+    lone surrogate and no escape (that could make one), and no number too long for 64
+    bits. ``False`` only means the full :func:`check_input` must look at the parsed
+    data."""
     limits = DEFAULT_LIMITS
     return (
         len(text) <= min(2 * limits.max_items, limits.max_nodes, limits.max_text)
-        and text.isascii()
         and "\\" not in text
+        and _no_surrogate(text)
         and text.count("[") + text.count("{") < limits.max_depth
         and (limits.max_int_bits >= 64 and _LONG_NUMBER.search(text) is None)
     )
@@ -682,6 +801,12 @@ def _is_custom_column(column: str) -> bool:
     return len(parts) == 3 and parts[0] == "custom" and all(parts[1:])
 
 
+_ITEMS: Final = {
+    column: (normalised_constructor(cls), field_converters(cls))
+    for column, cls in COLLECTIONS.items()
+}
+
+
 def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     try:
         data = json.loads(text)
@@ -701,8 +826,18 @@ def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
         )
         return None
     if column != "acceptance" and all(item.__class__ is dict for item in data):
+        # the records' own converters: the cell's items built as Party(...) builds them,
+        # each value through its field's converter, then the normalised constructor
+        make, converters = _ITEMS[column]
+        try:
+            return tuple(
+                make(**{key: converters[key](value) for key, value in item.items()})
+                for item in data
+            )
+        except (ValidationError, TypeError, KeyError):
+            pass  # a refused value, an unknown or missing key: named below
         item_type = COLLECTIONS[column]
-        try:  # the records' own converters: the cell's items built as Party(...) builds them
+        try:
             return tuple(item_type(**item) for item in data)
         except (ValidationError, TypeError):
             pass  # told apart below, by the JSON structure, as a bad cell

@@ -411,6 +411,19 @@ def named(convert: Callable[[Any], Any], name: str) -> Callable[[Any], Any]:
     return converted
 
 
+def field_converters(cls: type[Any]) -> dict[str, Callable[[Any], Any]]:
+    """The converter of every init field of the record class ``cls`` that has one, by
+    keyword, as declared: a refusal raises :class:`~clientcore.ValidationError` (no
+    :class:`Fault` is left). With :func:`normalised_constructor`, for code that
+    converts values itself (and memoises what repeats) before building the record."""
+    out: dict[str, Callable[[Any], Any]] = {}
+    for field in attrs.fields(cls):
+        convert = field.converter
+        if field.init and callable(convert):
+            out[field.alias or field.name] = getattr(convert, "__wrapped__", convert)
+    return out
+
+
 def name_converters(cls: type[Any], fields: list[attrs.Attribute[Any]]) -> list[Any]:
     """attrs' field transformer: every converter learns the name of its field."""
     out: list[Any] = []
