@@ -329,6 +329,58 @@ def test_apply_then_undo_restores_the_registry_and_removes_the_created_parties()
     assert set(receipt.created) <= set(snapshot(uow))
 
 
+def test_the_undo_puts_back_an_invalid_identifier_the_party_held() -> None:
+    uow = InMemoryUnitOfWork()
+    with uow:
+        uow.parties.add(
+            Party(
+                id="p1",
+                kind="client_company",
+                name="Peeters BV",
+                number="K001",
+                enterprise_number="0403170702",  # a wrong check digit, held as typed
+            )
+        )
+        uow.commit()
+    before = snapshot(uow)
+    incoming = [
+        Party(
+            kind="client_company", name="Peeters BV", number="K001", enterprise_number="0403170701"
+        ),
+    ]
+    plan = diff(uow, incoming).plan(overwrite={"enterprise_number"}, add=False)
+    receipt = plan.apply(uow, ANN, at=AT)
+    assert "0403170701" == get(uow, "p1").enterprise_number
+    undo = SyncPlan.from_json(json.loads(json.dumps(receipt.undo.to_json())))
+    assert undo.to_json() == receipt.undo.to_json()
+    assert receipt.undo.to_json()["overwrites"]["restore"] is True
+    undo.apply(uow, ANN, at=AT)
+    assert before == snapshot(uow)
+
+
+def test_a_forward_overwrite_still_refuses_an_invalid_identifier() -> None:
+    uow = InMemoryUnitOfWork()
+    with uow:
+        uow.parties.add(Party(id="p1", kind="client_company", name="A", number="K001"))
+        uow.commit()
+    bad = {"party_id": "p1", "version": 1, "values": [["enterprise_number", "0403170702"]]}
+    data = {
+        "clientcore_sync_plan": 1,
+        "id": "s1",
+        "creations": [],
+        "overwrites": {"id": "o1", "items": [bad]},
+        "ends": None,
+        "removals": [],
+    }
+    with pytest.raises(SyncRejected) as err:
+        SyncPlan.from_json(data).apply(uow, ANN, at=AT)
+    assert ["identifier.invalid_checksum"] == [i.code for i in err.value.issues]
+    data["overwrites"] = {"id": "o1", "items": [bad], "restore": "yes"}
+    with pytest.raises(ValidationError) as bad_flag:
+        SyncPlan.from_json(data)
+    assert ["$.overwrites.restore"] == [i.path for i in bad_flag.value.issues]
+
+
 def test_one_rejection_aborts_everything_unless_told_to_skip() -> None:
     uow = registry()
     d = export_diff(uow)

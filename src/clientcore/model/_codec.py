@@ -36,7 +36,6 @@ from clientcore.model._convert import field_converters, normalised_constructor
 from clientcore.model._identifiers import IDENTIFIERS
 from clientcore.model._party import (
     _COMPACT_FIELDS,
-    _compact_identifiers,
     Acceptance,
     Address,
     AmlProfile,
@@ -54,6 +53,7 @@ from clientcore.model._party import (
     StaffRoles,
     Task,
     TaskPreset,
+    _compact_identifiers,
     new_id,
 )
 from clientcore.model._paths import read_path

@@ -295,10 +295,15 @@ class OverwriteFields(Operation):
     conflict (``sync.conflict``), never overwritten. One operation serves every party of
     the plan: each finds its values by id. An identifier is checked in the party's
     country; the edit policy decides who may write which field (see
-    :class:`SyncEditPolicy`)."""
+    :class:`SyncEditPolicy`).
+
+    ``restore=True`` marks the overwrites of an undo: they put back values the parties
+    held, so an identifier goes back as it was, valid or not (the edit policy still
+    decides who may write it)."""
 
     tag: ClassVar[str] = "overwrite_fields"
     items: tuple[Overwrite, ...] = attrs.field(converter=_items)
+    restore: bool = attrs.field(default=False, kw_only=True)
     _by_party: Mapping[str, Overwrite] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -315,7 +320,10 @@ class OverwriteFields(Operation):
         return tuple(self._by_party)
 
     def to_json(self) -> dict[str, Any]:
-        return {"op": self.tag, "items": [item.to_json() for item in self.items]}
+        out: dict[str, Any] = {"op": self.tag, "items": [item.to_json() for item in self.items]}
+        if self.restore:
+            out["restore"] = True
+        return out
 
     def paths(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(path for item in self.items for path, _ in item.values))
@@ -340,7 +348,8 @@ class OverwriteFields(Operation):
         for path, value in item.values:
             if not step.permit(path):
                 continue
-            ident = IDENTIFIERS.get(path) if value is not None else None
+            # an undo puts back what the party held, valid or not
+            ident = IDENTIFIERS.get(path) if value is not None and not self.restore else None
             if ident is not None and (issue := ident.explain(value, country)) is not None:
                 step.refuse(Issue(issue.code, path, issue.params))
                 continue
@@ -418,9 +427,12 @@ def sync_policy(edit_policy: EditPolicy | None) -> SyncEditPolicy:
     return SyncEditPolicy(edit_policy if edit_policy is not None else RoleEditPolicy.default())
 
 
-def overwrites_plan(items: Iterable[Overwrite], plan_id: str | None = None) -> BulkPlan | None:
-    """The :class:`~clientcore.bulk.BulkPlan` writing ``items`` (``None`` for none)."""
-    op = OverwriteFields(items)
+def overwrites_plan(
+    items: Iterable[Overwrite], plan_id: str | None = None, *, restore: bool = False
+) -> BulkPlan | None:
+    """The :class:`~clientcore.bulk.BulkPlan` writing ``items`` (``None`` for none);
+    ``restore=True`` for an undo's (see :class:`OverwriteFields`)."""
+    op = OverwriteFields(items, restore=restore)
     if not op.items:
         return None
     return BulkPlan(list(op.party_ids), [op], id=plan_id or f"overwrite-{new_id()}")
@@ -466,7 +478,7 @@ def _undo_of_overwrites(undo: BulkPlan) -> BulkPlan | None:
         for op in undo.operations
         if isinstance(op, Restore)
     ]
-    return overwrites_plan(items, undo.id)
+    return overwrites_plan(items, undo.id, restore=True)
 
 
 def _parties(value: Iterable[Party]) -> tuple[Party, ...]:
@@ -635,14 +647,21 @@ class SyncPlan:
             "clientcore_sync_plan": PLAN_VERSION,
             "id": self.id,
             "creations": [party_to_json(p) for p in self.creations],
-            "overwrites": (
-                {"id": self.overwrites.id, "items": [o.to_json() for o in self.overwrite_items]}
-                if self.overwrites is not None
-                else None
-            ),
+            "overwrites": self._overwrites_json(),
             "ends": self.ends.to_json() if self.ends is not None else None,
             "removals": [{"party_id": r.party_id, "version": r.version} for r in self.removals],
         }
+
+    def _overwrites_json(self) -> dict[str, Any] | None:
+        if self.overwrites is None:
+            return None
+        out: dict[str, Any] = {
+            "id": self.overwrites.id,
+            "items": [o.to_json() for o in self.overwrite_items],
+        }
+        if any(isinstance(op, OverwriteFields) and op.restore for op in self.overwrites.operations):
+            out["restore"] = True
+        return out
 
     @staticmethod
     def from_json(data: Any) -> SyncPlan:
@@ -1208,10 +1227,12 @@ def _list(data: Mapping[str, Any], key: str) -> list[Any]:
     return value
 
 
-def _object(value: Any, where: str, keys: frozenset[str]) -> Mapping[str, Any]:
+def _object(
+    value: Any, where: str, keys: frozenset[str], optional: Iterable[str] = ()
+) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise _invalid(where, "expected an object")
-    extra = set(value) - keys
+    extra = set(value) - keys - set(optional)
     if extra:
         raise _invalid(where, f"unknown key {sorted(map(str, extra))[0]!r}")
     missing = keys - set(value)
@@ -1250,14 +1271,17 @@ def _from_json(data: Any) -> SyncPlan:
     overwrites = None
     over_data = data.get("overwrites")
     if over_data is not None:
-        over = _object(over_data, "$.overwrites", frozenset({"id", "items"}))
+        over = _object(over_data, "$.overwrites", frozenset({"id", "items"}), {"restore"})
+        restore = over.get("restore", False)
+        if not isinstance(restore, bool):
+            raise _invalid("$.overwrites.restore", "expected true or false")
         over_id = over["id"]
         if not isinstance(over_id, str) or not over_id:
             raise _invalid("$.overwrites.id", "expected a non-empty text")
         items = _overwrite_items(over)
         if not items:
             raise _invalid("$.overwrites.items", "at least one overwrite (or no overwrites)")
-        overwrites = overwrites_plan(items, over_id)
+        overwrites = overwrites_plan(items, over_id, restore=restore)
     removals = []
     for i, item in enumerate(_list(data, "removals")):
         where = f"$.removals[{i}]"
