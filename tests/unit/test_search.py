@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientcore import NotFound, Party, ValidationError
+from clientcore import Actor, NotFound, Party, ValidationError
 from clientcore._messages import templates
 from clientcore._text import fold
 from clientcore.query import _search
 from clientcore.query._search import Hit, MatchKind, SearchIndex, normalise_name, query_keys
+from clientcore.status import RolePolicy, StatusMachine
 
 
 def company(pid: str, name: str, **fields: Any) -> Party:
@@ -434,7 +435,7 @@ def test_contains_finds_the_same_names_through_words_and_by_scanning(
         patch.setattr(_search, "_DENSE", dense)
         patch.setattr(_search, "_MANY_WORDS", many)
         assert expected == list(base.containing(query))
-    assert expected == list(base._scan(query))
+    assert expected == list(base.positions(base._scan(query)))
 
 
 IDENTIFIER_TEXT = st.one_of(
@@ -512,18 +513,23 @@ def test_names_repeated_many_times_are_normalised_once_with_the_same_result(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(names, max_size=30))
-def test_postings_built_per_run_of_equal_names_equal_postings_built_name_by_name(
+def test_postings_of_runs_of_equal_names_equal_postings_built_name_by_name(
     raw: list[str],
 ) -> None:
-    spaced = sorted(" " + normalise_name(n)[0] for n in raw)
+    """Word postings kept per run of equal names (one per distinct name), each run
+    read as its positions, are the postings of every record built one by one."""
+    index = SearchIndex([person(f"r{i:02d}", name or "x") for i, name in enumerate(raw)])
+    base = index._base
     plain: dict[str, list[int]] = {}
-    for position, name in enumerate(spaced):
+    for position, name in enumerate(base.names):
         for word in name.split():
             if position not in plain.setdefault(word, []):
                 plain[word].append(position)
-    vocabulary, postings = _search._postings(spaced)
-    assert sorted(plain) == vocabulary
-    assert [plain[w] for w in vocabulary] == postings
+    assert sorted(plain) == base.vocabulary
+    assert [plain[w] for w in base.vocabulary] == [
+        list(base.positions(runs)) for runs in base.postings
+    ]
+    assert base.run_names == sorted(set(base.names))
 
 
 @settings(max_examples=150, deadline=None)
@@ -544,3 +550,91 @@ def test_search_agrees_with_the_reference_when_every_word_counts_as_common(
         index = SearchIndex([person(rid, name) for rid, name in records])
         got = [(h.record.id, h.kind.value) for h in index.search(text, limit)]
     assert reference(records, text, limit) == got
+
+
+# --- the whole search against a plain scan, identifiers and visibility included ---
+
+MACHINE = StatusMachine(RolePolicy.default())
+ASSISTANT = Actor("cas", {"assistant"})  # may not see suspects and prospects
+STATUSES = ["client", "client", "prospect", "suspect", "former_client"]
+IDENTIFIER_PATHS = ["number", "kvk_number", "email"]  # in the order of the catalogue
+
+
+def stored_key(path: str, value: str | None) -> str | None:
+    """The key of a stored identifier, written plainly for these three fields."""
+    if not value:
+        return None
+    if path == "email":
+        return value.strip().casefold()
+    return "".join(c for c in value if c.isalnum()).upper()
+
+
+def reference_search(
+    parties: list[Party], text: str, limit: int, hidden: bool
+) -> list[tuple[str, str, str]]:
+    """Every live party scanned one by one with the ranking rules: identifiers (in the
+    order of ``query_keys``, then of the fields), then names; hidden parties left out."""
+    live = [p for p in parties if not hidden or MACHINE.visible(ASSISTANT, [p])]
+    order = {p.id: (normalise_name(p.name)[0], p.id) for p in live}
+    matched: dict[str, str] = {}
+    for key in query_keys(text):
+        for path in IDENTIFIER_PATHS:
+            for p in live:
+                if stored_key(path, getattr(p, path)) == key:
+                    matched.setdefault(p.id, path)
+    out = [
+        (rid, "identifier", path)
+        for rid, path in sorted(matched.items(), key=lambda m: order[m[0]])
+    ]
+    named = reference([(p.id, p.name) for p in live if p.id not in matched], text, len(live))
+    out += [(rid, kind, "name") for rid, kind in named]
+    return out[:limit]
+
+
+PARTY_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(WORDS[:6]).map(str.title),
+        st.none() | st.sampled_from(EMAILS),
+        st.none() | st.sampled_from(CLIENT_NUMBERS),
+        st.none() | st.just("12345678"),
+        st.sampled_from(STATUSES),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    PARTY_ROWS,
+    st.sampled_from([*EMAILS, *CLIENT_NUMBERS, "INFO@A.BE", "c 2", *WORDS[:6], "bak pee", "ee"]),
+    st.integers(1, 12),
+    st.booleans(),
+    st.data(),
+)
+def test_search_returns_what_a_plain_scan_of_the_parties_returns(
+    rows: list[tuple[str, str | None, str | None, str | None, str]],
+    text: str,
+    limit: int,
+    hidden: bool,
+    data: st.DataObject,
+) -> None:
+    """Runs of equal names, keys shared within and across fields, parties added after
+    the build and removed ones, an actor who may not see some: the index answers what
+    a scan of the live parties with the same ranking rules answers, in the same order."""
+    parties = [
+        company(f"r{i:02d}", name, email=email, number=number, kvk_number=kvk, status=status)
+        for i, (name, email, number, kvk, status) in enumerate(rows)
+    ]
+    shuffled = data.draw(st.permutations(parties))  # ids out of order within a name
+    split = data.draw(st.integers(0, len(parties)))
+    index = SearchIndex(shuffled[:split])
+    for party in shuffled[split:]:
+        index.add(party)
+    gone = data.draw(
+        st.sets(st.sampled_from([p.id for p in parties])) if parties else st.just(set())
+    )
+    for rid in sorted(gone):
+        index.remove(rid)
+    live = [p for p in parties if p.id not in gone]
+    seen: dict[str, Any] = {"actor": ASSISTANT, "machine": MACHINE} if hidden else {}
+    assert reference_search(live, text, limit, hidden) == found(index.search(text, limit, **seen))

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, attrgetter, mul, ne
+from operator import attrgetter, contains, itemgetter
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
@@ -245,6 +245,33 @@ def _e164_lines(blob: str, count: int) -> bool:
     )
 
 
+def _has_upper(blob: str) -> bool:
+    """Whether ASCII ``blob`` has an upper-case letter (``lower`` would change it):
+    ``islower`` is one pass in C that makes no new text."""
+    return not blob.isascii() or not (blob.islower() or blob.lower() == blob)
+
+
+def _no_edge_space(blob: str) -> bool:
+    """Whether no line of ``blob`` (ASCII lines joined by line breaks) is blank or
+    starts or ends with a space, so ``strip`` leaves each line as it is (string
+    methods, each a C loop over the text)."""
+    return (
+        blob.isascii()
+        and "\n\n" not in blob
+        and not blob.startswith(_EDGES)
+        and not blob.endswith(_EDGES)
+        and not any(
+            space in blob and ("\n" + space in blob or space + "\n" in blob)
+            for space in _ASCII_SPACES
+        )
+    )
+
+
+# What ``str.strip`` takes away on ASCII text, but the line break that joins the lines.
+_ASCII_SPACES: Final = (" ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_EDGES: Final = ("\n", *_ASCII_SPACES)
+
+
 def _column_keys(
     kind: str, values: Sequence[Any], present: Sequence[int], records: Sequence[Any]
 ) -> list[str | None]:
@@ -260,9 +287,14 @@ def _column_keys(
     except TypeError:  # a number read from a spreadsheet: value by value
         blob = None
     if blob is not None and blob.count("\n") == len(values) - 1:
+        # Plain texts (no subclass) already in their key form are their own keys: the
+        # usual column of a party, whose identifiers are stored compact, makes no text.
+        plain = set(map(type, values)) == {str}
         if kind == "phone" and _e164_lines(blob, len(values)):
-            return list(blob.split("\n"))
+            return list(values) if plain else blob.split("\n")  # type: ignore[return-value]
         if kind == "email":
+            if plain and not _has_upper(blob) and _no_edge_space(blob):
+                return list(values)
             folded = blob.lower() if blob.isascii() else blob.casefold()  # same on ASCII
             lines = folded.split("\n")
             # No value blank or with space at an edge: ``strip`` returns the very same
@@ -270,7 +302,10 @@ def _column_keys(
             if all(lines) and list(map(str.strip, lines)) == lines:
                 return lines  # type: ignore[return-value]
         elif kind != "phone" and blob.isascii() and blob.replace("\n", "").isalnum():
-            keys: list[str | None] = list(blob.upper().split("\n"))
+            upper = blob.upper()
+            keys: list[str | None] = (
+                list(values) if plain and upper == blob else list(upper.split("\n"))
+            )
             if kind == "enterprise_number" and set(map(len, keys)) != {10}:  # type: ignore[arg-type]
                 keys = [_stored_key(kind, k, None) for k in keys]
             return keys
@@ -296,7 +331,7 @@ def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[Sequence[Any]
     Parties are read with ``map(attrgetter(...))``, which runs in C: several times
     faster than a comprehension, and than reading all fields of a record at once.
     """
-    if any(issubclass(t, Mapping) for t in {type(r) for r in records}):
+    if any(issubclass(t, Mapping) for t in set(map(type, records))):
         return [[read_path(r, p) for r in records] for p in paths]
     columns: list[Sequence[Any]] = []
     for path in paths:
@@ -367,22 +402,30 @@ class _Entry:
 
 
 class _Base:
-    """Sorted structures over a snapshot of records; positions follow (name, id) order."""
+    """Sorted structures over a snapshot of records; positions follow (name, id) order.
+
+    Records sharing a normalised name sit side by side and form a *run*; the word
+    postings, the text of all names and the "contains" search work on runs (one per
+    distinct name), and a run found stands for all its positions. A registry where
+    many parties share a name is searched as fast as one with those names once.
+    """
 
     __slots__ = (
         "blob",
         "by_key",
         "cached_size",
         "cumulative",
+        "earlier",
         "fields",
+        "heads",
+        "held",
         "ids",
         "names",
         "postings",
         "prefix_cache",
         "rank",
         "records",
-        "shared",
-        "span",
+        "run_names",
         "starts",
         "vocabulary",
         "word_starts",
@@ -395,30 +438,37 @@ class _Base:
         ids: Sequence[str],
         names: Sequence[str],
         identifiers: Sequence[tuple[str, str, Sequence[Any]]],
+        places: Sequence[int],
     ) -> None:
-        # Sorting one text per record is much faster than sorting (name, id) tuples; the
-        # order is the same because a normalised name never holds "\0".
-        keys = [f"{n}\0{i}" for n, i in zip(names, ids)]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
+        # ``places`` is ``range(len(records))`` as a list: every list of positions or
+        # places below holds these very int objects instead of making new ones.
+        count = len(ids)
+        # Sort the distinct names, then the records by the place of their name (ints,
+        # stable), then each run of equal names by id: the (name, id) order at the cost
+        # of a sort of distinct texts and one of ints.
+        self.run_names: list[str] = sorted(set(names))
+        run_of = dict(zip(self.run_names, places))
+        runs = list(map(run_of.__getitem__, names))
+        order = sorted(places[:count], key=runs.__getitem__)
+        sizes = Counter(runs)
+        run_sizes = map(sizes.__getitem__, places[: len(self.run_names)])
+        self.heads: list[int] = list(accumulate(run_sizes, initial=0))
+        if len(self.run_names) < count:
+            _order_runs_by_id(order, self.heads, sizes, ids)
         self.names: list[str] = list(map(names.__getitem__, order))
         self.ids: list[str] = list(map(ids.__getitem__, order))
         self.records: list[Any] = list(map(records.__getitem__, order))
-        rank = [0] * len(order)
-        for position, i in enumerate(order):
-            rank[i] = position
-        self._identifier_keys(rank, identifiers, records)
-        self.vocabulary, self.postings = _postings(self.names)
-        self.cumulative = [0]
-        total = 0
-        for posting in self.postings:
-            total += len(posting)
-            self.cumulative.append(total)
+        rank = [0] * count
+        any(map(rank.__setitem__, order, places))  # rank[order[p]] = p, in C
+        self._identifier_keys(rank, identifiers, records, places)
+        self.vocabulary, self.postings = _postings(self.run_names)
+        self.cumulative = list(accumulate(map(len, self.postings), initial=0))
         self.prefix_cache: dict[str, list[int]] = {}
         self.cached_size = 0
-        # One text of every name, so a common "contains" runs at the speed of str.find;
-        # one text of every distinct word, so a rare one finds its words first.
-        self.blob = "\n".join(self.names)
-        self.starts = _starts(self.names)
+        # One text of every distinct name, so a common "contains" runs at the speed of
+        # str.find; one text of every distinct word, so a rare one finds its words first.
+        self.blob = "\n".join(self.run_names)
+        self.starts = _starts(self.run_names)
         self.words = "\n" + "\n".join(self.vocabulary) + "\n"
         self.word_starts = _starts(self.vocabulary, 1)
 
@@ -427,77 +477,74 @@ class _Base:
         rank: Sequence[int],
         identifiers: Sequence[tuple[str, str, Sequence[Any]]],
         records: Sequence[Any],
+        places: Sequence[int],
     ) -> None:
-        """Fill :attr:`by_key`: per identifier field, a dict from key to the record's
-        place in ``records``.
+        """Fill :attr:`by_key`: per identifier field, a dict from key to the last
+        entry holding it.
 
         ``identifiers`` holds (path, kind, values in the order of ``records``); ``rank``
-        maps that order to positions (kept as :attr:`rank`). When several records share
-        a key, the dict holds the last of their places; every place of a shared key is
-        also kept in :attr:`shared`, as one sorted int per record, ``last * span +
-        place`` (``span`` is the number of records), so one bisection finds them all.
-        Every step is one C-level pass over a column (the keys of a whole column are
-        made on one joined text) or a sort of ints, so the build grows linearly with the
-        records and touches no string twice more than it must.
+        maps that order to positions (kept as :attr:`rank`). An entry is a record with a
+        key in the field: :attr:`held` gives its place in ``records`` and, when several
+        records share a key, :attr:`earlier` the entry holding the same key before it,
+        so the holders of a key are a chain walked from the dict. Every step is one
+        C-level pass over a column (the keys of a whole column are made on one joined
+        text, and a stored value already in its key form is its own key), so the build
+        grows linearly with the records, however many share a key.
         """
         self.fields = [path for path, _, _ in identifiers]
         self.by_key: list[dict[str, int]] = []
-        self.shared: list[list[int]] = []
-        self.span = span = max(len(rank), 1)
+        self.held: list[list[int]] = []
+        self.earlier: list[list[int | None]] = []
         for _, kind, column in identifiers:
             # Most fields are sparse: keep the records that have a value (C-level
             # compress), so every later step works on values only.
-            present = list(compress(range(len(column)), column))
+            present = list(compress(places, column))
             values = list(compress(column, column))
             made = _column_keys(kind, values, present, records)
             # Records are kept by their place in the input (``rank`` maps it to a
             # position when a key is looked up): no pass to translate every one.
-            places = present
+            held = present
             keys: list[str] = made  # type: ignore[assignment]
             if None in made:
-                places = list(compress(present, made))
+                held = list(compress(present, made))
                 keys = list(filter(None, made))
-            fresh: dict[str, int] = dict(zip(keys, places))  # the last place of a key
-            shared: list[int] = []
-            if len(fresh) != len(keys):
-                # A key is shared when some record holding it is not its last place in
-                # ``fresh``: one pass of C-level lookups finds them all.
-                lasts = list(map(fresh.__getitem__, keys))
-                repeated = set(compress(lasts, map(ne, lasts, places)))
-                mask = list(map(repeated.__contains__, lasts))
-                shared = sorted(
-                    map(
-                        add,
-                        map(mul, compress(lasts, mask), repeat(span)),
-                        compress(places, mask),
-                    )
+            # One pass in C, in the order of ``records``: ``latest`` takes each key to
+            # its entry (an index into ``held``) and ``earlier`` gets, per entry, the
+            # entry of the same key before it, read just before it is replaced (``zip``
+            # calls its two ``map``s in turn). The holders of a shared key are a chain.
+            entries = places[: len(keys)]
+            latest: dict[str, int] = {}
+            earlier: list[int | None] = list(
+                map(
+                    itemgetter(0),
+                    zip(map(latest.get, keys), map(latest.__setitem__, keys, entries)),
                 )
-            self.by_key.append(fresh)
-            self.shared.append(shared)
+            )
+            self.by_key.append(latest)
+            self.held.append(held)
+            self.earlier.append(earlier if len(latest) != len(keys) else [])
         self.rank = rank
 
     def with_key(self, key: str) -> Iterator[tuple[int, str]]:
         """(position, field path) of every record holding identifier ``key``."""
-        rank, span = self.rank, self.span
-        for path, by_key, shared in zip(self.fields, self.by_key, self.shared):
-            place = by_key.get(key)
-            if place is None:
-                continue
-            first = place * span
-            lo = bisect_left(shared, first)
-            hi = bisect_left(shared, first + span, lo)
-            if lo == hi:
-                yield rank[place], path
-            for found in shared[lo:hi]:
-                yield rank[found - first], path
+        rank = self.rank
+        for path, by_key, held, earlier in zip(self.fields, self.by_key, self.held, self.earlier):
+            entry = by_key.get(key)
+            if entry is not None:
+                yield rank[held[entry]], path
+                if earlier:
+                    entry = earlier[entry]
+                    while entry is not None:
+                        yield rank[held[entry]], path
+                        entry = earlier[entry]
 
     def word_count(self, prefix: str) -> int:
-        """How many (word, record) pairs a query word matches: its selectivity."""
+        """How many (word, run) pairs a query word matches: its selectivity."""
         lo, hi = self._range(prefix)
         return self.cumulative[hi] - self.cumulative[lo]
 
     def with_word(self, prefix: str) -> list[int]:
-        """Positions of records with a word starting with ``prefix``, ascending, once each."""
+        """Runs with a word starting with ``prefix``, ascending, once each."""
         lo, hi = self._range(prefix)
         if hi - lo == 1:
             return self.postings[lo]
@@ -514,7 +561,7 @@ class _Base:
         return cached
 
     def merged(self, prefix: str) -> Iterator[int]:
-        """As :meth:`with_word`, one position at a time and nothing kept."""
+        """As :meth:`with_word`, one run at a time and nothing kept."""
         lo, hi = self._range(prefix)
         if hi - lo == 1:
             return iter(self.postings[lo])
@@ -531,27 +578,35 @@ class _Base:
         hi = bisect_right(self.names, prefix + "\U0010ffff", lo)
         return lo, hi
 
+    def run_range(self, lo: int, hi: int) -> tuple[int, int]:
+        """Runs ``[first, end)`` whose positions lie in ``[lo, hi)`` (whole runs only:
+        a name range never cuts a run)."""
+        return bisect_left(self.heads, lo), bisect_left(self.heads, hi)
+
+    def positions(self, runs: Iterable[int]) -> Iterator[int]:
+        """The positions of ``runs`` (ascending runs give ascending positions)."""
+        heads = self.heads
+        for run in runs:
+            yield from range(heads[run], heads[run + 1])
+
     def containing(self, text: str) -> Iterator[int]:
         """Positions of names containing ``text`` (a normalised query), ascending, once each.
 
         Every piece of ``text`` between spaces lies inside one word of a matching name
         (the first ends a word, the last starts one, those between are whole words), so
-        the records holding the piece's rarest reading are the candidates, each checked
-        on its name. When even the rarest is common, matches are dense and one pass of
-        ``str.find`` over every name finds the first ones soonest.
+        the runs holding the piece's rarest reading are the candidates, their names
+        checked in C a batch at a time. When even the rarest is common, matches are
+        dense and one pass of ``str.find`` over every distinct name finds the first ones
+        soonest.
         """
         candidates = self._candidates(text.split(" "))
         if candidates is None:
-            yield from self._scan(text)
-            return
-        names = self.names
-        for position in candidates:
-            if text in names[position]:
-                yield position
+            return self.positions(self._scan(text))
+        return self.positions(_having(iter(candidates), (text,), self.run_names))
 
-    def _candidates(self, pieces: Sequence[str]) -> list[int] | None:
-        """The positions of the records whose words hold the rarest piece, ascending;
-        ``None`` when they are too many to gather (then scanning is faster)."""
+    def _candidates(self, pieces: Sequence[str]) -> Sequence[int] | None:
+        """The runs whose words hold the rarest piece, ascending; ``None`` when they
+        are too many to gather (then scanning is faster)."""
         best: Sequence[int] | None = None
         found: Sequence[int] | None
         best_count = _DENSE + 1
@@ -602,46 +657,45 @@ class _Base:
         return out
 
     def _scan(self, text: str) -> Iterator[int]:
-        """Positions of names containing ``text``: one pass of ``str.find`` over all."""
+        """Runs whose name contains ``text``: one pass of ``str.find`` over all."""
         blob, starts = self.blob, self.starts
         last = len(starts) - 1
         at = blob.find(text)
         while at >= 0:
             # ``text`` holds no line break, so a match never spans two names.
-            position = bisect_right(starts, at) - 1
-            yield position
-            if position >= last:
+            run = bisect_right(starts, at) - 1
+            yield run
+            if run >= last:
                 return
-            at = blob.find(text, starts[position + 1])
+            at = blob.find(text, starts[run + 1])
+
+
+def _order_runs_by_id(
+    order: list[int], heads: Sequence[int], sizes: Mapping[int, int], ids: Sequence[str]
+) -> None:
+    """Sort each run of ``order`` (records sharing a name) by id, in place.
+
+    Only runs of more than one record are visited, each sorted in C.
+    """
+    multiple = [run for run, size in sizes.items() if size > 1]
+    for run in multiple:
+        lo, hi = heads[run], heads[run + 1]
+        order[lo:hi] = sorted(order[lo:hi], key=ids.__getitem__)
 
 
 def _postings(names: Sequence[str]) -> tuple[list[str], list[list[int]]]:
-    """Every word of the sorted ``names`` and, per word, the positions of the names
-    holding it (ascending, once each).
-
-    Equal names sit side by side, so each run of them is split into words once and its
-    positions are filled in at C speed: a registry where many parties share a name
-    builds as fast as one where every name is different.
-    """
-    count = len(names)
-    heads = [0, *compress(range(1, count), map(ne, islice(names, 1, None), names))]
+    """Every word of the distinct ``names`` and, per word, the indexes of the names
+    holding it (ascending, once each)."""
     by_word: dict[str, list[int]] = {}
-    for run, head in enumerate(heads[:count]):
-        for word in names[head].split():
+    for run, name in enumerate(names):
+        for word in name.split():
             posting = by_word.get(word)
             if posting is None:
                 by_word[word] = [run]
             elif posting[-1] != run:
                 posting.append(run)
     vocabulary = sorted(by_word)
-    runs = [by_word[w] for w in vocabulary]
-    if len(heads) == count:  # every name different: a run is a position
-        return vocabulary, runs
-    ends = [*heads[1:], count]
-    return vocabulary, [
-        list(chain.from_iterable(map(range, map(heads.__getitem__, r), map(ends.__getitem__, r))))
-        for r in runs
-    ]
+    return vocabulary, list(map(by_word.__getitem__, vocabulary))
 
 
 def _starts(texts: Sequence[str], first: int = 0) -> list[int]:
@@ -673,34 +727,45 @@ class SearchIndex(Generic[R]):
     def _build(self, records: list[Any]) -> None:
         paths = ["id", "name", *(path for path, _ in self._fields)]
         ids, raw_names, *values = _columns(records, paths)
-        problems = [
-            Issue("search.id.missing", "id", {"position": i})
-            for i, rid in enumerate(ids)
-            if not isinstance(rid, str) or not rid
-        ]
-        if not problems and len(set(ids)) != len(ids):
+        places = list(range(len(records) + 1))
+        problems = []
+        if set(map(type, ids)) - {str} or not all(ids):
             problems = [
-                Issue("search.id.duplicate", "id", {"id": rid})
-                for rid, n in Counter(ids).items()
-                if n > 1
+                Issue("search.id.missing", "id", {"position": i})
+                for i, rid in enumerate(ids)
+                if not isinstance(rid, str) or not rid
             ]
         if problems:
             raise ValidationError(problems)
+        # Id to the record's place in ``records``; a shorter dict means a repeated id.
+        self._place: dict[str, int] = dict(zip(ids, places))
+        if len(self._place) != len(ids):
+            raise ValidationError(
+                [
+                    Issue("search.id.duplicate", "id", {"id": rid})
+                    for rid, n in Counter(ids).items()
+                    if n > 1
+                ]
+            )
         identifiers = [(p, k, v) for (p, k), v in zip(self._fields, values)]
-        self._base = _Base(records, ids, _names(raw_names), identifiers)
-        self._position = dict(zip(self._base.ids, range(len(self._base.ids))))
+        self._base = _Base(records, ids, _names(raw_names), identifiers, places)
         self._removed: set[int] = set()
         self._extra: dict[str, _Entry] = {}
+
+    def _position(self, record_id: object) -> int | None:
+        """The position of the indexed record with this id (removed or not)."""
+        place = self._place.get(record_id) if isinstance(record_id, str) else None
+        return None if place is None else self._base.rank[place]
 
     # --- upkeep ---
 
     def __len__(self) -> int:
-        return len(self._position) - len(self._removed) + len(self._extra)
+        return len(self._place) - len(self._removed) + len(self._extra)
 
     def __contains__(self, record_id: object) -> bool:
         if record_id in self._extra:
             return True
-        position = self._position.get(record_id) if isinstance(record_id, str) else None
+        position = self._position(record_id)
         return position is not None and position not in self._removed
 
     def add(self, record: R) -> None:
@@ -716,14 +781,14 @@ class SearchIndex(Generic[R]):
                 if key is not None:
                     keys.setdefault(key, path)
         self._extra[rid] = _Entry(record, rid, _names([read_path(record, "name")])[0], keys)
-        if len(self._extra) > _MAX_EXTRA or len(self._removed) > len(self._position) // 2:
+        if len(self._extra) > _MAX_EXTRA or len(self._removed) > len(self._place) // 2:
             self._rebuild()
 
     def remove(self, record_id: str) -> None:
         """Drop the record with this id; :class:`~clientcore.NotFound` when there is none."""
         if self._extra.pop(record_id, None) is not None:
             return
-        position = self._position.get(record_id)
+        position = self._position(record_id)
         if position is None or position in self._removed:
             raise NotFound("record", record_id)
         self._removed.add(position)
@@ -846,24 +911,25 @@ class SearchIndex(Generic[R]):
     def _by_words(self, words: tuple[str, ...], lo: int, hi: int) -> Iterator[int]:
         """Positions whose name has, for every query word, a word it prefixes.
 
-        Takes the postings of the most selective query word and checks the others on
-        the name itself (a substring test on the spaced name, in C); positions in
+        Takes the postings (runs of equal names) of the most selective query word and
+        checks the others on the run's name, a batch at a time in C; positions in
         ``[lo, hi)`` are whole-name prefix hits, already reported.
         """
         base = self._base
         ordered = sorted(set(words), key=base.word_count)
-        found: Iterator[int]
+        runs: Iterator[int]
         if base.word_count(ordered[0]) > _DENSE and ordered[0] not in base.prefix_cache:
             # Even the rarest word is common: merge its postings lazily, so a page of
-            # hits costs a page of positions rather than the whole merged list.
-            found = (p for p in base.merged(ordered[0]) if p < lo or p >= hi)
+            # hits costs a page of runs rather than the whole merged list.
+            runs = base.merged(ordered[0])
         else:
-            candidates = base.with_word(ordered[0])
-            cut, end = bisect_left(candidates, lo), bisect_left(candidates, hi)
-            found = chain(candidates[:cut], candidates[end:]) if cut < end else iter(candidates)
-        for word in ordered[1:]:
-            found = _having(found, " " + word, base.names)
-        return found
+            runs = iter(base.with_word(ordered[0]))
+        first, end = base.run_range(lo, hi)
+        if first < end:
+            runs = (r for r in runs if r < first or r >= end)
+        if len(ordered) > 1:
+            runs = _having(runs, [" " + word for word in ordered[1:]], base.run_names)
+        return base.positions(runs)
 
 
 def _hidden_to(actor: Actor | str, machine: StatusView) -> Callable[[Any], bool]:
@@ -880,9 +946,23 @@ def _once(positions: Iterable[int]) -> Iterator[int]:
             yield position
 
 
-def _having(positions: Iterator[int], spaced_word: str, names: Sequence[str]) -> Iterator[int]:
-    """The positions whose name has a word starting with ``spaced_word`` (space first)."""
-    return (p for p in positions if spaced_word in names[p])
+def _having(runs: Iterator[int], needles: Sequence[str], names: Sequence[str]) -> Iterator[int]:
+    """The ``runs`` (ascending) whose name contains every needle, in that order.
+
+    Runs are read in batches growing from 16 to 4,096 and each batch is filtered in C
+    (``map`` and ``compress``), several times faster than a test per run in Python,
+    while a first page of hits still costs only a few small batches.
+    """
+    size = 16
+    while True:
+        batch = list(islice(runs, size))
+        if not batch:
+            return
+        for needle in needles:
+            held = map(contains, map(names.__getitem__, batch), repeat(needle))
+            batch = list(compress(batch, held))
+        yield from batch
+        size = min(size * 4, 4096)
 
 
 def _words_match(spaced_words: Sequence[str], name: str) -> bool:
