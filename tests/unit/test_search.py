@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+import random
 import string
 from typing import Any
 
@@ -638,3 +640,88 @@ def test_search_returns_what_a_plain_scan_of_the_parties_returns(
     live = [p for p in parties if p.id not in gone]
     seen: dict[str, Any] = {"actor": ASSISTANT, "machine": MACHINE} if hidden else {}
     assert reference_search(live, text, limit, hidden) == found(index.search(text, limit, **seen))
+
+
+# --- word queries whose first word is a short, common piece ---
+
+DENSE_WORDS = [
+    "d",
+    "de",
+    "dhondt",
+    "dhaene",
+    "devos",
+    "h",
+    "hendrik",
+    "haas",
+    "el",
+    "elke",
+    "eline",
+    "elst",
+    "van",
+    "vandeel",
+]
+
+
+@pytest.mark.parametrize("bound", [20_000, 0])
+@pytest.mark.parametrize("hidden", [False, True])
+def test_words_starting_with_a_short_common_piece_answer_what_a_scan_answers(
+    bound: int, hidden: bool
+) -> None:
+    """Thousands of names, most holding words that start with ``d``, ``h`` or ``el``
+    and fewer holding all three: ``D'H El`` and its kin answer what a plain scan of
+    every party answers (the rarest word's postings gathered at once, or merged one
+    run at a time when every word counts as common), visibility included."""
+    rng = random.Random(12)
+    parties = [
+        company(
+            f"r{i:05d}",
+            " ".join(rng.choice(DENSE_WORDS) for _ in range(rng.randint(1, 4))),
+            status=rng.choice(STATUSES),
+        )
+        for i in range(3_000)
+    ]
+    seen: dict[str, Any] = {"actor": ASSISTANT, "machine": MACHINE} if hidden else {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_search, "_DENSE", bound)
+        index = SearchIndex(parties)
+        for text in ["D'H El", "d h el", "De H", "H D", "el d'h", "d' h' e", "Van D H"]:
+            for limit in (1, 50, 3_000):
+                expected = reference_search(parties, text, limit, hidden)
+                assert expected == found(index.search(text, limit, **seen)), (text, limit)
+
+
+# --- the collector ---
+
+
+def test_a_built_index_sits_in_the_collectors_old_generation() -> None:
+    """Right after a build (and a rebuild), none of the index's lists is young: no
+    young collection in a later query walks them."""
+    index = SearchIndex([person(f"p{i}", f"Name {i}") for i in range(2_000)])
+    young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
+    base = index._base
+    assert not young & {id(base.records), id(base.ids), id(base.names), id(base.run_names)}
+    for i in range(_search._MAX_EXTRA + 1):
+        index.add(person(f"q{i}", f"Other {i}"))
+    young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
+    base = index._base
+    assert 2_000 + _search._MAX_EXTRA + 1 == len(base.records)
+    assert not young & {id(base.records), id(base.ids), id(base.names), id(base.run_names)}
+
+
+def test_a_build_runs_no_collection_when_the_host_switched_the_collector_off() -> None:
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    gc.callbacks.append(count)
+    try:
+        SearchIndex([person(f"p{i}", f"Name {i}") for i in range(100)])
+    finally:
+        gc.callbacks.remove(count)
+        if was_enabled:
+            gc.enable()
+    assert [] == collections

@@ -23,14 +23,16 @@ Jan Debakker contains
 
 from __future__ import annotations
 
+import gc
 import heapq
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import attrgetter, contains, itemgetter
+from operator import attrgetter, contains, ne
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
@@ -39,7 +41,7 @@ from clientcore._errors import Issue, NotFound, ValidationError
 from clientcore._messages import define
 from clientcore._seen import StatusView, is_visible, viewer
 from clientcore._text import fold
-from clientcore.model import Actor, Schema, default_schema, read_path
+from clientcore.model import Actor, Schema, default_schema, path_reader, read_path
 from clientcore.model import phone as _phone
 
 __all__ = ["Hit", "MatchKind", "SearchIndex"]
@@ -341,7 +343,8 @@ def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[Sequence[Any]
         except AttributeError:
             values = [getattr(r, head, None) for r in records]
         if rest:
-            values = [None if v is None else read_path(v, rest) for v in values]
+            read = path_reader(rest)
+            values = [None if v is None else read(v) for v in values]
         columns.append(values)
     return columns
 
@@ -415,11 +418,12 @@ class _Base:
         "by_key",
         "cached_size",
         "cumulative",
-        "earlier",
         "fields",
+        "group",
         "heads",
         "held",
         "ids",
+        "later",
         "names",
         "postings",
         "prefix_cache",
@@ -452,49 +456,52 @@ class _Base:
         order = sorted(places[:count], key=runs.__getitem__)
         sizes = Counter(runs)
         run_sizes = map(sizes.__getitem__, places[: len(self.run_names)])
-        self.heads: list[int] = list(accumulate(run_sizes, initial=0))
+        self.heads: array[int] = array("q", accumulate(run_sizes, initial=0))
         if len(self.run_names) < count:
             _order_runs_by_id(order, self.heads, sizes, ids)
         self.names: list[str] = list(map(names.__getitem__, order))
         self.ids: list[str] = list(map(ids.__getitem__, order))
         self.records: list[Any] = list(map(records.__getitem__, order))
-        rank = [0] * count
+        rank = array("q", bytes(8 * count))
         any(map(rank.__setitem__, order, places))  # rank[order[p]] = p, in C
         self._identifier_keys(rank, identifiers, records, places)
         self.vocabulary, self.postings = _postings(self.run_names)
-        self.cumulative = list(accumulate(map(len, self.postings), initial=0))
-        self.prefix_cache: dict[str, list[int]] = {}
+        self.cumulative = array("q", accumulate(map(len, self.postings), initial=0))
+        self.prefix_cache: dict[str, array[int]] = {}
         self.cached_size = 0
         # One text of every distinct name, so a common "contains" runs at the speed of
         # str.find; one text of every distinct word, so a rare one finds its words first.
         self.blob = "\n".join(self.run_names)
-        self.starts = _starts(self.run_names)
+        self.starts = array("q", _starts(self.run_names))
         self.words = "\n" + "\n".join(self.vocabulary) + "\n"
-        self.word_starts = _starts(self.vocabulary, 1)
+        self.word_starts = array("q", _starts(self.vocabulary, 1))
 
     def _identifier_keys(
         self,
-        rank: Sequence[int],
+        rank: array[int],
         identifiers: Sequence[tuple[str, str, Sequence[Any]]],
         records: Sequence[Any],
         places: Sequence[int],
     ) -> None:
-        """Fill :attr:`by_key`: per identifier field, a dict from key to the last
+        """Fill :attr:`by_key`: per identifier field, a dict from key to the first
         entry holding it.
 
         ``identifiers`` holds (path, kind, values in the order of ``records``); ``rank``
         maps that order to positions (kept as :attr:`rank`). An entry is a record with a
-        key in the field: :attr:`held` gives its place in ``records`` and, when several
-        records share a key, :attr:`earlier` the entry holding the same key before it,
-        so the holders of a key are a chain walked from the dict. Every step is one
-        C-level pass over a column (the keys of a whole column are made on one joined
-        text, and a stored value already in its key form is its own key), so the build
-        grows linearly with the records, however many share a key.
+        key in the field: :attr:`held` gives its place in ``records``. When several
+        records share a key, the entries after the first are kept in :attr:`later`,
+        grouped by the first entry of their key (:attr:`group`, ascending), so one
+        bisection finds every holder. Every step is one C-level pass over a column (the
+        keys of a whole column are made on one joined text, and a stored value already
+        in its key form is its own key) or a sort of the shared entries only, so the
+        build grows linearly with the records. Entries are kept in arrays of machine
+        integers: no objects for the garbage collector to walk.
         """
         self.fields = [path for path, _, _ in identifiers]
         self.by_key: list[dict[str, int]] = []
-        self.held: list[list[int]] = []
-        self.earlier: list[list[int | None]] = []
+        self.held: list[array[int]] = []
+        self.later: list[array[int]] = []
+        self.group: list[array[int]] = []
         for _, kind, column in identifiers:
             # Most fields are sparse: keep the records that have a value (C-level
             # compress), so every later step works on values only.
@@ -508,42 +515,41 @@ class _Base:
             if None in made:
                 held = list(compress(present, made))
                 keys = list(filter(None, made))
-            # One pass in C, in the order of ``records``: ``latest`` takes each key to
-            # its entry (an index into ``held``) and ``earlier`` gets, per entry, the
-            # entry of the same key before it, read just before it is replaced (``zip``
-            # calls its two ``map``s in turn). The holders of a shared key are a chain.
+            # One pass in C: ``first`` takes each key to its first entry (an index into
+            # ``held``) and ``firsts`` gets, per entry, the first entry of its key.
             entries = places[: len(keys)]
-            latest: dict[str, int] = {}
-            earlier: list[int | None] = list(
-                map(
-                    itemgetter(0),
-                    zip(map(latest.get, keys), map(latest.__setitem__, keys, entries)),
-                )
-            )
-            self.by_key.append(latest)
-            self.held.append(held)
-            self.earlier.append(earlier if len(latest) != len(keys) else [])
+            first: dict[str, int] = {}
+            firsts = list(map(first.setdefault, keys, entries))
+            later: list[int] = []
+            if len(first) != len(keys):  # some key is shared
+                later = list(compress(entries, map(ne, firsts, entries)))
+                later.sort(key=firsts.__getitem__)  # stable: ascending in each group
+            self.by_key.append(first)
+            self.held.append(array("q", held))
+            self.later.append(array("q", later))
+            self.group.append(array("q", map(firsts.__getitem__, later)))
         self.rank = rank
 
     def with_key(self, key: str) -> Iterator[tuple[int, str]]:
         """(position, field path) of every record holding identifier ``key``."""
         rank = self.rank
-        for path, by_key, held, earlier in zip(self.fields, self.by_key, self.held, self.earlier):
+        for path, by_key, held, later, group in zip(
+            self.fields, self.by_key, self.held, self.later, self.group
+        ):
             entry = by_key.get(key)
             if entry is not None:
                 yield rank[held[entry]], path
-                if earlier:
-                    entry = earlier[entry]
-                    while entry is not None:
-                        yield rank[held[entry]], path
-                        entry = earlier[entry]
+                if group:
+                    lo = bisect_left(group, entry)
+                    for shared in later[lo : bisect_right(group, entry, lo)]:
+                        yield rank[held[shared]], path
 
     def word_count(self, prefix: str) -> int:
         """How many (word, run) pairs a query word matches: its selectivity."""
         lo, hi = self._range(prefix)
         return self.cumulative[hi] - self.cumulative[lo]
 
-    def with_word(self, prefix: str) -> list[int]:
+    def with_word(self, prefix: str) -> array[int]:
         """Runs with a word starting with ``prefix``, ascending, once each."""
         lo, hi = self._range(prefix)
         if hi - lo == 1:
@@ -552,7 +558,7 @@ class _Base:
         # result while the cache stays under its budget, oldest out first.
         cached = self.prefix_cache.get(prefix)
         if cached is None:
-            cached = sorted(set(chain.from_iterable(self.postings[lo:hi])))
+            cached = array("q", sorted(set(chain.from_iterable(self.postings[lo:hi]))))
             self.prefix_cache[prefix] = cached
             self.cached_size += len(cached)
             while self.cached_size > _CACHE_BUDGET and len(self.prefix_cache) > 1:
@@ -683,9 +689,9 @@ def _order_runs_by_id(
         order[lo:hi] = sorted(order[lo:hi], key=ids.__getitem__)
 
 
-def _postings(names: Sequence[str]) -> tuple[list[str], list[list[int]]]:
+def _postings(names: Sequence[str]) -> tuple[list[str], list[array[int]]]:
     """Every word of the distinct ``names`` and, per word, the indexes of the names
-    holding it (ascending, once each)."""
+    holding it (ascending, once each, in an array of machine integers)."""
     by_word: dict[str, list[int]] = {}
     for run, name in enumerate(names):
         for word in name.split():
@@ -695,7 +701,7 @@ def _postings(names: Sequence[str]) -> tuple[list[str], list[list[int]]]:
             elif posting[-1] != run:
                 posting.append(run)
     vocabulary = sorted(by_word)
-    return vocabulary, list(map(by_word.__getitem__, vocabulary))
+    return vocabulary, [array("q", by_word[word]) for word in vocabulary]
 
 
 def _starts(texts: Sequence[str], first: int = 0) -> list[int]:
@@ -723,6 +729,7 @@ class SearchIndex(Generic[R]):
     def __init__(self, records: Iterable[R] = (), schema: Schema | None = None) -> None:
         self._fields = _identifier_fields(schema or default_schema())
         self._build(list(records))
+        _settle()
 
     def _build(self, records: list[Any]) -> None:
         paths = ["id", "name", *(path for path, _ in self._fields)]
@@ -795,9 +802,9 @@ class SearchIndex(Generic[R]):
 
     def _rebuild(self) -> None:
         base, removed = self._base, self._removed
-        records = [r for i, r in enumerate(base.records) if i not in removed]
-        records.extend(e.record for e in self._extra.values())
-        self._build(records)
+        kept = (r for i, r in enumerate(base.records) if i not in removed)
+        self._build([*kept, *(e.record for e in self._extra.values())])
+        _settle()
 
     # --- searching ---
 
@@ -930,6 +937,20 @@ class SearchIndex(Generic[R]):
         if len(ordered) > 1:
             runs = _having(runs, [" " + word for word in ordered[1:]], base.run_names)
         return base.positions(runs)
+
+
+def _settle() -> None:
+    """Move what a build made (and kept) to the collector's old generation, once.
+
+    The index's lists are new: the collector would walk every item of them at its next
+    young collection and again one generation up, pauses of tens of milliseconds (more
+    at a million records) in whatever query came next. One collection of the young
+    generations right after the build, when its temporaries are gone, moves them to
+    the old generation, which only the host's rare full collections look at. Nothing
+    runs when the host has switched the collector off.
+    """
+    if gc.isenabled():
+        gc.collect(1)
 
 
 def _hidden_to(actor: Actor | str, machine: StatusView) -> Callable[[Any], bool]:
