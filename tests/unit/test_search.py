@@ -725,3 +725,15 @@ def test_a_build_runs_no_collection_when_the_host_switched_the_collector_off() -
         if was_enabled:
             gc.enable()
     assert [] == collections
+
+
+def test_a_failed_build_leaves_the_collector_as_it_found_it() -> None:
+    for enabled in (True, False):
+        was_enabled = gc.isenabled()
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with pytest.raises(ValidationError):
+                SearchIndex([person("p", "A"), person("p", "B")])
+            assert enabled == gc.isenabled()
+        finally:
+            (gc.enable if was_enabled else gc.disable)()
