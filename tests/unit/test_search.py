@@ -431,7 +431,7 @@ def test_contains_finds_the_same_names_through_words_and_by_scanning(
     index = SearchIndex([person(f"r{i:02d}", name or "x") for i, name in enumerate(record_names)])
     query = normalise_name(text)[0]
     base = index._base
-    expected = [i for i, name in enumerate(base.names) if query in name]
+    expected = [i for i, name in enumerate(base.names()) if query in name]
     dense, many = bounds
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_search, "_DENSE", dense)
@@ -523,7 +523,7 @@ def test_postings_of_runs_of_equal_names_equal_postings_built_name_by_name(
     index = SearchIndex([person(f"r{i:02d}", name or "x") for i, name in enumerate(raw)])
     base = index._base
     plain: dict[str, list[int]] = {}
-    for position, name in enumerate(base.names):
+    for position, name in enumerate(base.names()):
         for word in name.split():
             if position not in plain.setdefault(word, []):
                 plain[word].append(position)
@@ -531,7 +531,7 @@ def test_postings_of_runs_of_equal_names_equal_postings_built_name_by_name(
     assert [plain[w] for w in base.vocabulary] == [
         list(base.positions(runs)) for runs in base.postings
     ]
-    assert base.run_names == sorted(set(base.names))
+    assert base.run_names == sorted(set(base.names()))
 
 
 @settings(max_examples=150, deadline=None)
@@ -699,13 +699,13 @@ def test_a_built_index_sits_in_the_collectors_old_generation() -> None:
     index = SearchIndex([person(f"p{i}", f"Name {i}") for i in range(2_000)])
     young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
     base = index._base
-    assert not young & {id(base.records), id(base.ids), id(base.names), id(base.run_names)}
+    assert not young & {id(base.records), id(base.ids), id(base.run_names)}
     for i in range(_search._MAX_EXTRA + 1):
         index.add(person(f"q{i}", f"Other {i}"))
     young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
     base = index._base
     assert 2_000 + _search._MAX_EXTRA + 1 == len(base.records)
-    assert not young & {id(base.records), id(base.ids), id(base.names), id(base.run_names)}
+    assert not young & {id(base.records), id(base.ids), id(base.run_names)}
 
 
 def test_a_build_runs_no_collection_when_the_host_switched_the_collector_off() -> None:

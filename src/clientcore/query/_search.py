@@ -328,7 +328,7 @@ def _identifier_fields(schema: Schema) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[Sequence[Any]]:
+def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[list[Any]]:
     """The values at ``paths`` of every record, one sequence per path.
 
     Parties are read with ``map(attrgetter(...))``, which runs in C: several times
@@ -336,7 +336,7 @@ def _columns(records: Sequence[Any], paths: Sequence[str]) -> list[Sequence[Any]
     """
     if any(issubclass(t, Mapping) for t in set(map(type, records))):
         return [[read_path(r, p) for r in records] for p in paths]
-    columns: list[Sequence[Any]] = []
+    columns: list[list[Any]] = []
     for path in paths:
         head, _, rest = path.partition(".")
         try:
@@ -406,7 +406,12 @@ class _Entry:
 
 
 class _Base:
-    """Sorted structures over a snapshot of records; positions follow (name, id) order.
+    """Sorted structures over a snapshot of records.
+
+    A record has a *place* (its index in ``records``, the order it was given in) and a
+    *position* in (name, id) order: :attr:`order` gives the place at each position.
+    Records, ids and identifier keys are kept by place, so nothing is copied into
+    the sorted order.
 
     Records sharing a normalised name sit side by side and form a *run*; the word
     postings, the text of all names and the "contains" search work on runs (one per
@@ -425,12 +430,12 @@ class _Base:
         "held",
         "ids",
         "later",
-        "names",
+        "order",
         "postings",
         "prefix_cache",
-        "rank",
         "records",
         "run_names",
+        "runs",
         "starts",
         "vocabulary",
         "word_starts",
@@ -439,8 +444,8 @@ class _Base:
 
     def __init__(
         self,
-        records: Sequence[Any],
-        ids: Sequence[str],
+        records: list[Any],
+        ids: list[str],
         names: Sequence[str],
         identifiers: Sequence[tuple[str, str, Sequence[Any]]],
         places: Sequence[int],
@@ -460,12 +465,11 @@ class _Base:
         self.heads: array[int] = array("q", accumulate(run_sizes, initial=0))
         if len(self.run_names) < count:
             _order_runs_by_id(order, self.heads, sizes, ids)
-        self.names: list[str] = list(map(names.__getitem__, order))
-        self.ids: list[str] = list(map(ids.__getitem__, order))
-        self.records: list[Any] = list(map(records.__getitem__, order))
-        rank = array("q", bytes(8 * count))
-        any(map(rank.__setitem__, order, places))  # rank[order[p]] = p, in C
-        self._identifier_keys(rank, identifiers, records, places)
+        self.order: array[int] = array("q", order)
+        self.runs: array[int] = array("q", runs)  # the run of each place
+        self.ids = ids
+        self.records = records
+        self._identifier_keys(identifiers, records, places)
         self.vocabulary, self.postings = _postings(self.run_names)
         self.cumulative = array("q", accumulate(map(len, self.postings), initial=0))
         self.prefix_cache: dict[str, array[int]] = {}
@@ -479,7 +483,6 @@ class _Base:
 
     def _identifier_keys(
         self,
-        rank: array[int],
         identifiers: Sequence[tuple[str, str, Sequence[Any]]],
         records: Sequence[Any],
         places: Sequence[int],
@@ -487,9 +490,8 @@ class _Base:
         """Fill :attr:`by_key`: per identifier field, a dict from key to the first
         entry holding it.
 
-        ``identifiers`` holds (path, kind, values in the order of ``records``); ``rank``
-        maps that order to positions (kept as :attr:`rank`). An entry is a record with a
-        key in the field: :attr:`held` gives its place in ``records``. When several
+        ``identifiers`` holds (path, kind, values in the order of ``records``). An
+        entry is a record with a key in the field: :attr:`held` gives its place. When several
         records share a key, the entries after the first are kept in :attr:`later`,
         grouped by the first entry of their key (:attr:`group`, ascending), so one
         bisection finds every holder. Every step is one C-level pass over a column (the
@@ -509,8 +511,6 @@ class _Base:
             present = list(compress(places, column))
             values = list(compress(column, column))
             made = _column_keys(kind, values, present, records)
-            # Records are kept by their place in the input (``rank`` maps it to a
-            # position when a key is looked up): no pass to translate every one.
             held = present
             keys: list[str] = made  # type: ignore[assignment]
             if None in made:
@@ -529,21 +529,19 @@ class _Base:
             self.held.append(array("q", held))
             self.later.append(array("q", later))
             self.group.append(array("q", map(firsts.__getitem__, later)))
-        self.rank = rank
 
     def with_key(self, key: str) -> Iterator[tuple[int, str]]:
-        """(position, field path) of every record holding identifier ``key``."""
-        rank = self.rank
+        """(place, field path) of every record holding identifier ``key``."""
         for path, by_key, held, later, group in zip(
             self.fields, self.by_key, self.held, self.later, self.group
         ):
             entry = by_key.get(key)
             if entry is not None:
-                yield rank[held[entry]], path
+                yield held[entry], path
                 if group:
                     lo = bisect_left(group, entry)
                     for shared in later[lo : bisect_right(group, entry, lo)]:
-                        yield rank[held[shared]], path
+                        yield held[shared], path
 
     def word_count(self, prefix: str) -> int:
         """How many (word, run) pairs a query word matches: its selectivity."""
@@ -581,9 +579,22 @@ class _Base:
 
     def name_range(self, prefix: str) -> tuple[int, int]:
         """Positions ``[lo, hi)`` of the names starting with ``prefix`` (with its space)."""
-        lo = bisect_left(self.names, prefix)
-        hi = bisect_right(self.names, prefix + "\U0010ffff", lo)
-        return lo, hi
+        first = bisect_left(self.run_names, prefix)
+        end = bisect_right(self.run_names, prefix + "\U0010ffff", first)
+        return self.heads[first], self.heads[end]
+
+    def name(self, place: int) -> str:
+        """The normalised name of the record at ``place``."""
+        return self.run_names[self.runs[place]]
+
+    def names(self) -> list[str]:
+        """The normalised name at every position (for checks; a query never needs it)."""
+        heads, run_names = self.heads, self.run_names
+        return [
+            run_names[run]
+            for run in range(len(run_names))
+            for _ in range(heads[run], heads[run + 1])
+        ]
 
     def run_range(self, lo: int, hi: int) -> tuple[int, int]:
         """Runs ``[first, end)`` whose positions lie in ``[lo, hi)`` (whole runs only:
@@ -760,10 +771,9 @@ class SearchIndex(Generic[R]):
         self._removed: set[int] = set()
         self._extra: dict[str, _Entry] = {}
 
-    def _position(self, record_id: object) -> int | None:
-        """The position of the indexed record with this id (removed or not)."""
-        place = self._place.get(record_id) if isinstance(record_id, str) else None
-        return None if place is None else self._base.rank[place]
+    def _place_of(self, record_id: object) -> int | None:
+        """The place of the indexed record with this id (removed or not)."""
+        return self._place.get(record_id) if isinstance(record_id, str) else None
 
     # --- upkeep ---
 
@@ -773,8 +783,8 @@ class SearchIndex(Generic[R]):
     def __contains__(self, record_id: object) -> bool:
         if record_id in self._extra:
             return True
-        position = self._position(record_id)
-        return position is not None and position not in self._removed
+        place = self._place_of(record_id)
+        return place is not None and place not in self._removed
 
     def add(self, record: R) -> None:
         """Index ``record``; a record with the same id is replaced."""
@@ -796,10 +806,10 @@ class SearchIndex(Generic[R]):
         """Drop the record with this id; :class:`~clientcore.NotFound` when there is none."""
         if self._extra.pop(record_id, None) is not None:
             return
-        position = self._position(record_id)
-        if position is None or position in self._removed:
+        place = self._place_of(record_id)
+        if place is None or place in self._removed:
             raise NotFound("record", record_id)
-        self._removed.add(position)
+        self._removed.add(place)
 
     def _rebuild(self) -> None:
         base, removed = self._base, self._removed
@@ -894,19 +904,20 @@ class SearchIndex(Generic[R]):
 
     def _alive(self, positions: Iterable[int], seen: set[str]) -> Iterator[tuple[str, str, Any]]:
         base, removed = self._base, self._removed
-        names, ids, records = base.names, base.ids, base.records
+        order, ids, records = base.order, base.ids, base.records
         for position in positions:
-            if position not in removed and ids[position] not in seen:
-                yield names[position], ids[position], records[position]
+            place = order[position]
+            if place not in removed and ids[place] not in seen:
+                yield base.name(place), ids[place], records[place]
 
     def _by_identifier(self, text: str) -> list[tuple[str, Any, str]]:
         found: dict[str, tuple[str, str, Any, str]] = {}
         base = self._base
         for key in query_keys(text):
-            for position, path in base.with_key(key):
-                if position not in self._removed:
-                    rid = base.ids[position]
-                    found.setdefault(rid, (base.names[position], rid, base.records[position], path))
+            for place, path in base.with_key(key):
+                if place not in self._removed:
+                    rid = base.ids[place]
+                    found.setdefault(rid, (base.name(place), rid, base.records[place], path))
             for entry in self._extra.values():
                 path_of = entry.keys.get(key)
                 if path_of is not None:
