@@ -733,7 +733,7 @@ def _record_id(record: Any, position: int) -> str:
 class SearchIndex(Generic[R]):
     """A quick-search index over parties or mappings with the same field paths.
 
-    Built in about a second for 100,000 records; :meth:`search` answers in well under a
+    Built in well under a second for 100,000 records; :meth:`search` answers in well under a
     millisecond for most queries. :meth:`add` and :meth:`remove` keep it current.
     Every record needs a unique, non-empty ``id``; ``name`` may be blank.
     """
