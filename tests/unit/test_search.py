@@ -737,3 +737,20 @@ def test_a_failed_build_leaves_the_collector_as_it_found_it() -> None:
             assert enabled == gc.isenabled()
         finally:
             (gc.enable if was_enabled else gc.disable)()
+
+
+def test_weaker_kinds_are_not_gathered_once_stronger_ones_fill_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Word postings and "contains" candidates are read only when the stronger kinds
+    left room for more hits."""
+    index = SearchIndex([person(f"p{i}", f"Bakker {i}") for i in range(5)])
+
+    def refused(*_: Any) -> None:
+        raise AssertionError("gathered although the limit was reached")
+
+    monkeypatch.setattr(_search._Base, "_candidates", refused)
+    monkeypatch.setattr(_search._Base, "word_count", refused)
+    assert 3 == len(index.search("bakker", 3))
+    with pytest.raises(AssertionError):
+        index.search("bakker", 10)

@@ -617,10 +617,13 @@ class _Base:
         dense and one pass of ``str.find`` over every distinct name finds the first ones
         soonest.
         """
+        # A generator: nothing is gathered until a query has fewer hits than asked for
+        # after the stronger kinds, which most queries never reach.
         candidates = self._candidates(text.split(" "))
         if candidates is None:
-            return self.positions(self._scan(text))
-        return self.positions(_having(iter(candidates), (text,), self.run_names))
+            yield from self.positions(self._scan(text))
+        else:
+            yield from self.positions(_having(iter(candidates), (text,), self.run_names))
 
     def _candidates(self, pieces: Sequence[str]) -> Sequence[int] | None:
         """The runs whose words hold the rarest piece, ascending; ``None`` when they
@@ -932,7 +935,8 @@ class SearchIndex(Generic[R]):
 
         Takes the postings (runs of equal names) of the most selective query word and
         checks the others on the run's name, a batch at a time in C; positions in
-        ``[lo, hi)`` are whole-name prefix hits, already reported.
+        ``[lo, hi)`` are whole-name prefix hits, already reported. A generator: the
+        postings are read only once the whole-name prefixes left room for more hits.
         """
         base = self._base
         ordered = sorted(set(words), key=base.word_count)
@@ -948,7 +952,7 @@ class SearchIndex(Generic[R]):
             runs = (r for r in runs if r < first or r >= end)
         if len(ordered) > 1:
             runs = _having(runs, [" " + word for word in ordered[1:]], base.run_names)
-        return base.positions(runs)
+        yield from base.positions(runs)
 
 
 @contextmanager
