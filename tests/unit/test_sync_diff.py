@@ -177,6 +177,13 @@ def test_one_key_shared_by_two_of_our_parties_is_a_conflict() -> None:
     assert "key_shared" == d.conflicts[0].reason
 
 
+def test_a_key_shared_by_three_of_our_parties_names_all_three_in_order() -> None:
+    ours = [person(f"p{i}", email="an@example.be") for i in (1, 2, 3)]
+    d = diff(ours, [person("x1", email="An@Example.be")])
+    assert [["p1", "p2", "p3"]] == [[p.id for p in c.candidates] for c in d.conflicts]
+    assert ["email"] * 3 == [h.key for h in d.conflicts[0].hits]
+
+
 def test_a_shared_key_agrees_with_a_key_that_names_one_of_its_parties() -> None:
     ours = [
         person("p1", email="info@example.be", number="K1"),

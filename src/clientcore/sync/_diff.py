@@ -594,24 +594,31 @@ def diff(
         _rapidfuzz()  # fail before any work when the extra is missing
     our_parties = _ours(ours)
 
-    # One index per key: compact value -> our party ids (several: an ambiguous key). Our
+    # One index per key: compact value -> our party id, or the list of them when several
+    # of ours share it (an ambiguous key): a list only then, so that indexing a large
+    # registry leaves few objects behind for the garbage collector to go through. Our
     # values are compacted without checking them; a value of ours is checked when an
     # incoming record points at it (an invalid key never matches). An incoming record
     # mostly repeats our values: checked just before, the same value in the same country
     # is not checked again when the record is validated (identifier outcomes are
-    # memoised), and its compact form is looked up instead of made again.
-    index: dict[str, dict[str, list[str]]] = {k: {} for k in key_order}
+    # memoised).
+    index: dict[str, dict[str, str | list[str]]] = {k: {} for k in key_order}
     by_id: dict[str, Party] = {}
-    compacts: dict[tuple[str, str, str | None], str] = {}
     for party in our_parties:
-        by_id[party.id] = party
+        pid = party.id
+        by_id[pid] = party
         country = party_country(party)
         for key in key_order:
-            raw = getattr(party, key)
-            value = trusted_key(key, raw, country)
+            value = trusted_key(key, getattr(party, key), country)
             if value is not None:
-                index[key].setdefault(value, []).append(party.id)
-                compacts[(key, raw, country)] = value
+                ids = index[key]
+                held = ids.get(value)
+                if held is None:
+                    ids[value] = pid
+                elif isinstance(held, str):
+                    ids[value] = [held, pid]
+                else:
+                    held.append(pid)
     checked: dict[tuple[str, str], bool] = {}  # (key, party id) -> our value is valid
 
     def ours_valid(key: str, pid: str) -> bool:
@@ -646,11 +653,10 @@ def diff(
                 raw = getattr(incoming_party, key)
                 if raw is None:
                     continue
-                value = compacts.get((key, raw, country))
-                if value is None:
-                    value = trusted_key(key, raw, country)
-                pids = index[key].get(value) if value is not None else None
-                if pids:
+                value = trusted_key(key, raw, country)
+                held = index[key].get(value) if value is not None else None
+                if held is not None:
+                    pids = [held] if isinstance(held, str) else held
                     valid_pids = [pid for pid in pids if ours_valid(key, pid)]
                     if valid_pids:
                         pointed.append((key, valid_pids))

@@ -1,0 +1,113 @@
+"""The quick ways of the e-mail and IBAN checks agree with the libraries asked in full."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+
+from clientcore.model._identifiers import Email, _email_domain, email, iban
+
+# --- e-mail: the common address is judged by its domain, once per domain ---
+
+_LOCAL_CHARS = "abcXYZ09._+-'!#$%&*/=?^`{|}~\"\\ @()<>,;:é"
+_DOMAIN_CHARS = "abcXYZ09.-_ é"
+_LABELS = st.sampled_from(
+    [
+        "example", "telenet", "peeters", "x", "xn--caf-dma", "xn--zz", "a--b", "-bad",
+        "bad-", "123", "BE", "be", "nl", "com", "test", "local", "localhost", "invalid",
+        "onion", "arpa", "a" * 63, "a" * 64, "",
+    ]
+)  # fmt: skip
+_LOCALS = st.one_of(
+    st.text(_LOCAL_CHARS, min_size=0, max_size=12),
+    st.sampled_from(["info", "Postmaster", "ABUSE", "an.claes", "a..b", ".a", "a.", "x" * 250]),
+)
+_DOMAINS = st.one_of(
+    st.lists(_LABELS, min_size=1, max_size=4).map(".".join),
+    st.text(_DOMAIN_CHARS, min_size=0, max_size=15),
+    st.lists(st.sampled_from(["a" * 60, "b" * 60, "be"]), min_size=3, max_size=5).map(".".join),
+)
+_ADDRESSES = st.builds(
+    lambda space, local, at, domain: f"{space}{local}{at}{domain}{space}",
+    st.sampled_from(["", " "]),
+    _LOCALS,
+    st.sampled_from(["@", "@", "@", "@@", ""]),
+    _DOMAINS,
+)
+
+
+def _outcome(check: Callable[[], str]) -> tuple[str, str]:
+    try:
+        return "ok", check()
+    except StdnumError as exc:
+        return "error", type(exc).__name__
+
+
+@settings(max_examples=600, deadline=None)
+@given(_ADDRESSES)
+def test_the_quick_email_check_agrees_with_email_validator_in_full(address: str) -> None:
+    _email_domain.cache_clear()
+    quick = _outcome(lambda: email._check(address, None))
+    full = _outcome(lambda: Email._check_in_full(address.strip()))
+    assert quick == full
+    again = _outcome(lambda: email._check(address, None))  # the domain now memoised
+    assert again == full
+    assert email._is_valid(address, None) == (full[0] == "ok")
+
+
+def test_the_quick_email_check_is_taken_for_a_common_address() -> None:
+    _email_domain.cache_clear()
+    assert email.validate("An.Claes@Telenet.BE") == "An.Claes@telenet.be"
+    assert email.validate("jan@telenet.be") == "jan@telenet.be"
+    assert _email_domain.cache_info().currsize == 2  # each domain asked once, as given
+
+
+def test_a_case_folded_mailbox_name_and_an_international_domain_are_as_email_validator_says() -> (
+    None
+):
+    assert email.validate("PostMaster@example.be") == "postmaster@example.be"
+    assert email.validate("an@xn--caf-dma.be") == Email._check_in_full("an@xn--caf-dma.be")
+    assert not email.is_valid("an@localhost")
+    assert not email.is_valid("an@example.test")
+
+
+# --- IBAN: the Belgian bank registry read once per bank code ---
+
+
+def _belgian_iban(bank: int, account: int, national: int | None, check: int | None) -> str:
+    body = f"{bank:03d}{account:07d}"
+    national_digits = f"{int(body) % 97 or 97:02d}" if national is None else f"{national:02d}"
+    bban = body + national_digits
+    digits = stdnum_iban.calc_check_digits("BE00" + bban) if check is None else f"{check:02d}"
+    return f"BE{digits}{bban}"
+
+
+_IBANS = st.one_of(
+    st.builds(
+        _belgian_iban,
+        st.integers(0, 999),
+        st.integers(0, 9_999_999),
+        st.one_of(st.none(), st.integers(0, 99)),
+        st.one_of(st.none(), st.none(), st.integers(0, 99)),
+    ),
+    st.sampled_from(
+        [
+            "BE71 0961 2345 6769", "be71096123456769", "BE68539007547034", "BE6853900754703",
+            "NL91ABNA0417164300", "NL91ABNA0417164301", "GR1601101050000010547023795",
+            "BE", "", "XX00", "BE00 0000 0000 0000",
+        ]
+    ),
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_IBANS)
+def test_the_iban_check_agrees_with_stdnum_in_full(value: str) -> None:
+    ours = _outcome(lambda: iban._check(value, None))
+    full = _outcome(lambda: stdnum_iban.validate(value))
+    assert ours == full
+    assert iban.is_valid(value) == stdnum_iban.is_valid(value)
