@@ -10,7 +10,7 @@ from typing import Any
 from unittest import mock
 
 import attrs
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from clientcore import Party, ValidationError
@@ -124,3 +124,50 @@ def test_json_cell_items_equal_the_records_built_by_their_class(
         fast = _codec._parse_json_cell(column, json.dumps(items), issues)
         assert not issues
         assert fast == tuple(item_type(**item) for item in items)
+
+
+# JSON values a cell may hold: integers of every size (64 bits and beyond), floats,
+# texts with long runs of digits (phone numbers, ids), nested lists and objects.
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**25), max_value=10**25)
+    | st.sampled_from([2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 10**18, -(10**18), 10**19])
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet="0123456789+ -a", max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _cell_outcome(column: str, text: str) -> Any:
+    issues: list[Any] = []
+    value = _codec._parse_json_cell(column, text, issues)
+    if isinstance(value, tuple):  # an item without id gets a fresh one
+        value = tuple(attrs.evolve(v, id="-") if hasattr(v, "id") else v for v in value)
+    return _shape(value), [(i.code, i.path, dict(i.params)) for i in issues]
+
+
+@settings(max_examples=300, deadline=None)
+@example("tasks", [{"code": "vat", "n": 10**19}])
+@example("contacts", 2**63)
+@given(
+    st.sampled_from([*COLLECTIONS, "acceptance"]),
+    st.lists(
+        st.fixed_dictionaries({"code": st.just("vat")}, optional={"n": _json_values})
+        | _json_values,
+        max_size=3,
+    )
+    | _json_values,
+)
+def test_a_json_cell_reads_as_when_every_cell_is_checked_in_full(column: str, data: Any) -> None:
+    text = json.dumps(data)
+    # the reference: json.loads, then check_input on every cell whatever it holds
+    with (
+        mock.patch.object(_codec, "_CELL_JSON", json.JSONDecoder()),
+        mock.patch.object(_codec, "_plain_json", return_value=False),
+    ):
+        expected = _cell_outcome(column, text)
+    assert _cell_outcome(column, text) == expected

@@ -21,7 +21,6 @@ import io
 import json
 import numbers
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
@@ -738,22 +737,37 @@ def _no_surrogate(text: str) -> bool:
     return True
 
 
-_LONG_NUMBER: Final = re.compile(r"\d{19}")
+class _LongNumber(Exception):
+    """An integer of 19 digits or more in a JSON cell: it may not fit in 64 bits."""
+
+
+def _short_int(literal: str) -> int:
+    # The JSON decoder calls this for every integer it meets (rare in a cell), instead
+    # of a scan of the whole text for long runs of digits (which costs more than the
+    # parse itself, and mostly finds phone numbers and dates in texts).
+    if len(literal) - (literal[0] == "-") >= 19:
+        raise _LongNumber
+    return int(literal)
+
+
+# JSON cells: json.loads, except that an integer too long to be surely within 64 bits
+# stops the parse (then the cell is parsed again and checked in full).
+_CELL_JSON: Final = json.JSONDecoder(parse_int=_short_int)
 
 
 def _plain_json(text: str) -> bool:
-    """Whether the JSON ``text`` surely parses within :data:`DEFAULT_LIMITS`: short
-    enough for the item, node and text limits, fewer openers than the depth limit, no
-    lone surrogate and no escape (that could make one), and no number too long for 64
-    bits. ``False`` only means the full :func:`check_input` must look at the parsed
-    data."""
+    """Whether the JSON ``text``, parsed by :data:`_CELL_JSON` (so holding no integer
+    of 19 digits or more), is surely within :data:`DEFAULT_LIMITS`: short enough for
+    the item, node and text limits, fewer openers than the depth limit, no lone
+    surrogate and no escape (that could make one). ``False`` only means the full
+    :func:`check_input` must look at the parsed data."""
     limits = DEFAULT_LIMITS
     return (
         len(text) <= min(2 * limits.max_items, limits.max_nodes, limits.max_text)
         and "\\" not in text
         and _no_surrogate(text)
         and text.count("[") + text.count("{") < limits.max_depth
-        and (limits.max_int_bits >= 64 and _LONG_NUMBER.search(text) is None)
+        and limits.max_int_bits >= 64
     )
 
 
@@ -809,11 +823,16 @@ _ITEMS: Final = {
 
 def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     try:
-        data = json.loads(text)
+        try:
+            # json.loads' own refusal of a leading BOM, which decode() leaves out
+            data = _CELL_JSON.decode(text) if text[:1] != "\ufeff" else json.loads(text)
+            plain = _plain_json(text)
+        except _LongNumber:
+            data, plain = json.loads(text), False
     except (ValueError, RecursionError) as exc:
         issues.append(Issue("row.invalid_json", column, {"what": column, "reason": str(exc)[:80]}))
         return None
-    if not _plain_json(text):
+    if not plain:
         try:
             check_input(data, DEFAULT_LIMITS, column)
         except ValidationError as exc:
