@@ -4,6 +4,7 @@ path gives, Party(**kwargs) through every converter, for good and bad rows alike
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -14,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from clientcore import Party, ValidationError
-from clientcore.model import COLLECTIONS, _codec, from_row, to_row
+from clientcore.model import COLLECTIONS, _codec, _values, from_row, parse_date, to_row
 from tests.strategies import parties
 
 # Cells as people type them: padded, other words of the vocabulary, and junk.
@@ -171,3 +172,26 @@ def test_a_json_cell_reads_as_when_every_cell_is_checked_in_full(column: str, da
     ):
         expected = _cell_outcome(column, text)
     assert _cell_outcome(column, text) == expected
+
+
+def _date_outcome(parse: Callable[[], Any]) -> Any:
+    try:
+        return parse()
+    except ValidationError as exc:
+        return [(i.code, dict(i.params)) for i in exc.issues]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.dates().map(dt.date.isoformat)
+    | st.text(alphabet="0123456789-/.W T:", min_size=8, max_size=12)
+    | st.from_regex(r"\s?\d{4}-\d{2}-\d{2}\s?", fullmatch=True),
+    st.sampled_from(["dmy", "mdy"]),
+)
+def test_an_iso_date_read_directly_equals_the_memoised_parse(text: str, order: Any) -> None:
+    expected = (
+        None
+        if not text.strip()
+        else _date_outcome(lambda: _values._parse_date_text.__wrapped__(text.strip(), order))
+    )
+    assert _date_outcome(lambda: parse_date(text, order)) == expected

@@ -31,7 +31,13 @@ from clientcore._errors import Issue, ValidationError
 from clientcore._limits import DEFAULT_LIMITS, check_input
 from clientcore._messages import define
 from clientcore._text import formula_safe, formula_unguarded
-from clientcore.model._convert import field_converters, normalised_constructor
+from clientcore.model._convert import (
+    field_converters,
+    normalised_constructor,
+    opt_str,
+    record_id,
+    text_or_empty,
+)
 from clientcore.model._identifiers import IDENTIFIERS
 from clientcore.model._party import (
     _COMPACT_FIELDS,
@@ -496,8 +502,10 @@ def from_row(
         if text is None:
             if field is not None:
                 continue  # a blank cell of a known column
-        elif how is _TEXT:  # the most common: read as it is, the converter strips it
-            if convert is None:
+        elif how is _AS_IS or how is _TEXT:  # the most common: text read as it is
+            if how is _AS_IS:
+                value = text  # what its converter makes of stripped, non-blank text
+            elif convert is None:
                 ready = False
                 value = text
             else:
@@ -507,7 +515,10 @@ def from_row(
                     ready = False
                     value = text
             if head:
-                nested.setdefault(head, {})[tail] = value
+                values = nested.get(head)
+                if values is None:
+                    values = nested[head] = {}
+                values[tail] = value
             else:
                 kwargs[column] = value
             continue
@@ -556,7 +567,10 @@ def from_row(
         if how is _CUSTOM:
             custom.setdefault(head, {})[tail] = value
         elif head:
-            nested.setdefault(head, {})[tail] = value
+            values = nested.get(head)
+            if values is None:
+                values = nested[head] = {}
+            values[tail] = value
         else:
             kwargs[column] = value
     ready = ready and not issues
@@ -667,6 +681,10 @@ _VALUE: Final = "value"
 # How each column of a header is read: worked out once per header and catalogue, not
 # once per cell (a file's rows share their header).
 _TEXT: Final = "text"
+_AS_IS: Final = "as is"
+# The converters that give a stripped, non-blank text back as it is (they strip text,
+# or keep an id as given).
+_KEEPS_TEXT: Final = (opt_str, text_or_empty, record_id)
 _MEMO: Final = "memo"
 # (column, how, field, head, tail, the converter of the record field it fills)
 _Step = tuple[str, str, Field | None, str, str, Callable[[Any], Any] | None]
@@ -702,7 +720,9 @@ def _step(column: str, catalogue: Schema, schema: Schema | None) -> _Step:
     if field.identifier is not None and column not in _COMPACT_FIELDS:
         how = _IDENTIFIER  # (a party compacts its own identifiers when it is made)
     elif field.type is FieldType.TEXT and column not in _VOCABULARY:
-        how = _TEXT  # read as it is: the converter alone (a strip) makes the value
+        # read as it is: the converter alone makes the value, and a plain strip of
+        # stripped text is the text itself
+        how = _AS_IS if convert in _KEEPS_TEXT else _TEXT
     elif field.type is FieldType.DATE:
         how = _VALUE
     else:
