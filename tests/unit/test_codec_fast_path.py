@@ -4,17 +4,18 @@ path gives, Party(**kwargs) through every converter, for good and bad rows alike
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
 from unittest import mock
 
 import attrs
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from clientcore import Party, ValidationError
-from clientcore.model import COLLECTIONS, _codec, from_row, to_row
+from clientcore.model import COLLECTIONS, _codec, _values, from_row, parse_date, to_row
 from tests.strategies import parties
 
 # Cells as people type them: padded, other words of the vocabulary, and junk.
@@ -124,3 +125,73 @@ def test_json_cell_items_equal_the_records_built_by_their_class(
         fast = _codec._parse_json_cell(column, json.dumps(items), issues)
         assert not issues
         assert fast == tuple(item_type(**item) for item in items)
+
+
+# JSON values a cell may hold: integers of every size (64 bits and beyond), floats,
+# texts with long runs of digits (phone numbers, ids), nested lists and objects.
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**25), max_value=10**25)
+    | st.sampled_from([2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 10**18, -(10**18), 10**19])
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet="0123456789+ -a", max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _cell_outcome(column: str, text: str) -> Any:
+    issues: list[Any] = []
+    value = _codec._parse_json_cell(column, text, issues)
+    if isinstance(value, tuple):  # an item without id gets a fresh one
+        value = tuple(attrs.evolve(v, id="-") if hasattr(v, "id") else v for v in value)
+    return _shape(value), [(i.code, i.path, dict(i.params)) for i in issues]
+
+
+@settings(max_examples=300, deadline=None)
+@example("tasks", [{"code": "vat", "n": 10**19}])
+@example("contacts", 2**63)
+@given(
+    st.sampled_from([*COLLECTIONS, "acceptance"]),
+    st.lists(
+        st.fixed_dictionaries({"code": st.just("vat")}, optional={"n": _json_values})
+        | _json_values,
+        max_size=3,
+    )
+    | _json_values,
+)
+def test_a_json_cell_reads_as_when_every_cell_is_checked_in_full(column: str, data: Any) -> None:
+    text = json.dumps(data)
+    # the reference: json.loads, then check_input on every cell whatever it holds
+    with (
+        mock.patch.object(_codec, "_CELL_JSON", json.JSONDecoder()),
+        mock.patch.object(_codec, "_plain_json", return_value=False),
+    ):
+        expected = _cell_outcome(column, text)
+    assert _cell_outcome(column, text) == expected
+
+
+def _date_outcome(parse: Callable[[], Any]) -> Any:
+    try:
+        return parse()
+    except ValidationError as exc:
+        return [(i.code, dict(i.params)) for i in exc.issues]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.dates().map(dt.date.isoformat)
+    | st.text(alphabet="0123456789-/.W T:", min_size=8, max_size=12)
+    | st.from_regex(r"\s?\d{4}-\d{2}-\d{2}\s?", fullmatch=True),
+    st.sampled_from(["dmy", "mdy"]),
+)
+def test_an_iso_date_read_directly_equals_the_memoised_parse(text: str, order: Any) -> None:
+    expected = (
+        None
+        if not text.strip()
+        else _date_outcome(lambda: _values._parse_date_text.__wrapped__(text.strip(), order))
+    )
+    assert _date_outcome(lambda: parse_date(text, order)) == expected

@@ -29,7 +29,7 @@ import os
 import pathlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import attrs
 
@@ -553,21 +553,38 @@ def _read_csv_bytes(
             {"encoding": encoding, "position": exc.start, "reason": exc.reason},
         )
         return _failed(Reading(name, "csv", encoding, False, errors=(issue,)))
-    return _read_csv_text(text, name, used, detected, options)
+    return _read_csv_text(text, name, used, detected, options, data)
 
 
 def _failed(reading: Reading) -> Table:
     return Table(reading, iter(()))
 
 
+# The encodings whose bytes are read again as a stream (an incremental decoder gives the
+# text the whole decode gave): every one :func:`decode` detects.
+_STREAMED: Final = frozenset({"utf-8", "utf-8-sig", "utf-16", "windows-1252", "latin-1"})
+
+
 def _read_csv_text(
-    text: str, name: str | None, encoding: str | None, detected: bool, options: _Options
+    text: str,
+    name: str | None,
+    encoding: str | None,
+    detected: bool,
+    options: _Options,
+    data: bytes | None = None,
 ) -> Table:
-    first = text.split("\n", 1)[0]
-    if not text.strip():
+    if not text or text.isspace():
         return _failed(Reading(name, "csv", encoding, detected, errors=(Issue("read.empty", ""),)))
-    delimiter = sniff_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    end = text.find("\n")
+    delimiter = sniff_delimiter(text if end < 0 else text[:end])
+    # The rows are read from the bytes as a stream when ``text`` was decoded from them:
+    # the text itself as a file (io.StringIO) would hold four bytes a character.
+    lines: IO[str] = (
+        io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        if data is not None and encoding in _STREAMED
+        else io.StringIO(text, newline="")
+    )
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -597,8 +614,26 @@ def _csv_records(reader: Any, width: int) -> Iterator[tuple[int, Sequence[Any] |
         joined = "\x00".join(cells)  # a cell starts with "'": told at C speed
         if joined[:1] == "'" or "\x00'" in joined:
             # the writers' formula guard comes off where it was put on: in the file
-            cells = [formula_unguarded(c) if c[:1] == "'" else c for c in cells]
+            _unguard(cells, joined)
         yield number, cells
+
+
+def _unguard(cells: list[str], joined: str) -> None:
+    """Take the writers' formula guard off every cell of ``cells`` that starts with
+    ``'``, as :func:`~clientcore._text.formula_unguarded` does. The cells are found in
+    ``joined`` (the cells joined by NUL) at C speed: a row has few among many."""
+    if joined.count("\x00") != len(cells) - 1:  # a cell holds a NUL itself
+        cells[:] = [formula_unguarded(c) if c[:1] == "'" else c for c in cells]
+        return
+    if joined[:1] == "'":
+        cells[0] = formula_unguarded(cells[0])
+    index = start = 0
+    at = joined.find("\x00'")
+    while at >= 0:  # at the NUL before a cell that starts with "'"
+        index += joined.count("\x00", start, at + 1)
+        start = at + 1
+        cells[index] = formula_unguarded(cells[index])
+        at = joined.find("\x00'", start)
 
 
 # --- the shared part: header, defaults, values, rows ---

@@ -21,7 +21,6 @@ import io
 import json
 import numbers
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
@@ -32,7 +31,13 @@ from clientcore._errors import Issue, ValidationError
 from clientcore._limits import DEFAULT_LIMITS, check_input
 from clientcore._messages import define
 from clientcore._text import formula_safe, formula_unguarded
-from clientcore.model._convert import field_converters, normalised_constructor
+from clientcore.model._convert import (
+    field_converters,
+    normalised_constructor,
+    opt_str,
+    record_id,
+    text_or_empty,
+)
 from clientcore.model._identifiers import IDENTIFIERS
 from clientcore.model._party import (
     _COMPACT_FIELDS,
@@ -497,8 +502,10 @@ def from_row(
         if text is None:
             if field is not None:
                 continue  # a blank cell of a known column
-        elif how is _TEXT:  # the most common: read as it is, the converter strips it
-            if convert is None:
+        elif how is _AS_IS or how is _TEXT:  # the most common: text read as it is
+            if how is _AS_IS:
+                value = text  # what its converter makes of stripped, non-blank text
+            elif convert is None:
                 ready = False
                 value = text
             else:
@@ -508,7 +515,10 @@ def from_row(
                     ready = False
                     value = text
             if head:
-                nested.setdefault(head, {})[tail] = value
+                values = nested.get(head)
+                if values is None:
+                    values = nested[head] = {}
+                values[tail] = value
             else:
                 kwargs[column] = value
             continue
@@ -557,7 +567,10 @@ def from_row(
         if how is _CUSTOM:
             custom.setdefault(head, {})[tail] = value
         elif head:
-            nested.setdefault(head, {})[tail] = value
+            values = nested.get(head)
+            if values is None:
+                values = nested[head] = {}
+            values[tail] = value
         else:
             kwargs[column] = value
     ready = ready and not issues
@@ -668,6 +681,10 @@ _VALUE: Final = "value"
 # How each column of a header is read: worked out once per header and catalogue, not
 # once per cell (a file's rows share their header).
 _TEXT: Final = "text"
+_AS_IS: Final = "as is"
+# The converters that give a stripped, non-blank text back as it is (they strip text,
+# or keep an id as given).
+_KEEPS_TEXT: Final = (opt_str, text_or_empty, record_id)
 _MEMO: Final = "memo"
 # (column, how, field, head, tail, the converter of the record field it fills)
 _Step = tuple[str, str, Field | None, str, str, Callable[[Any], Any] | None]
@@ -703,7 +720,9 @@ def _step(column: str, catalogue: Schema, schema: Schema | None) -> _Step:
     if field.identifier is not None and column not in _COMPACT_FIELDS:
         how = _IDENTIFIER  # (a party compacts its own identifiers when it is made)
     elif field.type is FieldType.TEXT and column not in _VOCABULARY:
-        how = _TEXT  # read as it is: the converter alone (a strip) makes the value
+        # read as it is: the converter alone makes the value, and a plain strip of
+        # stripped text is the text itself
+        how = _AS_IS if convert in _KEEPS_TEXT else _TEXT
     elif field.type is FieldType.DATE:
         how = _VALUE
     else:
@@ -738,22 +757,37 @@ def _no_surrogate(text: str) -> bool:
     return True
 
 
-_LONG_NUMBER: Final = re.compile(r"\d{19}")
+class _LongNumber(Exception):
+    """An integer of 19 digits or more in a JSON cell: it may not fit in 64 bits."""
+
+
+def _short_int(literal: str) -> int:
+    # The JSON decoder calls this for every integer it meets (rare in a cell), instead
+    # of a scan of the whole text for long runs of digits (which costs more than the
+    # parse itself, and mostly finds phone numbers and dates in texts).
+    if len(literal) - (literal[0] == "-") >= 19:
+        raise _LongNumber
+    return int(literal)
+
+
+# JSON cells: json.loads, except that an integer too long to be surely within 64 bits
+# stops the parse (then the cell is parsed again and checked in full).
+_CELL_JSON: Final = json.JSONDecoder(parse_int=_short_int)
 
 
 def _plain_json(text: str) -> bool:
-    """Whether the JSON ``text`` surely parses within :data:`DEFAULT_LIMITS`: short
-    enough for the item, node and text limits, fewer openers than the depth limit, no
-    lone surrogate and no escape (that could make one), and no number too long for 64
-    bits. ``False`` only means the full :func:`check_input` must look at the parsed
-    data."""
+    """Whether the JSON ``text``, parsed by :data:`_CELL_JSON` (so holding no integer
+    of 19 digits or more), is surely within :data:`DEFAULT_LIMITS`: short enough for
+    the item, node and text limits, fewer openers than the depth limit, no lone
+    surrogate and no escape (that could make one). ``False`` only means the full
+    :func:`check_input` must look at the parsed data."""
     limits = DEFAULT_LIMITS
     return (
         len(text) <= min(2 * limits.max_items, limits.max_nodes, limits.max_text)
         and "\\" not in text
         and _no_surrogate(text)
         and text.count("[") + text.count("{") < limits.max_depth
-        and (limits.max_int_bits >= 64 and _LONG_NUMBER.search(text) is None)
+        and limits.max_int_bits >= 64
     )
 
 
@@ -809,11 +843,16 @@ _ITEMS: Final = {
 
 def _parse_json_cell(column: str, text: str, issues: list[Issue]) -> Any:
     try:
-        data = json.loads(text)
+        try:
+            # json.loads' own refusal of a leading BOM, which decode() leaves out
+            data = _CELL_JSON.decode(text) if text[:1] != "\ufeff" else json.loads(text)
+            plain = _plain_json(text)
+        except _LongNumber:
+            data, plain = json.loads(text), False
     except (ValueError, RecursionError) as exc:
         issues.append(Issue("row.invalid_json", column, {"what": column, "reason": str(exc)[:80]}))
         return None
-    if not _plain_json(text):
+    if not plain:
         try:
             check_input(data, DEFAULT_LIMITS, column)
         except ValidationError as exc:

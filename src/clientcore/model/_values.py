@@ -119,6 +119,13 @@ def parse_date(value: object, order: DateOrder = "dmy") -> dt.date | None:
     A number is an Excel serial day (what an XLSX cell holds when not formatted as a
     date): see :func:`excel_date`.
     """
+    if value.__class__ is str and len(value) == 10 and value[4] == "-":
+        # an ISO date alone, the common cell: the first step of _parse_date_text,
+        # without its memo (a file's dates are mostly distinct)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     if value is None:
         return None
     if isinstance(value, dt.datetime):
