@@ -1458,7 +1458,7 @@ class _Builder:
             applies, inject = _DEFECT_RULES[name]
             listed = applying.get(applies)
             if listed is None:
-                listed = applying[applies] = list(itertools.compress(range(n), map(applies, every)))
+                listed = applying[applies] = applies(every)
             pool = list(itertools.filterfalse(taken.__contains__, listed)) if taken else listed
             for i in sorted(self.rng.sample(pool, round(share * n))):
                 inject(self, drafts[i].fields)
@@ -1669,42 +1669,67 @@ _PERSON_LABELS: Final = {
 }
 _NO_PAYMENT_CONFIRMATION: Final = (TaskPreset("nbb_filing", "payment_confirmation", "not_needed"),)
 
-_Applies = Callable[[_Fields], bool]
+_Applies = Callable[[list[_Fields]], list[int]]
 _Inject = Callable[[_Builder, _Fields], None]
 
-
-def _is_client(fields: _Fields) -> bool:
-    return fields["status"] is ClientStatus.CLIENT
-
-
-def _has_email(fields: _Fields) -> bool:
-    return "email" in fields
+# Who can receive a defect, as the positions of those parties in ``every``: one list
+# comprehension per rule, not one call per party and rule.
 
 
-# defect name -> (can a party receive it, give it to the party)
+def _former_clients_with_tasks(every: list[_Fields]) -> list[int]:
+    former = ClientStatus.FORMER_CLIENT
+    return [i for i, f in enumerate(every) if f["status"] is former and f.get("tasks")]
+
+
+def _with_national_number(every: list[_Fields]) -> list[int]:
+    return [i for i, f in enumerate(every) if "national_number" in f]
+
+
+def _with_eid(every: list[_Fields]) -> list[int]:
+    return [i for i, f in enumerate(every) if "eid" in f]
+
+
+def _with_enterprise_number(every: list[_Fields]) -> list[int]:
+    return [i for i, f in enumerate(every) if "enterprise_number" in f]
+
+
+def _clients_liable_to_vat(every: list[_Fields]) -> list[int]:
+    client = ClientStatus.CLIENT
+    return [i for i, f in enumerate(every) if f["status"] is client and f.get("vat_liable") is True]
+
+
+def _client_companies(every: list[_Fields]) -> list[int]:
+    client, company = ClientStatus.CLIENT, PartyKind.CLIENT_COMPANY
+    return [i for i, f in enumerate(every) if f["status"] is client and f["kind"] is company]
+
+
+def _clients(every: list[_Fields]) -> list[int]:
+    client = ClientStatus.CLIENT
+    return [i for i, f in enumerate(every) if f["status"] is client]
+
+
+def _with_email(every: list[_Fields]) -> list[int]:
+    return [i for i, f in enumerate(every) if "email" in f]
+
+
+# defect name -> (the parties it can apply to, give it to a party)
 _DEFECT_RULES: Final[Mapping[str, tuple[_Applies, _Inject]]] = {
-    "former_client_with_active_task": (
-        lambda f: f["status"] is ClientStatus.FORMER_CLIENT and bool(f.get("tasks")),
-        _Builder.active_again,
-    ),
-    "invalid_national_number": (lambda f: "national_number" in f, _Builder.bad_national_number),
-    "expired_eid": (lambda f: "eid" in f, _Builder.expired_eid),
-    "invalid_enterprise_number": (
-        lambda f: "enterprise_number" in f,
-        _Builder.bad_enterprise_number,
-    ),
+    "former_client_with_active_task": (_former_clients_with_tasks, _Builder.active_again),
+    "invalid_national_number": (_with_national_number, _Builder.bad_national_number),
+    "expired_eid": (_with_eid, _Builder.expired_eid),
+    "invalid_enterprise_number": (_with_enterprise_number, _Builder.bad_enterprise_number),
     "vat_liable_without_vat_task": (
-        lambda f: _is_client(f) and f.get("vat_liable") is True,
+        _clients_liable_to_vat,
         lambda b, f: b.without_task(f, "vat"),
     ),
     "company_without_closing_task": (
-        lambda f: _is_client(f) and f["kind"] is PartyKind.CLIENT_COMPANY,
+        _client_companies,
         lambda b, f: b.without_task(f, "closing"),
     ),
-    "client_until_while_client": (_is_client, _Builder.until_while_client),
-    "missing_partner": (_is_client, _Builder.no_partner),
-    "aml_outdated": (_is_client, _Builder.outdated_aml),
-    "portal_without_email": (_is_client, _Builder.portal_without_email),
-    "missing_email": (_has_email, _Builder.no_email),
-    "invalid_email": (_has_email, _Builder.bad_email),
+    "client_until_while_client": (_clients, _Builder.until_while_client),
+    "missing_partner": (_clients, _Builder.no_partner),
+    "aml_outdated": (_clients, _Builder.outdated_aml),
+    "portal_without_email": (_clients, _Builder.portal_without_email),
+    "missing_email": (_with_email, _Builder.no_email),
+    "invalid_email": (_with_email, _Builder.bad_email),
 }
