@@ -1450,15 +1450,12 @@ class _Builder:
         n = len(drafts)
         taken: set[int] = set()
         found: dict[str, set[str]] = {name: set() for name in DEFECTS}
-        every = [d.fields for d in drafts]
         # A defect changes only the party that receives it, so whether a rule applies to a
-        # party not yet taken never changes: each rule's parties are listed once.
-        applying: dict[_Applies, list[int]] = {}
+        # party not yet taken never changes: the pools are listed once, before any defect.
+        pools = _defect_pools(drafts)
         for name, share in DEFECT_SHARES.items():
-            applies, inject = _DEFECT_RULES[name]
-            listed = applying.get(applies)
-            if listed is None:
-                listed = applying[applies] = applies(every)
+            pool_name, inject = _DEFECT_RULES[name]
+            listed = pools[pool_name]
             pool = list(itertools.filterfalse(taken.__contains__, listed)) if taken else listed
             for i in sorted(self.rng.sample(pool, round(share * n))):
                 inject(self, drafts[i].fields)
@@ -1669,67 +1666,73 @@ _PERSON_LABELS: Final = {
 }
 _NO_PAYMENT_CONFIRMATION: Final = (TaskPreset("nbb_filing", "payment_confirmation", "not_needed"),)
 
-_Applies = Callable[[list[_Fields]], list[int]]
 _Inject = Callable[[_Builder, _Fields], None]
 
-# Who can receive a defect, as the positions of those parties in ``every``: one list
-# comprehension per rule, not one call per party and rule.
+
+def _defect_pools(drafts: list[_Draft]) -> dict[str, list[int]]:
+    """The positions of the parties each kind of defect can apply to, by pool name.
+
+    One pass over the drafts (each read once, not once per rule): ``clients`` are active
+    clients, ``vat_clients`` those liable to VAT, ``client_companies`` those that are
+    companies, ``former_with_tasks`` former clients with a task, and the rest the
+    parties that have that field.
+    """
+    client, former = ClientStatus.CLIENT, ClientStatus.FORMER_CLIENT
+    company = PartyKind.CLIENT_COMPANY
+    clients: list[int] = []
+    vat_clients: list[int] = []
+    client_companies: list[int] = []
+    former_with_tasks: list[int] = []
+    national_number: list[int] = []
+    eid: list[int] = []
+    enterprise_number: list[int] = []
+    email: list[int] = []
+    for i, draft in enumerate(drafts):
+        f = draft.fields
+        status = f["status"]
+        if status is client:
+            clients.append(i)
+            if f.get("vat_liable") is True:
+                vat_clients.append(i)
+            if f["kind"] is company:
+                client_companies.append(i)
+        elif status is former and f.get("tasks"):
+            former_with_tasks.append(i)
+        if "national_number" in f:
+            national_number.append(i)
+        if "eid" in f:
+            eid.append(i)
+        if "enterprise_number" in f:
+            enterprise_number.append(i)
+        if "email" in f:
+            email.append(i)
+    return {
+        "clients": clients,
+        "vat_clients": vat_clients,
+        "client_companies": client_companies,
+        "former_with_tasks": former_with_tasks,
+        "national_number": national_number,
+        "eid": eid,
+        "enterprise_number": enterprise_number,
+        "email": email,
+    }
 
 
-def _former_clients_with_tasks(every: list[_Fields]) -> list[int]:
-    former = ClientStatus.FORMER_CLIENT
-    return [i for i, f in enumerate(every) if f["status"] is former and f.get("tasks")]
-
-
-def _with_national_number(every: list[_Fields]) -> list[int]:
-    return [i for i, f in enumerate(every) if "national_number" in f]
-
-
-def _with_eid(every: list[_Fields]) -> list[int]:
-    return [i for i, f in enumerate(every) if "eid" in f]
-
-
-def _with_enterprise_number(every: list[_Fields]) -> list[int]:
-    return [i for i, f in enumerate(every) if "enterprise_number" in f]
-
-
-def _clients_liable_to_vat(every: list[_Fields]) -> list[int]:
-    client = ClientStatus.CLIENT
-    return [i for i, f in enumerate(every) if f["status"] is client and f.get("vat_liable") is True]
-
-
-def _client_companies(every: list[_Fields]) -> list[int]:
-    client, company = ClientStatus.CLIENT, PartyKind.CLIENT_COMPANY
-    return [i for i, f in enumerate(every) if f["status"] is client and f["kind"] is company]
-
-
-def _clients(every: list[_Fields]) -> list[int]:
-    client = ClientStatus.CLIENT
-    return [i for i, f in enumerate(every) if f["status"] is client]
-
-
-def _with_email(every: list[_Fields]) -> list[int]:
-    return [i for i, f in enumerate(every) if "email" in f]
-
-
-# defect name -> (the parties it can apply to, give it to a party)
-_DEFECT_RULES: Final[Mapping[str, tuple[_Applies, _Inject]]] = {
-    "former_client_with_active_task": (_former_clients_with_tasks, _Builder.active_again),
-    "invalid_national_number": (_with_national_number, _Builder.bad_national_number),
-    "expired_eid": (_with_eid, _Builder.expired_eid),
-    "invalid_enterprise_number": (_with_enterprise_number, _Builder.bad_enterprise_number),
-    "vat_liable_without_vat_task": (
-        _clients_liable_to_vat,
-        lambda b, f: b.without_task(f, "vat"),
-    ),
+# defect name -> (the pool of parties it can apply to, see _defect_pools; give it to a party)
+_DEFECT_RULES: Final[Mapping[str, tuple[str, _Inject]]] = {
+    "former_client_with_active_task": ("former_with_tasks", _Builder.active_again),
+    "invalid_national_number": ("national_number", _Builder.bad_national_number),
+    "expired_eid": ("eid", _Builder.expired_eid),
+    "invalid_enterprise_number": ("enterprise_number", _Builder.bad_enterprise_number),
+    "vat_liable_without_vat_task": ("vat_clients", lambda b, f: b.without_task(f, "vat")),
     "company_without_closing_task": (
-        _client_companies,
+        "client_companies",
         lambda b, f: b.without_task(f, "closing"),
     ),
-    "client_until_while_client": (_clients, _Builder.until_while_client),
-    "missing_partner": (_clients, _Builder.no_partner),
-    "aml_outdated": (_clients, _Builder.outdated_aml),
-    "portal_without_email": (_clients, _Builder.portal_without_email),
-    "missing_email": (_with_email, _Builder.no_email),
-    "invalid_email": (_with_email, _Builder.bad_email),
+    "client_until_while_client": ("clients", _Builder.until_while_client),
+    "missing_partner": ("clients", _Builder.no_partner),
+    "aml_outdated": ("clients", _Builder.outdated_aml),
+    "portal_without_email": ("clients", _Builder.portal_without_email),
+    "missing_email": ("email", _Builder.no_email),
+    "invalid_email": ("email", _Builder.bad_email),
 }
