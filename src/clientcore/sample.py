@@ -23,7 +23,6 @@ the wall clock is never read (``today`` is a parameter).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import gc
@@ -377,17 +376,24 @@ def _slug(text: str, sep: str = "-") -> str:
 
 
 class _Weighted(Generic[_T]):
-    """A weighted choice that costs one ``random()`` and one bisection."""
+    """A weighted choice that costs one ``random()`` and one index.
 
-    __slots__ = ("cumulative", "items", "total")
+    The weights are whole numbers, so ``table`` holds each item as many times as its
+    weight, in order, and ``table[int(random() * len(table))]`` is the item whose share
+    of the cumulative weights holds ``random() * total``: the item a bisection of the
+    cumulative weights picks, for the same draw, without the bisection.
+    """
 
-    def __init__(self, pairs: Sequence[tuple[_T, float]]) -> None:
+    __slots__ = ("items", "table")
+
+    def __init__(self, pairs: Sequence[tuple[_T, int]]) -> None:
         self.items = [item for item, _ in pairs]
-        self.cumulative = list(itertools.accumulate(weight for _, weight in pairs))
-        self.total = self.cumulative[-1]
+        self.table = tuple(item for item, weight in pairs for _ in range(weight))
 
-    def pick(self, rng: _Rng) -> _T:
-        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+    def pick(self, random: Callable[[], float]) -> _T:
+        """One item, drawn with one call of ``random``."""
+        table = self.table
+        return table[int(random() * len(table))]
 
 
 class _City(NamedTuple):
@@ -918,7 +924,7 @@ class _Builder:
         return self.today - round(years * 365.25)
 
     def city(self, country: str) -> _City:
-        return (_NL_CITIES if country == "NL" else _BE_CITIES).pick(self.rng)
+        return (_NL_CITIES if country == "NL" else _BE_CITIES).pick(self.random)
 
     def address(self, city: _City, group: str, language: str) -> Address:
         random = self.random
@@ -1066,10 +1072,10 @@ class _Builder:
         """The fields of the next party, free of defects."""
         rng = self.rng
         random = self.random
-        kind = _KINDS.pick(rng)
+        kind = _KINDS.pick(random)
         country = "NL" if random() < 0.25 else "BE"
-        city = (_NL_CITIES if country == "NL" else _BE_CITIES).pick(rng)
-        language = _LANGUAGES[city.region].pick(rng)
+        city = (_NL_CITIES if country == "NL" else _BE_CITIES).pick(random)
+        language = _LANGUAGES[city.region].pick(random)
         group = _group(language, country)
         fields: _Fields = {
             "id": hex(rng.getrandbits(128) & _UUID_MASK | _UUID_V4)[2:].zfill(32),  # rng.uuid4()
@@ -1080,11 +1086,11 @@ class _Builder:
         draft = _Draft(fields, country, group, city)
         if kind is PartyKind.CLIENT_COMPANY:
             fields["number"] = "C" + str(next(self.client_numbers)).zfill(6)
-            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
+            self.client_fields(fields, _CLIENT_STATUS.pick(random), city)
             self.client_company_fields(fields, draft)
         elif kind is PartyKind.CLIENT_PERSON:
             fields["number"] = "C" + str(next(self.client_numbers)).zfill(6)
-            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
+            self.client_fields(fields, _CLIENT_STATUS.pick(random), city)
             self.person_fields(fields, draft)
         else:
             fields["number"] = "R" + str(next(self.relation_numbers)).zfill(6)
@@ -1132,7 +1138,7 @@ class _Builder:
             if former and random() < 0.05:
                 fields["marked_for_deletion"] = True
         verified = date_between(self._aml_from, today - 1)
-        fields["aml"] = self.aml(_RISK.pick(self.rng), verified)
+        fields["aml"] = self.aml(_RISK.pick(random), verified)
         note = _CHECK_NOTES[int(random() * len(_CHECK_NOTES))]
         fields["checklist"] = self.checklist(verified, note)
         began: dt.date | None = fields.get("client_since")
@@ -1198,12 +1204,11 @@ class _Builder:
 
     def relation_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """A bank branch, notary, insurer, tax office, social secretariat, lawyer..."""
-        rng = self.rng
         random = self.random
         language: str = fields["language"]
         lasts = _NAMES["en" if language == "en" else draft.group].last
         table = _RELATION_COMPANIES["fr-BE" if draft.group == "de" else draft.group]
-        role, templates = table.pick(rng)
+        role, templates = table.pick(random)
         town = draft.city.name_fr if language == "fr" else draft.city.name
         last = lasts[int(random() * len(lasts))]
         last2 = lasts[int(random() * len(lasts))]
@@ -1221,13 +1226,12 @@ class _Builder:
 
     def client_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """Name and legal form, identifiers, locations, contacts, correspondence, tasks."""
-        rng = self.rng
         random = self.random
         group, city, country = draft.group, draft.city, draft.country
         language: str = fields["language"]
         lasts = _NAMES["en" if language == "en" else group].last
         last = lasts[int(random() * len(lasts))]
-        form = _LEGAL_FORMS["fr-BE" if group == "de" else group].pick(rng)
+        form = _LEGAL_FORMS["fr-BE" if group == "de" else group].pick(random)
         nonprofit = form in _NONPROFIT
         sole = form in _SOLE
         if nonprofit:
@@ -1338,7 +1342,7 @@ class _Builder:
         out = []
         cities = _NL_CITIES if country == "NL" else _BE_CITIES
         for index in range(count):
-            city = cities.pick(self.rng)
+            city = cities.pick(self.random)
             town = city.name_fr if language == "fr" else city.name
             out.append(
                 _make_location(
@@ -1402,7 +1406,7 @@ class _Builder:
         fields["birth_date"] = birth
         fields["phone"] = self.mobile(country) if random() < 0.8 else self.landline(draft.city)
         if fields["kind"] is PartyKind.RELATION_PERSON:
-            draft.role = role = _RELATION_PERSON_ROLES.pick(rng)
+            draft.role = role = _RELATION_PERSON_ROLES.pick(random)
             domain = _PRO_DOMAINS.get((role, country))
             if domain is None:
                 fields["email"] = self.personal_email(first, last, country)
