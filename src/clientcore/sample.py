@@ -229,6 +229,8 @@ class _Rng:
         size = len(items)
         k = min(k, size)
         if size > 4 * k:
+            if k == 1:  # what the loop below does for one item, without the dict
+                return [items[int(self.random() * size)]]
             chosen: dict[int, None] = {}
             while len(chosen) < k:
                 chosen.setdefault(int(self.random() * size))

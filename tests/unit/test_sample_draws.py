@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientcore.sample import _KINDS, _Weighted
+from clientcore.sample import _KINDS, _Rng, _Weighted
 
 weights = st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=12).filter(
     lambda ws: sum(ws) > 0
@@ -43,3 +43,21 @@ def test_a_weighted_pick_draws_once() -> None:
 
     _Weighted([("a", 1), ("b", 3)]).pick(random)
     assert [0.5] == calls
+
+
+def sample_by_rejection(rng: _Rng, items: list[int], k: int) -> list[int]:
+    # the rejection loop _Rng.sample runs for few items out of many, k == 1 included
+    chosen: dict[int, None] = {}
+    while len(chosen) < k:
+        chosen.setdefault(int(rng.random() * len(items)))
+    return [items[i] for i in chosen]
+
+
+@given(st.integers(min_value=5, max_value=500), st.integers(min_value=0, max_value=2**32))
+def test_sampling_one_item_draws_as_the_rejection_loop_does(size: int, seed: int) -> None:
+    items = list(range(size))
+    fast, plain = _Rng(seed), _Rng(seed)
+    assert (sample_by_rejection(plain, items, 1), plain.random()) == (
+        fast.sample(items, 1),
+        fast.random(),
+    )
