@@ -147,8 +147,8 @@ def test_records_without_rules_of_their_own_are_made_without_a_check() -> None:
 def test_a_record_filled_in_through_its_open_twin_is_of_its_own_frozen_class(
     party: Party,
 ) -> None:
-    # Party, Link and ContactPerson have enough fields to be filled in through the open
-    # subclass; what comes out is of the class itself, frozen, hashed and compared as one.
+    # Every record of two fields or more is filled in through its open subclass; what
+    # comes out is of the class itself, frozen, hashed and compared as one.
     made = normalised_constructor(Party)(**_values(party))
     assert Party is type(made)
     assert hash(party) == hash(made)

@@ -552,8 +552,8 @@ def _slot(cls: type[Any], name: str) -> Any:
 
 
 # A record with at least this many fields is filled in through its open twin (below):
-# switching the class back costs about what four slot setters cost.
-_TWIN_FROM: Final = 6
+# switching the class back costs about what one slot setter costs.
+_TWIN_FROM: Final = 2
 
 
 def _open_twin(cls: type[Any]) -> type[Any] | None:
