@@ -23,7 +23,6 @@ the wall clock is never read (``today`` is a parameter).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import gc
@@ -230,6 +229,8 @@ class _Rng:
         size = len(items)
         k = min(k, size)
         if size > 4 * k:
+            if k == 1:  # what the loop below does for one item, without the dict
+                return [items[int(self.random() * size)]]
             chosen: dict[int, None] = {}
             while len(chosen) < k:
                 chosen.setdefault(int(self.random() * size))
@@ -377,17 +378,24 @@ def _slug(text: str, sep: str = "-") -> str:
 
 
 class _Weighted(Generic[_T]):
-    """A weighted choice that costs one ``random()`` and one bisection."""
+    """A weighted choice that costs one ``random()`` and one index.
 
-    __slots__ = ("cumulative", "items", "total")
+    The weights are whole numbers, so ``table`` holds each item as many times as its
+    weight, in order, and ``table[int(random() * len(table))]`` is the item whose share
+    of the cumulative weights holds ``random() * total``: the item a bisection of the
+    cumulative weights picks, for the same draw, without the bisection.
+    """
 
-    def __init__(self, pairs: Sequence[tuple[_T, float]]) -> None:
+    __slots__ = ("items", "table")
+
+    def __init__(self, pairs: Sequence[tuple[_T, int]]) -> None:
         self.items = [item for item, _ in pairs]
-        self.cumulative = list(itertools.accumulate(weight for _, weight in pairs))
-        self.total = self.cumulative[-1]
+        self.table = tuple(item for item, weight in pairs for _ in range(weight))
 
-    def pick(self, rng: _Rng) -> _T:
-        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+    def pick(self, random: Callable[[], float]) -> _T:
+        """One item, drawn with one call of ``random``."""
+        table = self.table
+        return table[int(random() * len(table))]
 
 
 class _City(NamedTuple):
@@ -918,7 +926,7 @@ class _Builder:
         return self.today - round(years * 365.25)
 
     def city(self, country: str) -> _City:
-        return (_NL_CITIES if country == "NL" else _BE_CITIES).pick(self.rng)
+        return (_NL_CITIES if country == "NL" else _BE_CITIES).pick(self.random)
 
     def address(self, city: _City, group: str, language: str) -> Address:
         random = self.random
@@ -1066,10 +1074,10 @@ class _Builder:
         """The fields of the next party, free of defects."""
         rng = self.rng
         random = self.random
-        kind = _KINDS.pick(rng)
+        kind = _KINDS.pick(random)
         country = "NL" if random() < 0.25 else "BE"
-        city = (_NL_CITIES if country == "NL" else _BE_CITIES).pick(rng)
-        language = _LANGUAGES[city.region].pick(rng)
+        city = (_NL_CITIES if country == "NL" else _BE_CITIES).pick(random)
+        language = _LANGUAGES[city.region].pick(random)
         group = _group(language, country)
         fields: _Fields = {
             "id": hex(rng.getrandbits(128) & _UUID_MASK | _UUID_V4)[2:].zfill(32),  # rng.uuid4()
@@ -1080,11 +1088,11 @@ class _Builder:
         draft = _Draft(fields, country, group, city)
         if kind is PartyKind.CLIENT_COMPANY:
             fields["number"] = "C" + str(next(self.client_numbers)).zfill(6)
-            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
+            self.client_fields(fields, _CLIENT_STATUS.pick(random), city)
             self.client_company_fields(fields, draft)
         elif kind is PartyKind.CLIENT_PERSON:
             fields["number"] = "C" + str(next(self.client_numbers)).zfill(6)
-            self.client_fields(fields, _CLIENT_STATUS.pick(rng), city)
+            self.client_fields(fields, _CLIENT_STATUS.pick(random), city)
             self.person_fields(fields, draft)
         else:
             fields["number"] = "R" + str(next(self.relation_numbers)).zfill(6)
@@ -1132,7 +1140,7 @@ class _Builder:
             if former and random() < 0.05:
                 fields["marked_for_deletion"] = True
         verified = date_between(self._aml_from, today - 1)
-        fields["aml"] = self.aml(_RISK.pick(self.rng), verified)
+        fields["aml"] = self.aml(_RISK.pick(random), verified)
         note = _CHECK_NOTES[int(random() * len(_CHECK_NOTES))]
         fields["checklist"] = self.checklist(verified, note)
         began: dt.date | None = fields.get("client_since")
@@ -1198,12 +1206,11 @@ class _Builder:
 
     def relation_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """A bank branch, notary, insurer, tax office, social secretariat, lawyer..."""
-        rng = self.rng
         random = self.random
         language: str = fields["language"]
         lasts = _NAMES["en" if language == "en" else draft.group].last
         table = _RELATION_COMPANIES["fr-BE" if draft.group == "de" else draft.group]
-        role, templates = table.pick(rng)
+        role, templates = table.pick(random)
         town = draft.city.name_fr if language == "fr" else draft.city.name
         last = lasts[int(random() * len(lasts))]
         last2 = lasts[int(random() * len(lasts))]
@@ -1221,13 +1228,12 @@ class _Builder:
 
     def client_company_fields(self, fields: _Fields, draft: _Draft) -> None:
         """Name and legal form, identifiers, locations, contacts, correspondence, tasks."""
-        rng = self.rng
         random = self.random
         group, city, country = draft.group, draft.city, draft.country
         language: str = fields["language"]
         lasts = _NAMES["en" if language == "en" else group].last
         last = lasts[int(random() * len(lasts))]
-        form = _LEGAL_FORMS["fr-BE" if group == "de" else group].pick(rng)
+        form = _LEGAL_FORMS["fr-BE" if group == "de" else group].pick(random)
         nonprofit = form in _NONPROFIT
         sole = form in _SOLE
         if nonprofit:
@@ -1338,7 +1344,7 @@ class _Builder:
         out = []
         cities = _NL_CITIES if country == "NL" else _BE_CITIES
         for index in range(count):
-            city = cities.pick(self.rng)
+            city = cities.pick(self.random)
             town = city.name_fr if language == "fr" else city.name
             out.append(
                 _make_location(
@@ -1402,7 +1408,7 @@ class _Builder:
         fields["birth_date"] = birth
         fields["phone"] = self.mobile(country) if random() < 0.8 else self.landline(draft.city)
         if fields["kind"] is PartyKind.RELATION_PERSON:
-            draft.role = role = _RELATION_PERSON_ROLES.pick(rng)
+            draft.role = role = _RELATION_PERSON_ROLES.pick(random)
             domain = _PRO_DOMAINS.get((role, country))
             if domain is None:
                 fields["email"] = self.personal_email(first, last, country)
@@ -1450,15 +1456,12 @@ class _Builder:
         n = len(drafts)
         taken: set[int] = set()
         found: dict[str, set[str]] = {name: set() for name in DEFECTS}
-        every = [d.fields for d in drafts]
         # A defect changes only the party that receives it, so whether a rule applies to a
-        # party not yet taken never changes: each rule's parties are listed once.
-        applying: dict[_Applies, list[int]] = {}
+        # party not yet taken never changes: the pools are listed once, before any defect.
+        pools = _defect_pools(drafts)
         for name, share in DEFECT_SHARES.items():
-            applies, inject = _DEFECT_RULES[name]
-            listed = applying.get(applies)
-            if listed is None:
-                listed = applying[applies] = list(itertools.compress(range(n), map(applies, every)))
+            pool_name, inject = _DEFECT_RULES[name]
+            listed = pools[pool_name]
             pool = list(itertools.filterfalse(taken.__contains__, listed)) if taken else listed
             for i in sorted(self.rng.sample(pool, round(share * n))):
                 inject(self, drafts[i].fields)
@@ -1669,42 +1672,73 @@ _PERSON_LABELS: Final = {
 }
 _NO_PAYMENT_CONFIRMATION: Final = (TaskPreset("nbb_filing", "payment_confirmation", "not_needed"),)
 
-_Applies = Callable[[_Fields], bool]
 _Inject = Callable[[_Builder, _Fields], None]
 
 
-def _is_client(fields: _Fields) -> bool:
-    return fields["status"] is ClientStatus.CLIENT
+def _defect_pools(drafts: list[_Draft]) -> dict[str, list[int]]:
+    """The positions of the parties each kind of defect can apply to, by pool name.
+
+    One pass over the drafts (each read once, not once per rule): ``clients`` are active
+    clients, ``vat_clients`` those liable to VAT, ``client_companies`` those that are
+    companies, ``former_with_tasks`` former clients with a task, and the rest the
+    parties that have that field.
+    """
+    client, former = ClientStatus.CLIENT, ClientStatus.FORMER_CLIENT
+    company = PartyKind.CLIENT_COMPANY
+    clients: list[int] = []
+    vat_clients: list[int] = []
+    client_companies: list[int] = []
+    former_with_tasks: list[int] = []
+    national_number: list[int] = []
+    eid: list[int] = []
+    enterprise_number: list[int] = []
+    email: list[int] = []
+    for i, draft in enumerate(drafts):
+        f = draft.fields
+        status = f["status"]
+        if status is client:
+            clients.append(i)
+            if f.get("vat_liable") is True:
+                vat_clients.append(i)
+            if f["kind"] is company:
+                client_companies.append(i)
+        elif status is former and f.get("tasks"):
+            former_with_tasks.append(i)
+        if "national_number" in f:
+            national_number.append(i)
+        if "eid" in f:
+            eid.append(i)
+        if "enterprise_number" in f:
+            enterprise_number.append(i)
+        if "email" in f:
+            email.append(i)
+    return {
+        "clients": clients,
+        "vat_clients": vat_clients,
+        "client_companies": client_companies,
+        "former_with_tasks": former_with_tasks,
+        "national_number": national_number,
+        "eid": eid,
+        "enterprise_number": enterprise_number,
+        "email": email,
+    }
 
 
-def _has_email(fields: _Fields) -> bool:
-    return "email" in fields
-
-
-# defect name -> (can a party receive it, give it to the party)
-_DEFECT_RULES: Final[Mapping[str, tuple[_Applies, _Inject]]] = {
-    "former_client_with_active_task": (
-        lambda f: f["status"] is ClientStatus.FORMER_CLIENT and bool(f.get("tasks")),
-        _Builder.active_again,
-    ),
-    "invalid_national_number": (lambda f: "national_number" in f, _Builder.bad_national_number),
-    "expired_eid": (lambda f: "eid" in f, _Builder.expired_eid),
-    "invalid_enterprise_number": (
-        lambda f: "enterprise_number" in f,
-        _Builder.bad_enterprise_number,
-    ),
-    "vat_liable_without_vat_task": (
-        lambda f: _is_client(f) and f.get("vat_liable") is True,
-        lambda b, f: b.without_task(f, "vat"),
-    ),
+# defect name -> (the pool of parties it can apply to, see _defect_pools; give it to a party)
+_DEFECT_RULES: Final[Mapping[str, tuple[str, _Inject]]] = {
+    "former_client_with_active_task": ("former_with_tasks", _Builder.active_again),
+    "invalid_national_number": ("national_number", _Builder.bad_national_number),
+    "expired_eid": ("eid", _Builder.expired_eid),
+    "invalid_enterprise_number": ("enterprise_number", _Builder.bad_enterprise_number),
+    "vat_liable_without_vat_task": ("vat_clients", lambda b, f: b.without_task(f, "vat")),
     "company_without_closing_task": (
-        lambda f: _is_client(f) and f["kind"] is PartyKind.CLIENT_COMPANY,
+        "client_companies",
         lambda b, f: b.without_task(f, "closing"),
     ),
-    "client_until_while_client": (_is_client, _Builder.until_while_client),
-    "missing_partner": (_is_client, _Builder.no_partner),
-    "aml_outdated": (_is_client, _Builder.outdated_aml),
-    "portal_without_email": (_is_client, _Builder.portal_without_email),
-    "missing_email": (_has_email, _Builder.no_email),
-    "invalid_email": (_has_email, _Builder.bad_email),
+    "client_until_while_client": ("clients", _Builder.until_while_client),
+    "missing_partner": ("clients", _Builder.no_partner),
+    "aml_outdated": ("clients", _Builder.outdated_aml),
+    "portal_without_email": ("clients", _Builder.portal_without_email),
+    "missing_email": ("email", _Builder.no_email),
+    "invalid_email": ("email", _Builder.bad_email),
 }

@@ -140,3 +140,31 @@ def test_records_without_rules_of_their_own_are_made_without_a_check() -> None:
     assert " not stripped " == made.street
     with pytest.raises(ValidationError):
         normalised_constructor(Link)(kind=LinkKind.CARD_RELATION, from_id="a", to_id="b")
+
+
+@settings(max_examples=30, deadline=None)
+@given(parties())
+def test_a_record_filled_in_through_its_open_twin_is_of_its_own_frozen_class(
+    party: Party,
+) -> None:
+    # Every record of two fields or more is filled in through its open subclass; what
+    # comes out is of the class itself, frozen, hashed and compared as one.
+    made = normalised_constructor(Party)(**_values(party))
+    assert Party is type(made)
+    assert hash(party) == hash(made)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.name = "changed"  # type: ignore[misc]
+    for record in party.contacts:
+        contact = normalised_constructor(ContactPerson)(**_values(record))
+        assert (ContactPerson, record) == (type(contact), contact)
+    link = normalised_constructor(Link)(kind=LinkKind.PARENT_SUBSIDIARY, from_id="a", to_id="b")
+    assert (Link, link) == (
+        type(link),
+        Link(kind="parent_subsidiary", from_id="a", to_id="b", id=link.id),
+    )
+
+
+def test_a_record_whose_factory_reads_it_sees_the_fields_before_it() -> None:
+    # Party's status defaults by kind: the factory reads the kind already filled in.
+    for kind in PartyKind:
+        assert Party(kind=kind).status == normalised_constructor(Party)(kind=kind).status

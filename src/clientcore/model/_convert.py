@@ -551,17 +551,54 @@ def _slot(cls: type[Any], name: str) -> Any:
     return None
 
 
+# A record with at least this many fields is filled in through its open twin (below):
+# switching the class back costs about what one slot setter costs.
+_TWIN_FROM: Final = 2
+
+
+def _open_twin(cls: type[Any]) -> type[Any] | None:
+    """A subclass of the frozen slotted ``cls`` that adds no slot and whose attributes
+    are set as any object's, so that ``out.name = value`` fills a slot of ``cls`` (the
+    interpreter stores into a slot directly, where calling a slot's setter costs tens of
+    times more); an object made from it becomes a ``cls`` by assigning its
+    ``__class__``. ``None`` when ``cls`` does not allow that."""
+    try:
+        twin = type(
+            f"_Open{cls.__name__}",
+            (cls,),
+            {
+                "__slots__": (),
+                "__setattr__": object.__setattr__,
+                "__delattr__": object.__delattr__,
+                "__module__": cls.__module__,
+            },
+        )
+        probe: Any = object.__new__(twin)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
+
+
 def _make_normalised(cls: type[Any]) -> Callable[..., Any]:
     # One straight-line function per class (as attrs writes __init__): a loop over the
     # fields would cost what the converters cost.
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "put": object.__setattr__}
+    fields = [field for field in attrs.fields(cls) if field.init]
+    slots = {field.name: _slot(cls, field.name) for field in fields}
+    twin = None
+    if len(fields) >= _TWIN_FROM and all(slot is not None for slot in slots.values()):
+        twin = _open_twin(cls)
+    scope: dict[str, Any] = {
+        "new": object.__new__,
+        "cls": cls,
+        "twin": twin,
+        "put": object.__setattr__,
+    }
     params: list[str] = []
-    body: list[str] = ["    out = new(cls)"]
-    for index, field in enumerate(attrs.fields(cls)):
-        if not field.init:
-            continue
-        slot = _slot(cls, field.name)
-        if slot is not None:  # the slot's own setter skips looking the name up each time
+    body: list[str] = ["    out = new(cls)" if twin is None else "    out = new(twin)"]
+    for index, field in enumerate(fields):
+        slot = slots[field.name]
+        if slot is not None and twin is None:  # the slot's own setter skips a look-up
             scope[f"set_{index}"] = slot.__set__
         name = field.alias or field.name
         default: Any = field.default
@@ -575,10 +612,14 @@ def _make_normalised(cls: type[Any]) -> Callable[..., Any]:
         else:
             scope[f"default_{index}"] = default
             params.append(f"{name}=default_{index}")
-        if slot is not None:
+        if twin is not None:
+            body.append(f"    out.{field.name} = {name}")
+        elif slot is not None:
             body.append(f"    set_{index}(out, {name})")
         else:
             body.append(f"    put(out, {field.name!r}, {name})")
+    if twin is not None:
+        body.append("    out.__class__ = cls")
     scope["missing"] = attrs.NOTHING
     if hasattr(cls, "_check_normalised"):  # the rules across fields, without compacting
         body.append("    out._check_normalised()")

@@ -125,6 +125,11 @@ class Link(Checked):
         faults = take_faults(self)
         if faults:
             raise ValidationError(faults)
+        self._check_normalised()
+
+    def _check_normalised(self) -> None:
+        # What normalised_constructor checks: no converter ran (so nothing was refused);
+        # the rules across fields still hold.
         if self.from_id == self.to_id:
             raise ValidationError([Issue("link.self", "to_id", {"party_id": self.to_id})])
         if self.kind is LinkKind.CARD_RELATION and self.role not in CARD_ROLES:
