@@ -23,14 +23,12 @@ Jan Debakker contains
 
 from __future__ import annotations
 
-import gc
 import heapq
 import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from enum import StrEnum
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import attrgetter, contains, ne
@@ -38,6 +36,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from clientcore._collector import collector_paused
 from clientcore._errors import Issue, NotFound, ValidationError
 from clientcore._messages import define
 from clientcore._seen import StatusView, is_visible, viewer
@@ -743,7 +742,7 @@ class SearchIndex(Generic[R]):
 
     def __init__(self, records: Iterable[R] = (), schema: Schema | None = None) -> None:
         self._fields = _identifier_fields(schema or default_schema())
-        with _collector_paused():
+        with collector_paused():
             self._build(list(records))
 
     def _build(self, records: list[Any]) -> None:
@@ -817,7 +816,7 @@ class SearchIndex(Generic[R]):
     def _rebuild(self) -> None:
         base, removed = self._base, self._removed
         kept = (r for i, r in enumerate(base.records) if i not in removed)
-        with _collector_paused():
+        with collector_paused():
             self._build([*kept, *(e.record for e in self._extra.values())])
 
     # --- searching ---
@@ -953,32 +952,6 @@ class SearchIndex(Generic[R]):
         if len(ordered) > 1:
             runs = _having(runs, [" " + word for word in ordered[1:]], base.run_names)
         yield from base.positions(runs)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Build with the collector paused, then move what the build kept to its old
-    generation in one young collection.
-
-    A build makes large lists and no reference cycles (its temporaries are freed by
-    reference counting). Left on, the collector would walk every item of those lists
-    in the young collections the build's own allocations trigger (most of a second at
-    a million records), and walk the kept ones again in the first young collections
-    after it: pauses of tens of milliseconds (hundreds at a million records) in
-    whatever query comes next. Paused, the one collection right after the build, when
-    its temporaries are gone, walks the kept lists once and moves them to the old
-    generation, which only the host's rare full collections look at. Nothing changes
-    when the host has switched the collector off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-    gc.collect(1)
 
 
 def _hidden_to(actor: Actor | str, machine: StatusView) -> Callable[[Any], bool]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from clientcore._collector import collector_paused
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
 from clientcore.model import Address, ClientStatus, Party, Schema, party_validator
@@ -593,6 +594,27 @@ def diff(
     if fuzzy:
         _rapidfuzz()  # fail before any work when the extra is missing
     our_parties = _ours(ours)
+    # The diff makes no reference cycles: with the collector paused, the objects it
+    # builds (a FieldDiff per compared field of every duplicate) do not set off full
+    # collections of the host's heap, and are walked once, right after it. Our parties
+    # are read before (a host's storage may make cycles).
+    with collector_paused():
+        return _sorted(
+            our_parties, incoming, key_order, fuzzy, float(threshold), fields, schema, reading
+        )
+
+
+def _sorted(
+    our_parties: list[Party],
+    incoming: Iterable[Any],
+    key_order: tuple[str, ...],
+    fuzzy: bool,
+    threshold: float,
+    fields: Sequence[str] | None,
+    schema: Schema | None,
+    reading: Any,
+) -> SyncDiff:
+    """:func:`diff` once its arguments are checked and our parties read."""
 
     # One index per key: compact value -> our party id, or the list of them when several
     # of ours share it (an ambiguous key): a list only then, so that indexing a large
@@ -738,7 +760,7 @@ def diff(
     only_ours = [p for p in our_parties if p.id not in claimed]
     probable: list[Probable] = []
     if fuzzy and unmatched and only_ours:
-        probable, unmatched, only_ours = _fuzzy(unmatched, only_ours, float(threshold))
+        probable, unmatched, only_ours = _fuzzy(unmatched, only_ours, threshold)
     new = [New(r, language_of(r.party)) for r in unmatched if r.party is not None]
     return SyncDiff(
         tuple(new),
