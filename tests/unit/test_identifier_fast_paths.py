@@ -1,4 +1,5 @@
-"""The quick ways of the e-mail and IBAN checks agree with the libraries asked in full."""
+"""The quick ways of the e-mail, IBAN and Belgian VAT checks agree with the libraries asked
+in full."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from clientcore.model._identifiers import Email, _email_domain, email, iban
+from clientcore.model._identifiers import (
+    Email,
+    IdentifierType,
+    _email_domain,
+    _memoised_outcome,
+    email,
+    enterprise_number,
+    iban,
+    vat_number,
+)
 
 # --- e-mail: the common address is judged by its domain, once per domain ---
 
@@ -111,3 +121,40 @@ def test_the_iban_check_agrees_with_stdnum_in_full(value: str) -> None:
     full = _outcome(lambda: stdnum_iban.validate(value))
     assert ours == full
     assert iban.is_valid(value) == stdnum_iban.is_valid(value)
+
+
+# --- Belgian VAT: the enterprise number's outcome, memoised once for both fields ---
+
+_BELGIAN_VAT = st.one_of(
+    st.text("0123456789", min_size=10, max_size=10).map("BE".__add__),
+    st.sampled_from(["0", "1", "2", "9"]).flatmap(
+        lambda first: st.integers(0, 10**9 - 1).map(lambda n: f"BE{first}{n:09d}")
+    ),
+    st.sampled_from(["BE0403170701", "BE0403170702", "BE0000000000", "BE2403170701"]),
+    st.sampled_from(["BE403170701", "be0403170701", "BE 0403.170.701", "BE04031707O1"]),
+    st.sampled_from(["NL004495445B01", "0403170701", "BE\u0660403170701"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BELGIAN_VAT, st.sampled_from([None, "BE", "NL", "be"]))
+def test_a_belgian_vat_number_is_judged_as_python_stdnum_judges_it(
+    value: str, country: str | None
+) -> None:
+    _memoised_outcome.cache_clear()
+    reference = IdentifierType._fresh_outcome(vat_number, value, country)  # stdnum's eu.vat
+    assert reference == vat_number._fresh_outcome(value, country)
+    assert reference == _memoised_outcome(vat_number, value, country)  # the memo, filled
+    assert isinstance(reference, str) == vat_number.is_valid(value, country)
+
+
+def test_a_companys_vat_number_reuses_the_outcome_of_its_enterprise_number() -> None:
+    _memoised_outcome.cache_clear()
+    assert enterprise_number.is_valid("0403170701", "BE")
+    before = _memoised_outcome.cache_info()
+    assert "BE0403170701" == vat_number.validate("BE0403170701", "BE")
+    after = _memoised_outcome.cache_info()
+    assert (before.hits + 1, before.misses + 1) == (after.hits, after.misses)
+    issue = vat_number.explain("BE0403170702", "BE")
+    assert issue is not None
+    assert ("vat_number", {"value": "BE0403170702"}) == (issue.path, issue.params)

@@ -553,6 +553,24 @@ class VatNumber(IdentifierType):
             return True
         return super().is_compact(text, country)
 
+    def _fresh_outcome(self, value: object, country: str | None) -> str | Issue:
+        """A Belgian number in compact form (``BE`` and ten digits) is the enterprise
+        number it holds with ``BE`` in front, and python-stdnum checks it by that number's
+        rule: its outcome is the enterprise number's, memoised once for both fields of a
+        company that fills them (the issue names the VAT number)."""
+        if (
+            type(value) is str
+            and len(value) == 12
+            and value[:2] == "BE"
+            and value[2:].isdigit()
+            and value.isascii()
+        ):
+            held = enterprise_number._outcome(value[2:], country)
+            if isinstance(held, Issue):
+                return self._issue(held.code, value)
+            return "BE" + held
+        return super()._fresh_outcome(value, country)
+
     def _check(self, text: str, country: str | None) -> str:
         return _eu_vat.validate(_with_vat_prefix(text, country))
 
