@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import gc
 import pathlib
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientcore import InMemoryUnitOfWork, ValidationError
-from clientcore.model import Party, RowResult, read_csv
+from clientcore.model import Party, RowResult, read_csv, validate_party
 from clientcore.sync import (
+    COMPARED,
     DEFAULT_KEYS,
     FieldDiff,
     FieldState,
@@ -23,6 +25,7 @@ from clientcore.sync import (
     language_of_postal_code,
     match_name,
 )
+from clientcore.sync._diff import _normal
 from tests.strategies import sync_parties
 
 DATA = pathlib.Path(__file__).parent.parent / "data" / "sync"
@@ -442,6 +445,127 @@ def test_each_incoming_record_lands_in_exactly_one_bucket(
         value = compact_key(m.key, getattr(m.ours, m.key))
         assert value is not None
         assert value == compact_key(m.key, getattr(m.incoming.party, m.key))
+
+
+# --- the diff against a plain reference ---
+
+
+def _value(party: Party, path: str) -> object:
+    if path.startswith("address."):
+        return getattr(party.address, path[8:]) if party.address is not None else None
+    value = getattr(party, path)
+    return None if value == frozenset() else value
+
+
+def reference_compare(ours: Party, theirs: Party, fields: tuple[str, ...]) -> list[FieldDiff]:
+    """Every compared field read on both sides, judged on normalised values."""
+    out = []
+    countries = (country_of(ours), country_of(theirs))
+    for path in fields:
+        a, b = _value(ours, path), _value(theirs, path)
+        if a is None and b is None:
+            continue
+        if a is None:
+            state = FieldState.ONLY_IMPORT
+        elif b is None:
+            state = FieldState.ONLY_OURS
+        elif a == b or _normal(path, a, countries[0]) == _normal(path, b, countries[1]):
+            state = FieldState.EQUAL
+        else:
+            state = FieldState.DIFFERS
+        out.append(FieldDiff(path, a, b, state))
+    return out
+
+
+def country_of(party: Party) -> str | None:
+    return party.address.country if party.address is not None else None
+
+
+def reference_diff(
+    ours: list[Party], incoming: list[Party], keys: list[str]
+) -> dict[str, list[Any]]:
+    """The buckets by the rules, record by record, every key of both sides checked, every
+    party of ours looked at: no index, no shortcut."""
+
+    def key_of(key: str, party: Party) -> str | None:
+        return compact_key(key, getattr(party, key), country_of(party))
+
+    invalid, conflicts, unmatched = [], [], []
+    single: dict[str, list[tuple[int, str]]] = {}
+    claimed: set[str] = set()
+    for index, record in enumerate(incoming):
+        issues = validate_party(record)
+        bad = {i.path for i in issues}
+        hits = [
+            (key, party.id)
+            for key in keys
+            if key not in bad and key_of(key, record) is not None
+            for party in ours
+            if key_of(key, party) == key_of(key, record)
+        ]
+        candidates = list(dict.fromkeys(pid for _, pid in hits))
+        agreed: set[str] | None = None
+        for key in dict.fromkeys(k for k, _ in hits):
+            pids = {pid for k, pid in hits if k == key}
+            agreed = pids if agreed is None else agreed & pids
+        if issues:
+            invalid.append((index, tuple(issues), tuple(candidates)))
+            claimed.update(candidates)
+        elif agreed is not None and len(agreed) == 1:
+            (pid,) = agreed
+            single.setdefault(pid, []).append((index, next(k for k, p in hits if p == pid)))
+        elif len(candidates) > 1:
+            reason = "key_shared" if agreed else "keys_disagree"
+            conflicts.append(((index,), tuple(candidates), tuple(hits), reason))
+            claimed.update(candidates)
+        else:
+            unmatched.append(index)
+    duplicates = []
+    for pid, pairs in single.items():
+        claimed.add(pid)
+        if len(pairs) == 1:
+            (index, key), ours_party = pairs[0], next(p for p in ours if p.id == pid)
+            duplicates.append((index, pid, key, ours_party))
+        else:
+            hits = tuple((k, pid) for _, k in pairs)
+            conflicts.append((tuple(i for i, _ in pairs), (pid,), hits, "several_records"))
+    return {
+        "invalid": invalid,
+        "conflicts": sorted(conflicts, key=lambda c: c[0][0]),
+        "duplicates": sorted(duplicates, key=lambda d: d[0]),
+        "new": unmatched,
+        "only_ours": [p.id for p in ours if p.id not in claimed],
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(sync_parties("p"), max_size=8, unique_by=lambda p: p.id),
+    st.lists(sync_parties("x"), max_size=8),
+    st.permutations(list(DEFAULT_KEYS)),
+)
+def test_the_diff_sorts_records_as_the_rules_say_record_by_record(
+    ours: list[Party], incoming: list[Party], keys: list[str]
+) -> None:
+    expected = reference_diff(ours, incoming, keys)
+    d = diff(ours, incoming, keys=keys, fields=COMPARED)
+    assert expected["invalid"] == [(i.incoming.index, i.issues, i.party_ids) for i in d.invalid]
+    assert expected["conflicts"] == [
+        (
+            tuple(r.index for r in c.incoming),
+            tuple(p.id for p in c.candidates),
+            tuple((h.key, h.party_id) for h in c.hits),
+            c.reason,
+        )
+        for c in d.conflicts
+    ]
+    assert [(i, pid, key) for i, pid, key, _ in expected["duplicates"]] == [
+        (m.incoming.index, m.ours.id, m.key) for m in d.duplicates
+    ]
+    for (i, _, _, ours_party), match in zip(expected["duplicates"], d.duplicates):
+        assert reference_compare(ours_party, incoming[i], COMPARED) == list(match.differences)
+    assert expected["new"] == [n.incoming.index for n in d.new]
+    assert expected["only_ours"] == [p.id for p in d.only_ours]
 
 
 # --- the collector ---

@@ -410,6 +410,7 @@ def _phone(value: str, country: str | None) -> str:
 
 _TOP_LEVEL: Final = tuple(p for p in COMPARED if not p.startswith("address."))
 _ADDRESS_PATHS: Final = tuple((name, "address." + name) for name in _ADDRESS_FIELDS)
+_ADDRESS_NAMES: Final = {path: name for name, path in _ADDRESS_PATHS}
 _NO_LABELS: Final = frozenset[str]()
 
 
@@ -439,13 +440,20 @@ def compare(
 def _compare(
     ours: Party, theirs: Party, other: Mapping[str, Any], fields: Iterable[str]
 ) -> tuple[FieldDiff, ...]:
-    mine = _getters(ours)
-    if not mine and not other:
-        return ()
+    """The comparison of ``fields``; ``other`` holds the values of ``theirs`` as
+    :func:`_getters` reads them, and ours are read the same way, field by field."""
+    address = ours.address
     our_country, their_country = party_country(ours), party_country(theirs)
+    equal, differs = FieldState.EQUAL, FieldState.DIFFERS
     out = []
     for path in fields:
-        a = mine.get(path)
+        name = _ADDRESS_NAMES.get(path)
+        if name is None:
+            a = getattr(ours, path)
+            if a == _NO_LABELS:
+                a = None
+        else:
+            a = getattr(address, name) if address is not None else None
         b = other.get(path)
         if a is None:
             if b is None:
@@ -454,9 +462,9 @@ def _compare(
         elif b is None:
             out.append(FieldDiff(path, a, None, FieldState.ONLY_OURS))
         elif a == b or _normal(path, a, our_country) == _normal(path, b, their_country):
-            out.append(FieldDiff(path, a, b, FieldState.EQUAL))
+            out.append(FieldDiff(path, a, b, equal))
         else:
-            out.append(FieldDiff(path, a, b, FieldState.DIFFERS))
+            out.append(FieldDiff(path, a, b, differs))
     return tuple(out)
 
 
@@ -663,56 +671,65 @@ def _sorted(
     for record in _records(incoming, notes):
         records.append(record)
         incoming_party = record.party
-        issues = list(record.issues)
-        hits: list[Hit] = []
-        # the parties every key that found something agrees on; a key shared by several
-        # of ours is ambiguous alone, but agrees with a key that names one of them
-        agreed: set[str] | None = None
-        if incoming_party is not None:
-            country = party_country(incoming_party)
-            pointed: list[tuple[str, list[str]]] = []
-            for key in key_order:
-                raw = getattr(incoming_party, key)
-                if raw is None:
-                    continue
-                value = trusted_key(key, raw, country)
-                held = index[key].get(value) if value is not None else None
-                if held is not None:
-                    pids = [held] if isinstance(held, str) else held
-                    valid_pids = [pid for pid in pids if ours_valid(key, pid)]
+        if incoming_party is None:
+            invalid.append(Invalid(record, record.issues))
+            continue
+        country = party_country(incoming_party)
+        # (key, the parties of ours it points at), in key order
+        pointed: list[tuple[str, list[str]]] = []
+        for key in key_order:
+            raw = getattr(incoming_party, key)
+            if raw is None:
+                continue
+            value = trusted_key(key, raw, country)
+            held = index[key].get(value) if value is not None else None
+            if held is not None:
+                if isinstance(held, str):
+                    if ours_valid(key, held):
+                        pointed.append((key, [held]))
+                else:
+                    valid_pids = [pid for pid in held if ours_valid(key, pid)]
                     if valid_pids:
                         pointed.append((key, valid_pids))
-            found = validate(incoming_party)
-            issues.extend(found)
+        found = validate(incoming_party)
+        if found:  # an invalid key of the record points nowhere
             bad = {i.path for i in found}
-            for key, pids in pointed:
-                if key in bad:
-                    continue
-                hits.extend(Hit(record.index, key, pid) for pid in pids)
-                if agreed is None:
-                    agreed = set(pids)
-                else:
-                    agreed &= set(pids)
-        candidates = list(dict.fromkeys(h.party_id for h in hits))
-        if incoming_party is None or issues:
-            invalid.append(Invalid(record, tuple(issues), tuple(candidates)))
+            pointed = [(key, pids) for key, pids in pointed if key not in bad]
+        if found or record.issues:
+            candidates = tuple(dict.fromkeys(pid for _, pids in pointed for pid in pids))
+            invalid.append(Invalid(record, (*record.issues, *found), candidates))
             claimed.update(candidates)
-        elif agreed is not None and len(agreed) == 1:
-            (pid,) = agreed
-            key = next(h.key for h in hits if h.party_id == pid)
-            single.setdefault(pid, []).append((record, key))
-        elif len(candidates) > 1:
-            conflicts.append(
-                Conflict(
-                    (record,),
-                    tuple(by_id[c] for c in candidates),
-                    tuple(hits),
-                    "keys_disagree" if not agreed else "key_shared",
-                )
-            )
-            claimed.update(candidates)
-        else:
+            continue
+        if not pointed:
             unmatched.append(record)
+            continue
+        # The parties every key that found something agrees on; a key shared by several
+        # of ours is ambiguous alone, but agrees with a key that names one of them. Most
+        # records name one party with every key that finds one: no set is made for them.
+        first_key, first_pids = pointed[0]
+        pid = first_pids[0]
+        if all(len(pids) == 1 and pids[0] == pid for _, pids in pointed):
+            single.setdefault(pid, []).append((record, first_key))
+            continue
+        agreed = set(first_pids)
+        for _, pids in pointed[1:]:
+            agreed &= set(pids)
+        if len(agreed) == 1:
+            (pid,) = agreed
+            key = next(key for key, pids in pointed if pid in pids)
+            single.setdefault(pid, []).append((record, key))
+            continue
+        candidates = tuple(dict.fromkeys(pid for _, pids in pointed for pid in pids))
+        # len(candidates) > 1 here: a record whose keys all name one party is single
+        conflicts.append(
+            Conflict(
+                (record,),
+                tuple(by_id[c] for c in candidates),
+                tuple(Hit(record.index, key, pid) for key, pids in pointed for pid in pids),
+                "keys_disagree" if not agreed else "key_shared",
+            )
+        )
+        claimed.update(candidates)
 
     # A field no incoming record fills is not in the import: it is not compared (a CRM
     # export without portfolios says nothing about ours).
