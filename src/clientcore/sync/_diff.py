@@ -434,20 +434,30 @@ def compare(
 ) -> tuple[FieldDiff, ...]:
     """One :class:`FieldDiff` per field of ``fields`` (default :data:`COMPARED`) that
     either side fills."""
-    return _compare(ours, theirs, _getters(theirs), COMPARED if fields is None else fields)
+    plan = _read_plan(COMPARED if fields is None else fields)
+    return _compare(ours, theirs, _getters(theirs), plan)
+
+
+def _read_plan(fields: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+    """Each compared path with the name of its address field (``None`` for a field of
+    the party itself), worked out once for every duplicate of a diff."""
+    return tuple((path, _ADDRESS_NAMES.get(path)) for path in fields)
 
 
 def _compare(
-    ours: Party, theirs: Party, other: Mapping[str, Any], fields: Iterable[str]
+    ours: Party,
+    theirs: Party,
+    other: Mapping[str, Any],
+    plan: tuple[tuple[str, str | None], ...],
 ) -> tuple[FieldDiff, ...]:
-    """The comparison of ``fields``; ``other`` holds the values of ``theirs`` as
-    :func:`_getters` reads them, and ours are read the same way, field by field."""
+    """The comparison of the fields of ``plan`` (:func:`_read_plan`); ``other`` holds
+    the values of ``theirs`` as :func:`_getters` reads them, and ours are read the same
+    way, field by field."""
     address = ours.address
     our_country, their_country = party_country(ours), party_country(theirs)
     equal, differs = FieldState.EQUAL, FieldState.DIFFERS
     out = []
-    for path in fields:
-        name = _ADDRESS_NAMES.get(path)
+    for path, name in plan:
         if name is None:
             a = getattr(ours, path)
             if a == _NO_LABELS:
@@ -752,6 +762,7 @@ def _sorted(
         compared = _check_fields(fields)
 
     duplicates: list[Match] = []
+    plan = _read_plan(compared)
     for pid, pairs in single.items():
         claimed.add(pid)
         ours_party = by_id[pid]
@@ -763,7 +774,7 @@ def _sorted(
                     ours_party,
                     record,
                     key,
-                    _compare(ours_party, record.party, theirs[record.index], compared),
+                    _compare(ours_party, record.party, theirs[record.index], plan),
                 )
             )
         else:
