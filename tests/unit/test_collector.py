@@ -36,7 +36,9 @@ def test_the_collector_is_paused_inside_and_on_again_after(collections: list[int
         kept = [[i] for i in range(50_000)]  # would set off young collections if on
         assert [] == collections
     assert gc.isenabled()
-    assert [1] == collections
+    # one young collection after the block, none during it (a Python that collects as soon
+    # as the collector is back on may run its own young one just before)
+    assert collections in ([1], [0, 1])
     assert len(kept) == 50_000
 
 

@@ -607,7 +607,9 @@ def test_the_diff_runs_one_young_collection_and_none_when_the_host_switched_it_o
     try:
         d = diff(ours, incoming)
         assert gc.isenabled()
-        assert [1] == collections
+        # one young collection after the diff, none during it (a Python that collects as soon
+        # as the collector is back on may run its own young one just before)
+        assert collections in ([1], [0, 1])
         young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
         assert not young & {id(d.new), id(d.duplicates[0].differences)}
         collections.clear()
