@@ -356,11 +356,6 @@ def _eid_card_number(rng: _Rng) -> str:
     return str(first).zfill(10) + str(first % 97 or 97).zfill(2)
 
 
-def _digits(rng: _Rng, count: int, lead: str) -> str:
-    """``count`` digits, the first one of ``lead`` (a subscriber number)."""
-    return f"{rng.pick(lead)}{rng.below(10 ** (count - 1)):0{count - 1}d}"
-
-
 _SLUG_CACHE: dict[tuple[str, str], str] = {}
 
 
