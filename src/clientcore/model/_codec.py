@@ -499,10 +499,8 @@ def from_row(
                 shown = f"{type(raw).__name__}: {repr(raw)[:30]}"
                 issues.append(Issue("row.invalid_cell", column, {"value": shown}))
                 continue
-        if text is None:
-            if field is not None:
-                continue  # a blank cell of a known column
-        elif how is _AS_IS or how is _TEXT:  # the most common: text read as it is
+        if text is not None and (how is _AS_IS or how is _TEXT):
+            # the most common: text read as it is
             if how is _AS_IS:
                 value = text  # what its converter makes of stripped, non-blank text
             elif convert is None:
@@ -514,59 +512,55 @@ def from_row(
                 except ValidationError:
                     ready = False
                     value = text
-            if head:
-                values = nested.get(head)
-                if values is None:
-                    values = nested[head] = {}
-                values[tail] = value
-            else:
-                kwargs[column] = value
-            continue
-        if how is _EXTERNAL:
-            if text is not None:
-                external[tail] = text
-            continue
-        if how is _JSON:
-            if column == "acceptance" and text is not None and not trusted:
-                issues.append(Issue("input.acceptance_untrusted", column))
-                continue
-            if text is not None:
-                value = _parse_json_cell(column, text, issues)
-                if value is not None:
-                    kwargs[column] = value
-            continue
-        if field is None:
-            suggestion = catalogue.suggest(column)
-            issues.append(Issue("row.unknown_column", column, {"suggestion": suggestion or ""}))
-            continue
-        if text is None:
-            continue
-        if how is _IDENTIFIER:
-            where = country
-            if head == "correspondence_address":
-                where = _country_of(row.get("correspondence_address.country"))
-            value, done = _converted(convert, _normalise_identifier(column, text, where))
-            ready = ready and done
-        elif how is _CUSTOM:
-            value = _parse_fresh(field, text, issues)
         else:
-            key = (column, text)
-            found = _PARSED.get(key)
-            if found is None:
-                found = _ready(field, text, convert)
-                if how is _MEMO and len(text) <= 64:
-                    if len(_PARSED) >= _PARSED_LIMIT:
-                        _PARSED.clear()
-                    _PARSED[key] = found
-            value, faults, done = found
-            if faults:
-                issues.extend(faults)
-            ready = ready and done
-        if value is None:
-            continue
-        if how is _CUSTOM:
-            custom.setdefault(head, {})[tail] = value
-        elif head:
+            if text is None and field is not None:
+                continue  # a blank cell of a known column
+            if how is _EXTERNAL:
+                if text is not None:
+                    external[tail] = text
+                continue
+            if how is _JSON:
+                if column == "acceptance" and text is not None and not trusted:
+                    issues.append(Issue("input.acceptance_untrusted", column))
+                    continue
+                if text is not None:
+                    value = _parse_json_cell(column, text, issues)
+                    if value is not None:
+                        kwargs[column] = value
+                continue
+            if field is None:
+                suggestion = catalogue.suggest(column)
+                issues.append(Issue("row.unknown_column", column, {"suggestion": suggestion or ""}))
+                continue
+            if text is None:
+                continue
+            if how is _IDENTIFIER:
+                where = country
+                if head == "correspondence_address":
+                    where = _country_of(row.get("correspondence_address.country"))
+                value, done = _converted(convert, _normalise_identifier(column, text, where))
+                ready = ready and done
+            elif how is _CUSTOM:
+                value = _parse_fresh(field, text, issues)
+            else:
+                key = (column, text)
+                found = _PARSED.get(key)
+                if found is None:
+                    found = _ready(field, text, convert)
+                    if how is _MEMO and len(text) <= 64:
+                        if len(_PARSED) >= _PARSED_LIMIT:
+                            _PARSED.clear()
+                        _PARSED[key] = found
+                value, faults, done = found
+                if faults:
+                    issues.extend(faults)
+                ready = ready and done
+            if value is None:
+                continue
+            if how is _CUSTOM:
+                custom.setdefault(head, {})[tail] = value
+                continue
+        if head:
             values = nested.get(head)
             if values is None:
                 values = nested[head] = {}
