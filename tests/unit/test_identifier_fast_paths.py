@@ -1,23 +1,27 @@
-"""The quick ways of the e-mail, IBAN and Belgian VAT checks agree with the libraries asked
+"""The quick ways of the e-mail, phone, IBAN and Belgian VAT checks agree with the libraries asked
 in full."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import phonenumbers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
 from clientcore.model._identifiers import (
     Email,
     IdentifierType,
+    _e164_number,
     _email_domain,
     _memoised_outcome,
     email,
     enterprise_number,
     iban,
+    phone,
     vat_number,
 )
 
@@ -73,6 +77,7 @@ def test_the_quick_email_check_is_taken_for_a_common_address() -> None:
     _email_domain.cache_clear()
     assert email.validate("An.Claes@Telenet.BE") == "An.Claes@telenet.be"
     assert email.validate("jan@telenet.be") == "jan@telenet.be"
+    assert email.validate("Info@Telenet.BE") == "info@telenet.be"  # a case-folded name
     assert _email_domain.cache_info().currsize == 2  # each domain asked once, as given
 
 
@@ -114,8 +119,47 @@ _IBANS = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=500, deadline=None)
-@given(_IBANS)
+def _any_iban(country: str, check: int | None, bban: str, lower: bool, spaced: bool) -> str:
+    digits = (
+        stdnum_iban.calc_check_digits(country + "00" + bban) if check is None else f"{check:02d}"
+    )
+    number = country + digits + bban
+    number = number.lower() if lower else number
+    return " ".join(number[i : i + 4] for i in range(0, len(number), 4)) if spaced else number
+
+
+_OTHER_IBANS = st.builds(
+    _any_iban,
+    st.sampled_from(
+        ["NL", "DE", "FR", "ES", "NO", "ME", "GB", "LU", "GR", "BE", "XX", "12", "ES", "NO", "ME"]
+    ),
+    st.one_of(st.none(), st.none(), st.integers(0, 99)),
+    st.one_of(
+        st.text("0123456789ABCXYZ", min_size=0, max_size=30),
+        st.sampled_from(["ABNA0417164300", "21000418450200051332", "86011117947", "12345678"]),
+        st.builds(
+            str.__add__,
+            st.text("ABNZ", min_size=4, max_size=4),
+            st.text("0123456789", min_size=10, max_size=10),
+        ),
+        st.builds(
+            str.__add__,
+            st.text("0123456789", min_size=3, max_size=3),
+            st.text("0123456789", min_size=9, max_size=9),
+        ),
+        # the lengths of Norway (11), Montenegro (18) and Spain (20), whose own modules
+        # check national check digits after the generic checks
+        st.sampled_from([11, 18, 20]).flatmap(
+            lambda n: st.text("0123456789", min_size=n, max_size=n)
+        ),
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(_IBANS, _OTHER_IBANS))
 def test_the_iban_check_agrees_with_stdnum_in_full(value: str) -> None:
     ours = _outcome(lambda: iban._check(value, None))
     full = _outcome(lambda: stdnum_iban.validate(value))
@@ -158,3 +202,63 @@ def test_a_companys_vat_number_reuses_the_outcome_of_its_enterprise_number() -> 
     issue = vat_number.explain("BE0403170702", "BE")
     assert issue is not None
     assert ("vat_number", {"value": "BE0403170702"}) == (issue.path, issue.params)
+
+
+# --- phone: a number in E.164 form is built without parsing when the outcome is plain ---
+
+_CALLING_CODES = sorted(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+_E164_TEXTS = st.one_of(
+    st.builds(
+        lambda code, rest: f"+{code}{rest}",
+        st.sampled_from(_CALLING_CODES),
+        st.text("0123456789", min_size=0, max_size=18),
+    ),
+    st.text("0123456789", min_size=2, max_size=20).map("+".__add__),
+    st.sampled_from(["+32470123456", "+3225551234", "+320470123456", "+11234567890",
+                     "+12025550123", "+390612345678", "+80012345678", "+999123", "+32"]),
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_E164_TEXTS, st.sampled_from([None, "BE", "NL", "US"]))
+def test_a_number_in_e164_form_is_what_phonenumbers_parses(text: str, country: str | None) -> None:
+    built = _e164_number(text)
+    try:
+        parsed = phonenumbers.parse(text, country or "BE")
+    except phonenumbers.NumberParseException:
+        assert built is None
+    else:
+        assert built is None or built == parsed
+    full = _outcome(lambda: _phone_in_full(text, country))
+    assert _outcome(lambda: phone._check(text, country)) == full
+    assert phone.is_valid(text, country) == (full[0] == "ok")
+
+
+def _phone_in_full(text: str, country: str | None) -> str:
+    """The phone check with phonenumbers asked in full: parse, then the possible length."""
+    try:
+        number = phonenumbers.parse(text, country or "BE")
+    except phonenumbers.NumberParseException as exc:
+        codes = phonenumbers.NumberParseException
+        if exc.error_type == codes.INVALID_COUNTRY_CODE:
+            raise InvalidComponent() from None
+        raise (
+            InvalidFormat() if exc.error_type == codes.NOT_A_NUMBER else InvalidLength()
+        ) from None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        bad_country = reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE
+        raise InvalidComponent() if bad_country else InvalidLength()
+    if not number.national_number:
+        raise InvalidFormat()
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_common_belgian_and_dutch_numbers_are_built_without_parsing() -> None:
+    for text in ("+32470123456", "+3225551234", "+31201234567", "+33123456789"):
+        number = _e164_number(text)
+        assert number is not None
+        assert phone.validate(text) == text
+    for text in ("+320470123456", "+12025550123", "+390612345678"):  # a prefix, 1, a zero
+        assert _e164_number(text) is None
+    assert phone.validate("+320470123456") == "+32470123456"  # parsed: the 0 stripped

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clientcore import ContactPerson, CustomField, Issue, Party, ValidationError
 from clientcore.model import (
     Address,
+    AmlProfile,
     FieldType,
     GeneralCorrespondence,
     Location,
     check_party,
     default_schema,
+    read_path,
     validate_party,
+    value_issue,
 )
+from tests.strategies import parties
 
 
 def found(party: Party, schema: object = None) -> list[tuple[str, str]]:
@@ -118,3 +124,41 @@ def test_issue_params_are_read_only() -> None:
         issue.params["value"] = 0  # type: ignore[index]
     assert {"value": -1} == dict(issue.params)
     assert issue == Issue("party.version.negative", "version", {"value": -1})
+
+
+# --- the value checks, read in batches, report what a field-by-field reading reports ---
+
+
+def _field_by_field(party: Party) -> list[tuple[str, str]]:
+    """The value issues of ``party``, each field read and judged on its own, in order."""
+    out = []
+    for field in default_schema().top_level():
+        if field.custom or field.identifier or field.type is FieldType.COLLECTION:
+            continue
+        issue = value_issue(field, read_path(party, field.path))
+        if issue is not None:
+            out.append((issue.path, issue.code))
+    return out
+
+
+_VALUE_CODES = ("value.",)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parties(),
+    st.sampled_from([None, "xx", "nl", 5]),
+    st.sampled_from([None, "extreme", "low", "high"]),
+)
+def test_the_value_checks_report_what_each_field_read_alone_reports(
+    party: Party, language: object, risk: str | None
+) -> None:
+    # a value the constructor refuses is put in place as a stored party could hold it
+    if language is not None:
+        object.__setattr__(party, "language", language)
+    if risk is not None:
+        aml = party.aml if party.aml is not None else AmlProfile()
+        object.__setattr__(aml, "risk", risk)
+        object.__setattr__(party, "aml", aml)
+    issues = [(path, code) for path, code in found(party) if code.startswith(_VALUE_CODES)]
+    assert issues == _field_by_field(party)

@@ -23,6 +23,7 @@ import functools
 import importlib
 import re
 import reprlib
+import string
 import types
 from collections.abc import Mapping
 from typing import Any, Final
@@ -37,9 +38,11 @@ from stdnum.be import nn as _nn
 from stdnum.be import vat as _be_vat
 from stdnum.eu import vat as _eu_vat
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.iso7064 import mod_97_10 as _mod_97_10
 from stdnum.nl import bsn as _bsn
 from stdnum.nl import postcode as _nl_postcode
 from stdnum.util import clean as _clean
+from stdnum.util import get_cc_module as _get_cc_module
 
 from clientcore._errors import Issue, ValidationError
 from clientcore._messages import define
@@ -590,6 +593,32 @@ def _belgian_bank_known(code: str) -> bool:
     return bool(_be_iban.info("BE00" + code))
 
 
+# An IBAN's letters and digits, each as the class python-stdnum's structures name
+# (``n`` digits, ``a`` letters): two numbers of one country with the same shape have the
+# same structure verdict.
+_IBAN_SHAPE: Final = str.maketrans(string.digits + string.ascii_uppercase, "0" * 10 + "A" * 26)
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _iban_structure(country: str, shape: str) -> type[Exception] | None:
+    """What python-stdnum's generic IBAN check says, once its checksum has passed, of a
+    number of ``country`` whose account part (BBAN) has ``shape``: ``None`` (known
+    country, right structure) or the exception it raises. Asked once per country and
+    shape of a number made up to that shape, with its own check digits."""
+    digits = _iban.calc_check_digits(country + "00" + shape)
+    try:
+        _iban.validate(country + digits + shape, check_country=False)
+    except (InvalidComponent, InvalidFormat) as exc:
+        return type(exc)
+    return None
+
+
+@functools.cache  # one entry per country code met, about 90 exist
+def _iban_country_module(country: str) -> Any:
+    """python-stdnum's own IBAN module of ``country`` (Spain, Norway, ...), or ``None``."""
+    return _get_cc_module(country, "iban")
+
+
 class Iban(IdentifierType):
     """International bank account number, with the country-specific checks of python-stdnum.
 
@@ -602,13 +631,25 @@ class Iban(IdentifierType):
     label = ("IBAN", "IBAN", "IBAN")
 
     def _check(self, text: str, country: str | None) -> str:
-        number = _iban.compact(text)
-        if number[:2] != "BE":
+        plain = text.isascii() and text.isalnum()
+        number = text if plain and text.isupper() else _iban.compact(text)
+        if not (plain and len(number) > 4 and number.isascii() and number.isalnum()):
             return _iban.validate(number)
-        # python-stdnum's Belgian checks (stdnum.be.iban.validate) after its generic
-        # ones, run once, with the bank registry read once per bank code: the registry
-        # scan is most of the cost of a Belgian IBAN, and an import repeats a few banks.
-        number = _iban.validate(number, check_country=False)
+        # python-stdnum's checks (stdnum.iban.validate, and stdnum.be.iban.validate for
+        # Belgium) in their order, with what depends on the country alone asked once:
+        # the checksum, the country's structure (per country and shape), then the
+        # country's own module, whose Belgian checks are done here with the bank
+        # registry read once per bank code (the registry scan is most of the cost of a
+        # Belgian IBAN, and an import repeats a few banks).
+        _mod_97_10.validate(number[4:] + number[:4])
+        problem = _iban_structure(number[:2], number[4:].translate(_IBAN_SHAPE))
+        if problem is not None:
+            raise problem()
+        if number[:2] != "BE":
+            module = _iban_country_module(number[:2])
+            if module is not None:
+                module.validate(number)
+            return number
         if number[-2:] != f"{int(number[4:-2]) % 97 or 97:02d}":
             raise InvalidChecksum()
         if not _belgian_bank_known(number[4:7]):
@@ -843,17 +884,15 @@ class Email(IdentifierType):
         address = text.strip()
         # The common address (a dot-atom local part, an ASCII domain) is what
         # email-validator makes of it without asking it again for a domain it has seen:
-        # the local part as it is, the domain as email-validator normalised it, within
-        # the length limit. Anything else is asked in full.
+        # the local part as it is (in lower case when it is one of the mailbox names
+        # email-validator case-folds, such as ``Info``), the domain as email-validator
+        # normalised it, within the length limit. Anything else is asked in full.
         local, at, domain = address.rpartition("@")
         if at and _DOT_ATOM.match(local) and _ASCII_DOMAIN.match(domain):
             judged = _email_domain(domain)
-            if (
-                judged is not None
-                and len(local) + 1 + judged[1] <= _EMAIL_MAX_BYTES
-                and local.lower() not in _CASE_FOLDED_NAMES
-            ):
-                return local + "@" + judged[0]
+            if judged is not None and len(local) + 1 + judged[1] <= _EMAIL_MAX_BYTES:
+                folded = local.lower()
+                return (folded if folded in _CASE_FOLDED_NAMES else local) + "@" + judged[0]
         return self._check_in_full(address)
 
     @staticmethod
@@ -888,6 +927,63 @@ _INTERNATIONAL: Final = phonenumbers.PhoneNumberFormat.INTERNATIONAL
 _POSSIBLE: Final = phonenumbers.ValidationResult.IS_POSSIBLE
 _parse_phone = phonenumbers.parse
 _possible_reason = phonenumbers.is_possible_number_with_reason
+_COUNTRY_CODES: Final = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+
+
+@functools.cache  # one entry per country calling code, about 250
+def _no_prefix_but_zero(country_code: int) -> bool:
+    """Whether phonenumbers, parsing ``+`` and ``country_code``, can strip no national
+    prefix but ``0`` from the digits that follow (true of BE, NL, FR, DE and most
+    countries; not of those whose metadata has another prefix, such as 1 for the US)."""
+    region = phonenumbers.region_code_for_country_code(country_code)
+    found = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    return found is not None and found.national_prefix_for_parsing in (None, "", "0")
+
+
+def _e164_parts(text: str) -> tuple[int, str] | None:
+    """The country calling code and national number ``phonenumbers.parse`` reads in
+    ``text`` in E.164 form (``+`` and ASCII digits), found without parsing when the
+    outcome is plain: the calling code is the first 1 to 3 digits phonenumbers knows
+    (calling codes are prefix-free, so at most one fits), and the rest, 2 to 17 digits
+    not starting with 0, is the national number as it is, since no national prefix can
+    be stripped from it. ``None`` for anything else, which is parsed in full
+    (``tests/unit/test_identifier_fast_paths.py`` checks both ways agree)."""
+    digits = text[1:]
+    if digits[0] == "0":
+        return None
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in _COUNTRY_CODES:
+            national = digits[size:]
+            if 2 <= len(national) <= 17 and national[0] != "0" and _no_prefix_but_zero(code):
+                return code, national
+            return None
+    return None
+
+
+def _e164_number(text: str) -> phonenumbers.PhoneNumber | None:
+    """What ``phonenumbers.parse`` makes of ``text`` in E.164 form when
+    :func:`_e164_parts` finds its parts, else ``None``."""
+    parts = _e164_parts(text)
+    if parts is None:
+        return None
+    return phonenumbers.PhoneNumber(country_code=parts[0], national_number=int(parts[1]))
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _possible_length(country_code: int, length: int) -> Any:
+    """phonenumbers' verdict on a number of ``country_code`` whose national number (no
+    leading zero) has ``length`` digits: it looks at these two only (the possible
+    lengths of the country's main region), so it is asked once for each pair."""
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int("1" * length))
+    return _possible_reason(number)
+
+
+def _refuse_impossible(reason: Any) -> None:
+    """Raise what a number phonenumbers finds impossible (``reason``) is refused with."""
+    if reason != _POSSIBLE:
+        bad_country = reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE
+        raise InvalidComponent() if bad_country else InvalidLength()
 
 
 def _phone_region(country: object) -> str:
@@ -915,6 +1011,10 @@ class Phone(IdentifierType):
     label = ("Phone number", "Telefoonnummer", "Numéro de téléphone")
 
     def _parse(self, text: str, country: str | None) -> phonenumbers.PhoneNumber:
+        if self.is_compact(text):
+            number = _e164_number(text)
+            if number is not None:
+                return number
         try:
             return _parse_phone(text, _phone_region(country))
         except phonenumbers.NumberParseException as exc:
@@ -925,18 +1025,15 @@ class Phone(IdentifierType):
             raise InvalidLength() from None
 
     def _check(self, text: str, country: str | None) -> str:
+        parts = _e164_parts(text) if self.is_compact(text) else None
+        if parts is not None:  # E.164 as phonenumbers writes it: the text is the outcome
+            _refuse_impossible(_possible_length(parts[0], len(parts[1])))
+            return text
         number = self._parse(text, country)
-        reason = _possible_reason(number)
-        if reason != _POSSIBLE:
-            bad_country = reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE
-            raise InvalidComponent() if bad_country else InvalidLength()
+        _refuse_impossible(_possible_reason(number))
         if not number.national_number:
             raise InvalidFormat()
         return phonenumbers.format_number(number, _E164)
-
-    def _is_valid(self, text: str, country: str | None) -> bool:
-        number = _parse_phone(text, _phone_region(country))
-        return bool(number.national_number) and _possible_reason(number) == _POSSIBLE
 
     def _compact(self, text: str, country: str | None) -> str:
         return phonenumbers.format_number(self._parse(text, country), _E164)

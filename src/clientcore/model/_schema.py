@@ -727,16 +727,25 @@ _PLAIN_TYPES: Final[Mapping[FieldType, frozenset[type]]] = {
 }
 
 
+def plain_values(field: Field) -> tuple[frozenset[type], frozenset[str] | None]:
+    """What a value of ``field`` passes :func:`value_issue` at a glance with: a field
+    with choices takes text (an enumeration of text included) among ``choices``, any
+    other field a value whose exact type is one of ``types``. A value that does not pass
+    so is judged by :func:`value_issue` itself (a subclass may still pass)."""
+    if field.type is FieldType.CHOICE and field.choices is not None:
+        return _PLAIN_TYPES[field.type], frozenset(field.choices)
+    return _PLAIN_TYPES[field.type], None
+
+
 def value_checker(field: Field) -> Callable[[Any], Issue | None]:
     """:func:`value_issue` for ``field`` as a function, made once for loops over many
-    values: a value of a plain type of the field (and among its choices) is passed at a
-    glance, anything else is judged by :func:`value_issue` itself."""
-    plain = _PLAIN_TYPES[field.type]
-    if field.type is FieldType.CHOICE and field.choices is not None:  # text among them
-        choices = frozenset(field.choices)
+    values: a value that passes at a glance (:func:`plain_values`) is passed, anything
+    else is judged by :func:`value_issue`."""
+    plain, choices = plain_values(field)
+    if choices is not None:
 
         def check_choice(value: Any) -> Issue | None:
-            if value is None or (value.__class__ is str and value in choices):
+            if value is None or (isinstance(value, str) and value in choices):
                 return None
             return value_issue(field, value)
 

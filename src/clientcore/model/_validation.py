@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable
+from typing import Any
 
 from clientcore._errors import Issue, ValidationError
 from clientcore.model._identifiers import IDENTIFIERS
@@ -22,9 +24,11 @@ from clientcore.model._party import (
 )
 from clientcore.model._paths import attribute_reader
 from clientcore.model._schema import (
+    Field,
     FieldType,
     Schema,
     default_schema,
+    plain_values,
     value_checker,
     value_issue,
 )
@@ -69,11 +73,13 @@ def _validator(catalogue: Schema, *, check_unknown: bool) -> Validator:
         (path, ident, attribute_reader(path), path.startswith("correspondence_address."))
         for path, ident in _SCALAR_IDENTIFIERS
     )
-    values = tuple(
-        (attribute_reader(field.path), value_checker(field))
+    judged = [
+        field
         for field in catalogue.top_level()
         if not (field.custom or field.identifier or field.type is FieldType.COLLECTION)
-    )
+    ]
+    values = tuple((attribute_reader(field.path), value_checker(field)) for field in judged)
+    values_fine = _values_fine(judged)
     email_type, phone_type = IDENTIFIERS["contacts.email"], IDENTIFIERS["contacts.phone"]
     postal_code = IDENTIFIERS["address.postal_code"]
 
@@ -94,10 +100,11 @@ def _validator(catalogue: Schema, *, check_unknown: bool) -> Validator:
             issue = ident.explain(value, where)
             if issue is not None:
                 issues.append(Issue(issue.code, path, issue.params))
-        for read, check in values:
-            issue = check(read(party))
-            if issue is not None:
-                issues.append(issue)
+        if not values_fine(party):  # then every issue, in the catalogue's order
+            for read, check in values:
+                issue = check(read(party))
+                if issue is not None:
+                    issues.append(issue)
         owned: tuple[tuple[str, tuple[ContactPerson | GeneralCorrespondence, ...]], ...] = (
             ("contacts", party.contacts),
             ("correspondence", party.correspondence),
@@ -123,6 +130,57 @@ def _validator(catalogue: Schema, *, check_unknown: bool) -> Validator:
         return issues
 
     return validate
+
+
+def _values_fine(fields: list[Field]) -> Callable[[Party], bool]:
+    """Whether every value a party holds for ``fields`` (top-level fields, or fields one
+    level down such as ``address.city``) passes its check at a glance
+    (:func:`plain_values`), asked with few calls: the attributes of the party, then those
+    of each part it holds, each read at once. A party it says no to is judged field by
+    field in the catalogue's order, for its issues (a value may still pass there)."""
+    Glance = tuple[str, frozenset[type], frozenset[str] | None]
+    by_holder: dict[str | None, list[Glance]] = {}
+    for field in fields:
+        head, dot, tail = field.path.partition(".")
+        if "." in tail:  # deeper paths are read one by one
+            return lambda party: False
+        glance = (tail if dot else head, *plain_values(field))
+        by_holder.setdefault(head if dot else None, []).append(glance)
+    groups = tuple(
+        (head, _reader([name for name, _, _ in found]), tuple((t, c) for _, t, c in found))
+        for head, found in by_holder.items()
+    )
+
+    def fine(party: Party) -> bool:
+        for head, read, glances in groups:
+            holder = party if head is None else getattr(party, head, None)
+            if holder is None:
+                continue
+            try:
+                found = read(holder)
+            except AttributeError:  # not what the catalogue describes
+                return False
+            for value, (plain, choices) in zip(found, glances):
+                if value is None:
+                    continue
+                if choices is None:
+                    if value.__class__ not in plain:
+                        return False
+                elif not (isinstance(value, str) and value in choices):
+                    return False
+        return True
+
+    return fine
+
+
+def _reader(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The attributes ``names`` of an object, as a tuple, read in one call."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    if names:
+        one = operator.attrgetter(names[0])
+        return lambda found: (one(found),)
+    return lambda found: ()
 
 
 def _custom_issues(party: Party, schema: Schema, *, check_unknown: bool) -> list[Issue]:
