@@ -27,7 +27,7 @@ What each side does:
   them, so it reports no identifier issue: the diff validates the records itself (and
   keeps whatever issues the reading gave a row).
 - "read + validate + diff": ``diff(ours, read_csv(..., trusted=True))``: the same
-  reading, streamed into the diff, which validates and sorts each record as it is read.
+  reading, handed to the diff, which reads every record, then validates and sorts them.
 - "read + validate every record" (shown beside the target's figure, not instead of it):
   the same reading, then ``party_validator()`` on every party read. When the 1.3x target
   was set, reading validated every identifier itself; it now leaves that to whoever

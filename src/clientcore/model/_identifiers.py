@@ -164,6 +164,8 @@ def _code_of(exc: BaseException) -> str:
 def _country(country: object) -> str | None:
     """An upper-case country code, or ``None`` when none (or junk) is given."""
     if isinstance(country, str):
+        if len(country) == 2 and country.isalpha() and country.isupper():
+            return country  # already so (``BE``): nothing to strip or raise
         return country.strip().upper() or None
     return None
 
@@ -269,7 +271,10 @@ class IdentifierType(abc.ABC):
 
     def explain(self, value: object, country: str | None = None) -> Issue | None:
         """``None`` when ``value`` is valid, else the issue :meth:`validate` would raise."""
-        outcome = self._outcome(value, country)
+        if type(value) is str and len(value) <= MAX_LENGTH:  # as _outcome, one call less
+            outcome = _memoised_outcome(self, value, country)
+        else:
+            outcome = self._fresh_outcome(value, country)
         return outcome if isinstance(outcome, Issue) else None
 
     # -- helpers ---------------------------------------------------------------------------
@@ -299,9 +304,13 @@ class IdentifierType(abc.ABC):
         return self._fresh_outcome(value, country)
 
     def _fresh_outcome(self, value: object, country: str | None) -> str | Issue:
-        text = self._text(value)
-        if isinstance(text, Issue):
-            return text
+        if type(value) is str and 0 < len(value) <= MAX_LENGTH and not value.isspace():
+            text = value  # what _text gives such a value
+        else:
+            given = self._text(value)
+            if isinstance(given, Issue):
+                return given
+            text = given
         try:
             return self._check(text, _country(country))
         except Exception as exc:

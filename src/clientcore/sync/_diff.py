@@ -690,6 +690,9 @@ def _sorted(
             )
         return found
 
+    # (key, a value several of ours share) -> those of them whose own value
+    # is valid, and their set
+    shared: dict[tuple[str, str], tuple[list[str], frozenset[str]]] = {}
     validate = party_validator(schema)
     invalid: list[Invalid] = []
     single: dict[str, list[tuple[Record, str]]] = {}  # party id -> (record, key)
@@ -702,28 +705,38 @@ def _sorted(
             invalid.append(Invalid(record, record.issues))
             continue
         country = party_country(incoming_party)
-        # (key, the parties of ours it points at), in key order
-        pointed: list[tuple[str, list[str]]] = []
+        # (key, the parties of ours it points at, their set when there are several),
+        # in key order
+        pointed: list[tuple[str, list[str], frozenset[str] | None]] = []
         for key in key_order:
             raw = getattr(incoming_party, key)
             if raw is None:
                 continue
             value = trusted_key(key, raw, country)
-            held = index[key].get(value) if value is not None else None
-            if held is not None:
-                if isinstance(held, str):
-                    if ours_valid(key, held):
-                        pointed.append((key, [held]))
-                else:
-                    valid_pids = [pid for pid in held if ours_valid(key, pid)]
-                    if valid_pids:
-                        pointed.append((key, valid_pids))
+            if value is None:
+                continue
+            held = index[key].get(value)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                if ours_valid(key, held):
+                    pointed.append((key, [held], None))
+                continue
+            # A value several of ours share (a bank's info@ address on many relations)
+            # is sorted out once, not for every record that holds it: the cost of a
+            # record stays the same however many parties share its value.
+            among = shared.get((key, value))
+            if among is None:
+                valid_pids = [pid for pid in held if ours_valid(key, pid)]
+                among = shared[(key, value)] = (valid_pids, frozenset(valid_pids))
+            if among[0]:
+                pointed.append((key, *among))
         found = validate(incoming_party)
         if found:  # an invalid key of the record points nowhere
             bad = {i.path for i in found}
-            pointed = [(key, pids) for key, pids in pointed if key not in bad]
+            pointed = [entry for entry in pointed if entry[0] not in bad]
         if found or record.issues:
-            candidates = tuple(dict.fromkeys(pid for _, pids in pointed for pid in pids))
+            candidates = tuple(dict.fromkeys(pid for _, pids, _ in pointed for pid in pids))
             invalid.append(Invalid(record, (*record.issues, *found), candidates))
             claimed.update(candidates)
             continue
@@ -733,26 +746,32 @@ def _sorted(
         # The parties every key that found something agrees on; a key shared by several
         # of ours is ambiguous alone, but agrees with a key that names one of them. Most
         # records name one party with every key that finds one: no set is made for them.
-        first_key, first_pids = pointed[0]
+        first_key, first_pids, _ = pointed[0]
         pid = first_pids[0]
-        if all(len(pids) == 1 and pids[0] == pid for _, pids in pointed):
+        if all(len(pids) == 1 and pids[0] == pid for _, pids, _ in pointed):
             single.setdefault(pid, []).append((record, first_key))
             continue
-        agreed = set(first_pids)
-        for _, pids in pointed[1:]:
-            agreed &= set(pids)
+        # the agreed parties are among the fewest any key points at
+        fewest: list[str] = min((pids for _, pids, _ in pointed), key=len)
+        agreed = set(fewest)
+        for _, pids, members in pointed:
+            agreed = {p for p in agreed if (p == pids[0] if members is None else p in members)}
         if len(agreed) == 1:
             (pid,) = agreed
-            key = next(key for key, pids in pointed if pid in pids)
+            key = next(
+                key
+                for key, pids, members in pointed
+                if (pid == pids[0] if members is None else pid in members)
+            )
             single.setdefault(pid, []).append((record, key))
             continue
-        candidates = tuple(dict.fromkeys(pid for _, pids in pointed for pid in pids))
+        candidates = tuple(dict.fromkeys(pid for _, pids, _ in pointed for pid in pids))
         # len(candidates) > 1 here: a record whose keys all name one party is single
         conflicts.append(
             Conflict(
                 (record,),
                 tuple(by_id[c] for c in candidates),
-                tuple(Hit(record.index, key, pid) for key, pids in pointed for pid in pids),
+                tuple(Hit(record.index, key, pid) for key, pids, _ in pointed for pid in pids),
                 "keys_disagree" if not agreed else "key_shared",
             )
         )

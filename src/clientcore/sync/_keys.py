@@ -27,9 +27,16 @@ KEY_FIELDS: Final = frozenset(
     {"national_number", "bsn", "enterprise_number", "kvk_number", "vat_number", "number", "email"}
 )
 
+
 # A VAT number of a Belgian company is its enterprise number with "BE" in front: both keys
 # compare on the ten digits, so "BE0403170701" (VAT) meets "0403170701" (enterprise).
-_VAT_HOME: Final = re.compile(r"^BE(?=\d{10}$)")
+def _vat_key(compact: str) -> str:
+    """A compact VAT number as a key: a Belgian one (``BE`` and ten digits) without ``BE``."""
+    if len(compact) == 12 and compact[:2] == "BE" and compact[2:].isdecimal():
+        return compact[2:]
+    return compact
+
+
 _NUMBER_SPACES: Final = re.compile(r"\s+")
 
 
@@ -58,7 +65,7 @@ def compact_key(field: str, value: object, country: str | None = None) -> str | 
     if field == "email":
         return compact.casefold()
     if field == "vat_number":
-        return _VAT_HOME.sub("", compact)
+        return _vat_key(compact)
     return compact
 
 
@@ -87,7 +94,7 @@ def trusted_key(field: str, value: object, country: str | None = None) -> str | 
         except ValidationError:
             return None
     if field == "vat_number":
-        return _VAT_HOME.sub("", compact)
+        return _vat_key(compact)
     return compact
 
 
