@@ -38,7 +38,6 @@ from stdnum.be import nn as _nn
 from stdnum.be import vat as _be_vat
 from stdnum.eu import vat as _eu_vat
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.iso7064 import mod_97_10 as _mod_97_10
 from stdnum.nl import bsn as _bsn
 from stdnum.nl import postcode as _nl_postcode
 from stdnum.util import clean as _clean
@@ -271,10 +270,7 @@ class IdentifierType(abc.ABC):
 
     def explain(self, value: object, country: str | None = None) -> Issue | None:
         """``None`` when ``value`` is valid, else the issue :meth:`validate` would raise."""
-        if type(value) is str and len(value) <= MAX_LENGTH:  # as _outcome, one call less
-            outcome = _memoised_outcome(self, value, country)
-        else:
-            outcome = self._fresh_outcome(value, country)
+        outcome = self._outcome(value, country)
         return outcome if isinstance(outcome, Issue) else None
 
     # -- helpers ---------------------------------------------------------------------------
@@ -304,13 +300,9 @@ class IdentifierType(abc.ABC):
         return self._fresh_outcome(value, country)
 
     def _fresh_outcome(self, value: object, country: str | None) -> str | Issue:
-        if type(value) is str and 0 < len(value) <= MAX_LENGTH and not value.isspace():
-            text = value  # what _text gives such a value
-        else:
-            given = self._text(value)
-            if isinstance(given, Issue):
-                return given
-            text = given
+        text = self._text(value)
+        if isinstance(text, Issue):
+            return text
         try:
             return self._check(text, _country(country))
         except Exception as exc:
@@ -608,6 +600,12 @@ def _belgian_bank_known(code: str) -> bool:
 _IBAN_SHAPE: Final = str.maketrans(string.digits + string.ascii_uppercase, "0" * 10 + "A" * 26)
 
 
+# ISO 7064 mod 97-10 as python-stdnum computes it (stdnum.iso7064.mod_97_10.checksum:
+# each character's value in base 36, written in decimal), for digits and upper-case
+# ASCII letters: the letters' values put in by one translation.
+_BASE_10: Final = str.maketrans({c: str(10 + i) for i, c in enumerate(string.ascii_uppercase)})
+
+
 @functools.lru_cache(maxsize=MEMO_SIZE)
 def _iban_structure(country: str, shape: str) -> type[Exception] | None:
     """What python-stdnum's generic IBAN check says, once its checksum has passed, of a
@@ -650,7 +648,8 @@ class Iban(IdentifierType):
         # country's own module, whose Belgian checks are done here with the bank
         # registry read once per bank code (the registry scan is most of the cost of a
         # Belgian IBAN, and an import repeats a few banks).
-        _mod_97_10.validate(number[4:] + number[:4])
+        if int((number[4:] + number[:4]).translate(_BASE_10)) % 97 != 1:
+            raise InvalidChecksum()  # as mod_97_10.validate, for letters and digits
         problem = _iban_structure(number[:2], number[4:].translate(_IBAN_SHAPE))
         if problem is not None:
             raise problem()
