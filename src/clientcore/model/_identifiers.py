@@ -861,16 +861,22 @@ _EMAIL_MAX_BYTES: Final = _email_rfc.EMAIL_MAX_LENGTH
 _ASCII_DOMAIN: Final = re.compile(r"[A-Za-z0-9.-]+\Z")
 
 
+def _email_refusal(exc: Exception) -> type[InvalidFormat]:
+    """The python-stdnum exception an email-validator refusal is reported as."""
+    return InvalidLength if "too long" in str(exc) else InvalidFormat
+
+
 @functools.lru_cache(maxsize=MEMO_SIZE)
-def _email_domain(domain: str) -> tuple[str, int] | None:
+def _email_domain(domain: str) -> tuple[str, int] | type[InvalidFormat]:
     """What email-validator makes of the part after the ``@`` of an address: its
-    normalised form and the most UTF-8 bytes any form of it takes, or ``None`` when it
-    refuses it. email-validator judges the domain on its own, whatever the local part,
-    so it is asked once per domain (an import repeats a firm's domain on every contact)."""
+    normalised form and the most UTF-8 bytes any form of it takes, or the exception its
+    refusal is reported as. email-validator judges the domain on its own, whatever the
+    local part, so it is asked once per domain (an import repeats a firm's domain on
+    every contact)."""
     try:
         found = _validate_email("a@" + domain, check_deliverability=False)
-    except _EmailNotValid:
-        return None
+    except _EmailNotValid as exc:
+        return _email_refusal(exc)
     forms = (domain, found.domain, found.ascii_domain or found.domain)
     return found.domain, max(len(form.encode("utf-8")) for form in forms)
 
@@ -895,10 +901,14 @@ class Email(IdentifierType):
         # the local part as it is (in lower case when it is one of the mailbox names
         # email-validator case-folds, such as ``Info``), the domain as email-validator
         # normalised it, within the length limit. Anything else is asked in full.
+        # A refused domain is the address's refusal: email-validator passes a dot-atom
+        # local part of any length (outside its strict mode) before it judges the domain.
         local, at, domain = address.rpartition("@")
         if at and _DOT_ATOM.match(local) and _ASCII_DOMAIN.match(domain):
             judged = _email_domain(domain)
-            if judged is not None and len(local) + 1 + judged[1] <= _EMAIL_MAX_BYTES:
+            if not isinstance(judged, tuple):
+                raise judged()
+            if len(local) + 1 + judged[1] <= _EMAIL_MAX_BYTES:
                 folded = local.lower()
                 return (folded if folded in _CASE_FOLDED_NAMES else local) + "@" + judged[0]
         return self._check_in_full(address)
@@ -909,7 +919,7 @@ class Email(IdentifierType):
         try:
             return _validate_email(address, check_deliverability=False).normalized
         except _EmailNotValid as exc:
-            raise (InvalidLength() if "too long" in str(exc) else InvalidFormat()) from None
+            raise _email_refusal(exc)() from None
 
     def _is_valid(self, text: str, country: str | None) -> bool:
         try:
