@@ -521,6 +521,18 @@ def test_a_plan_and_its_undo_survive_json() -> None:
                 {"party_id": "p", "version": 1, "values": [["client_since", "x"]]}]}},
             "$.overwrites.items[0].values[0]",
         ),
+        # a value is read back from JSON as a bulk plan reads it (one rule for both)
+        *[
+            (
+                {"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "o", "items": [
+                    {"party_id": "p", "version": 1, "values": [[path, value]]}]}},
+                "$.overwrites.items[0].values[0]",
+            )
+            for path, value in [
+                ("labels", ["vip", 5]), ("labels", "vip"), ("client_since", "2024-1-1"),
+                ("client_since", 20240101), ("vat_liable", "yes"), ("name", 5),
+            ]
+        ],
         (
             {"clientcore_sync_plan": 1, "id": "a", "overwrites": {"id": "o", "items": [
                 {"party_id": "p", "version": -1, "values": []}]}},

@@ -13,6 +13,7 @@ True
 """
 
 from clientcore.bulk._engine import check_versions
+from clientcore.bulk._paths import value_from_json, value_to_json
 from clientcore.bulk._plan import BulkPlan
 from clientcore.bulk._policy import EditPolicy, RoleEditPolicy
 from clientcore.bulk._results import (
@@ -63,4 +64,6 @@ __all__ = [
     "check_versions",
     "label_states",
     "party_label",
+    "value_from_json",
+    "value_to_json",
 ]

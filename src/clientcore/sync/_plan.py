@@ -57,6 +57,8 @@ from clientcore.bulk import (
     RoleEditPolicy,
     Transition,
     check_versions,
+    value_from_json,
+    value_to_json,
 )
 from clientcore.bulk.ops import Step
 from clientcore.model import (
@@ -207,24 +209,15 @@ def _check_value(path: str, value: Any, where: str) -> Any:
     raise _invalid(where, f"'{path}' is a non-empty text")
 
 
-def _value_to_json(value: Any) -> Any:
-    if isinstance(value, frozenset):
-        return sorted(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def _value_from_json(path: str, value: Any, where: str) -> Any:
-    if path in _DATES and isinstance(value, str):
+    """The value of an overwrite of ``path`` read back from JSON, as a bulk plan reads
+    its values (:func:`clientcore.bulk.value_from_json`), then checked as any
+    overwrite's value; a field that is not overwritable is refused as such."""
+    if path in _OVERWRITABLE_SET:
         try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            raise _invalid(where, f"'{path}' is an ISO date") from None
-    elif path == "labels" and isinstance(value, list):
-        if not all(isinstance(v, str) for v in value):
-            raise _invalid(where, "labels are a list of texts")
-        value = frozenset(value)
+            value = value_from_json(path, value)
+        except (ValueError, TypeError) as exc:
+            raise _invalid(where, f"'{path}' {str(exc)[:120]}") from None
     return _check_value(path, value, where)
 
 
@@ -266,7 +259,7 @@ class Overwrite:
         return {
             "party_id": self.party_id,
             "version": self.version,
-            "values": [[p, _value_to_json(v)] for p, v in self.values],
+            "values": [[p, value_to_json(p, v)] for p, v in self.values],
         }
 
 
