@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -501,17 +501,11 @@ def incoming_records(incoming: Iterable[Any]) -> tuple[list[Record], list[Issue]
     :class:`clientcore.model.RowResult`). A result of the header row (row 1, no party) is a
     note on the file as a whole, not a record. Returns the records and those notes."""
     notes: list[Issue] = []
-    records = list(_records(incoming, notes))
-    return records, notes
-
-
-def _records(incoming: Iterable[Any], notes: list[Issue]) -> Iterator[Record]:
-    """:func:`incoming_records` as a stream; notes go to ``notes``."""
-    count = 0
+    records: list[Record] = []
     for item in incoming:
+        count = len(records)
         if isinstance(item, Party):
-            yield Record(count, item)
-            count += 1
+            records.append(Record(count, item))
             continue
         party = getattr(item, "party", _NOTHING)
         issues: Any = getattr(item, "issues", _NOTHING)
@@ -533,8 +527,8 @@ def _records(incoming: Iterable[Any], notes: list[Issue]) -> Iterator[Record]:
         if party is None and row == 1:
             notes.extend(issues)
             continue
-        yield Record(count, party, row, tuple(issues))
-        count += 1
+        records.append(Record(count, party, row, tuple(issues)))
+    return records, notes
 
 
 _NOTHING: Final = object()
