@@ -979,15 +979,6 @@ def _e164_parts(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _e164_number(text: str) -> phonenumbers.PhoneNumber | None:
-    """What ``phonenumbers.parse`` makes of ``text`` in E.164 form when
-    :func:`_e164_parts` finds its parts, else ``None``."""
-    parts = _e164_parts(text)
-    if parts is None:
-        return None
-    return phonenumbers.PhoneNumber(country_code=parts[0], national_number=int(parts[1]))
-
-
 @functools.lru_cache(maxsize=MEMO_SIZE)
 def _possible_length(country_code: int, length: int) -> Any:
     """phonenumbers' verdict on a number of ``country_code`` whose national number (no
@@ -1029,10 +1020,6 @@ class Phone(IdentifierType):
     label = ("Phone number", "Telefoonnummer", "Numéro de téléphone")
 
     def _parse(self, text: str, country: str | None) -> phonenumbers.PhoneNumber:
-        if self.is_compact(text):
-            number = _e164_number(text)
-            if number is not None:
-                return number
         try:
             return _parse_phone(text, _phone_region(country))
         except phonenumbers.NumberParseException as exc:
@@ -1054,6 +1041,8 @@ class Phone(IdentifierType):
         return phonenumbers.format_number(number, _E164)
 
     def _compact(self, text: str, country: str | None) -> str:
+        if self.is_compact(text) and _e164_parts(text) is not None:
+            return text  # E.164 as phonenumbers writes it
         return phonenumbers.format_number(self._parse(text, country), _E164)
 
     def is_compact(self, text: str, country: str | None = None) -> bool:
