@@ -638,9 +638,9 @@ class Iban(IdentifierType):
     label = ("IBAN", "IBAN", "IBAN")
 
     def _check(self, text: str, country: str | None) -> str:
-        plain = text.isascii() and text.isalnum()
-        number = text if plain and text.isupper() else _iban.compact(text)
-        if not (plain and len(number) > 4 and number.isascii() and number.isalnum()):
+        # what _iban.compact makes of ASCII letters and digits is their upper case
+        number = text.upper() if text.isascii() and text.isalnum() else _iban.compact(text)
+        if not (len(number) > 4 and number.isascii() and number.isalnum()):
             return _iban.validate(number)
         # python-stdnum's checks (stdnum.iban.validate, and stdnum.be.iban.validate for
         # Belgium) in their order, with what depends on the country alone asked once:
